@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+import { run } from '../dist/cli/main.js';
+await run();

@@ -1,0 +1,53 @@
+/**
+ * Deciding the dialect of an input from its first characters; the file name is only a tie-breaker
+ * (people save CSVLogger output as `.log` and notebooks as `.py`, see the corpus manifest).
+ */
+
+/** What the first bytes say; `json` is resolved into notebook or history once the whole text is read. */
+export type SniffedFormat = 'keras-text' | 'csv' | 'json';
+
+/** How many decoded characters the sniffer wants before deciding (less at end of input). */
+export const SNIFF_CHARS = 8192;
+
+const CSV_SEPARATORS = [',', ';', '\t', '|'] as const;
+const HEADER_FIELD = /^(?:[A-Za-z_][\w.\-/]*|"[^"]+")$/;
+const CELL =
+  /^\s*"?(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|NA|nan|NaN|-?inf|-?Infinity|True|False|)"?\s*$/;
+
+/** Sniffs the format from the head of the input (BOM already removed). */
+export function sniffFormat(head: string, fileName: string | null): SniffedFormat {
+  const text = head.trimStart();
+  if (/^(?:\{|\[\s*[{["\d\-\]]|"|\[\s*$)/.test(text)) return 'json';
+  if (looksLikeCsv(head)) return 'csv';
+  if (fileName !== null && /\.ipynb$/i.test(fileName) && text.startsWith('{')) return 'json';
+  return 'keras-text';
+}
+
+function looksLikeCsv(head: string): boolean {
+  const lines = head.split(/\r*\n/, 3);
+  const header = lines[0] ?? '';
+  if (/Epoch\s+\d+\s*\//.test(header)) return false;
+  const sep = bestSeparator(header);
+  if (sep === null) return false;
+  const fields = header.split(sep);
+  if (fields.length < 2) return false;
+  const named = fields.filter((f, i) => HEADER_FIELD.test(f.trim()) || (i === 0 && f.trim() === ''));
+  if (named.length !== fields.length) return false;
+  const row = lines[1];
+  if (row === undefined || row.trim() === '') return true;
+  const cells = row.split(sep);
+  return cells.length === fields.length && cells.filter((c) => CELL.test(c)).length >= cells.length / 2;
+}
+
+function bestSeparator(line: string): string | null {
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const sep of CSV_SEPARATORS) {
+    const count = line.split(sep).length - 1;
+    if (count > bestCount) {
+      best = sep;
+      bestCount = count;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,211 @@
+/**
+ * Applies what a terminal does with `\r`, `\b` and `\r\n` to a stream of chunks and hands on
+ * finished lines. Linear time, and memory bounded by the longest *visible* line: a progress bar
+ * redrawn a thousand times on one physical line (spec §1.1) costs one frame, not a thousand.
+ *
+ * Bytes are scanned for `\n` and `\r` before decoding: in UTF-8 these bytes never occur inside a
+ * multi-byte character, so only what survives the last `\r` of a line is ever decoded. Overwritten
+ * frames (most of a verbose=1 log written to a file) are skipped at memchr speed.
+ */
+import { TextDecoder } from 'node:util';
+
+/** A finished line: what a terminal would show, with its 1-based line number. */
+export interface TerminalLine {
+  text: string;
+  line: number;
+  /** False for the last line of an input without a final newline, and for pieces of an over-long line. */
+  terminated: boolean;
+  /** True for a piece of an over-long line whose rest follows in the next call. */
+  continues: boolean;
+}
+
+/** Receives visible lines in order. */
+export type LineSink = (line: TerminalLine) => void;
+
+/** Longest visible line kept whole; longer ones are handed on in pieces (cut before an `Epoch` token). */
+export const MAX_LINE_CHARS = 1 << 16;
+/** Undecoded bytes kept for the current line before they are decoded into it. */
+const MAX_PENDING_BYTES = 1 << 16;
+
+/** Streaming terminal model: `write` text or `writeBytes` UTF-8 in any split, then `end`. */
+export interface Terminal {
+  write(chunk: string): void;
+  writeBytes(chunk: Uint8Array): void;
+  end(): void;
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Creates a terminal model. `\r\n` (and `\r\r\n`, as some Windows CSV files have) ends a line;
+ * a lone `\r` returns to column 0, so only the text after the last `\r` of a line survives
+ * (Keras pads each frame to the previous width, so "keep the last segment" equals the screen,
+ * pitfall 2); `\b` deletes the character before it.
+ */
+export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_CHARS): Terminal {
+  let pending = '';
+  let pendingBytes: Uint8Array[] = [];
+  let pendingByteLength = 0;
+  let decoder = new TextDecoder('utf-8');
+  let lineNo = 1;
+  /** `\r` at the very end of the last chunk: a line end if `\n` follows, an overwrite otherwise. */
+  let carriageReturnPending = false;
+
+  const decodePendingBytes = (final: boolean): void => {
+    if (pendingByteLength > 0) {
+      const bytes =
+        pendingBytes.length === 1 ? pendingBytes[0] : Buffer.concat(pendingBytes, pendingByteLength);
+      pendingBytes = [];
+      pendingByteLength = 0;
+      pending += decoder.decode(bytes, { stream: !final });
+    } else if (final) {
+      pending += decoder.decode();
+    }
+  };
+
+  const reset = (): void => {
+    pending = '';
+    pendingBytes = [];
+    pendingByteLength = 0;
+    decoder = new TextDecoder('utf-8');
+  };
+
+  const emit = (terminated: boolean): void => {
+    decodePendingBytes(true);
+    const text = pending.includes('\b') ? applyBackspaces(pending) : pending;
+    pending = '';
+    carriageReturnPending = false;
+    sink({ text, line: lineNo, terminated, continues: false });
+    if (terminated) lineNo += 1;
+  };
+
+  const append = (part: string): void => {
+    if (part.length === 0) return;
+    let end = part.length;
+    while (end > 0 && part.charCodeAt(end - 1) === CR) end -= 1;
+    const trailingCr = end < part.length;
+    const body = trailingCr ? part.slice(0, end) : part;
+    if (body.length > 0) {
+      const cr = body.lastIndexOf('\r');
+      if (cr >= 0 || carriageReturnPending) reset();
+      pending += cr >= 0 ? body.slice(cr + 1) : body;
+      carriageReturnPending = false;
+    }
+    if (trailingCr) carriageReturnPending = true;
+    if (pending.length > maxLineChars) cutLongLine();
+  };
+
+  const appendBytes = (chunk: Buffer, from: number, to: number): void => {
+    if (from >= to) return;
+    let end = to;
+    while (end > from && chunk[end - 1] === CR) end -= 1;
+    const trailingCr = end < to;
+    if (end > from) {
+      const cr = chunk.lastIndexOf(CR, end - 1);
+      const start = cr >= from ? cr + 1 : from;
+      if (cr >= from || carriageReturnPending) reset();
+      if (end > start) {
+        pendingBytes.push(chunk.subarray(start, end));
+        pendingByteLength += end - start;
+      }
+      carriageReturnPending = false;
+    }
+    if (trailingCr) carriageReturnPending = true;
+    if (pendingByteLength > MAX_PENDING_BYTES) {
+      decodePendingBytes(false);
+      if (pending.length > maxLineChars) cutLongLine();
+    }
+  };
+
+  /** Hands on the head of an over-long line, cut where a record starts, so memory stays bounded. */
+  const cutLongLine = (): void => {
+    const keepFrom = Math.max(pending.length - (maxLineChars >> 1), 1);
+    let cut = pending.lastIndexOf('Epoch ', pending.length - 1);
+    if (cut < keepFrom) cut = lastCounterStart(pending, keepFrom);
+    if (cut < keepFrom) cut = pending.lastIndexOf(' ', pending.length - 1);
+    if (cut < keepFrom) cut = pending.length - 1024;
+    const head = pending.slice(0, cut);
+    pending = pending.slice(cut);
+    sink({
+      text: head.includes('\b') ? applyBackspaces(head) : head,
+      line: lineNo,
+      terminated: false,
+      continues: true,
+    });
+  };
+
+  return {
+    write(chunk: string): void {
+      let pos = 0;
+      for (;;) {
+        const nl = chunk.indexOf('\n', pos);
+        if (nl === -1) {
+          append(pos === 0 ? chunk : chunk.slice(pos));
+          return;
+        }
+        append(chunk.slice(pos, nl));
+        emit(true);
+        pos = nl + 1;
+      }
+    },
+    writeBytes(bytes: Uint8Array): void {
+      const chunk = Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      let pos = 0;
+      for (;;) {
+        const nl = chunk.indexOf(LF, pos);
+        if (nl === -1) {
+          appendBytes(chunk, pos, chunk.length);
+          return;
+        }
+        appendBytes(chunk, pos, nl);
+        emit(true);
+        pos = nl + 1;
+      }
+    },
+    end(): void {
+      decodePendingBytes(true);
+      if (pending.length > 0) emit(false);
+    },
+  };
+}
+
+const COUNTER_AHEAD = /^\d+\/(?:\d+|Unknown) /;
+
+/** The start of the last progress counter (`12/1875 `) after `from`, or -1: a safe place to cut. */
+function lastCounterStart(text: string, from: number): number {
+  let pos = text.length - 1;
+  for (let tries = 0; tries < 4096; tries += 1) {
+    const space = text.lastIndexOf(' ', pos);
+    if (space < from) return -1;
+    const ahead = text.slice(space + 1, space + 24);
+    if (COUNTER_AHEAD.test(ahead)) return space + 1;
+    pos = space - 1;
+  }
+  return -1;
+}
+
+/** `\b` deletes the character before it (a terminal moves the cursor back; the next frame overwrites). */
+export function applyBackspaces(text: string): string {
+  let kept = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text.charCodeAt(i) !== 8) continue;
+    kept += text.slice(start, i);
+    start = i + 1;
+    kept = kept.slice(0, Math.max(0, kept.length - 1));
+  }
+  return kept + text.slice(start);
+}
+
+/** Applies `\r` overwrites and `\b` to text already cut into one line (used after un-escaping `^M`, `#015`). */
+export function collapseLine(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === CR) end -= 1;
+  const body = end < text.length ? text.slice(0, end) : text;
+  const cr = body.lastIndexOf('\r');
+  const tail = cr >= 0 ? body.slice(cr + 1) : body;
+  return tail.includes('\b') ? applyBackspaces(tail) : tail;
+}

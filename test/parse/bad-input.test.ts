@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { parseText } from '../../src/parse/index.js';
+
+const encoder = new TextEncoder();
+const line = (e: number): string =>
+  `Epoch ${e}/3\n10/10 [==============================] - 1s 100ms/step - loss: 0.${9 - e}000 - val_loss: 0.9500\n`;
+const log = line(1) + line(2) + line(3);
+
+describe('bad input never crashes', () => {
+  test.each([
+    { name: 'empty file', input: new Uint8Array(0), fatal: 'empty input' },
+    { name: 'only whitespace', input: encoder.encode('\n\n   \n'), fatal: 'empty input' },
+    {
+      name: 'binary data (PNG header and NUL bytes)',
+      input: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]),
+      fatal: 'binary data (NUL bytes), not a text log',
+    },
+    { name: 'malformed JSON', input: encoder.encode('{"loss": [0.5, 0.4,'), fatal: /./ },
+    {
+      name: 'truncated notebook',
+      input: encoder.encode('{"cells": [{"cell_type": "code", "outputs": [{"na'),
+      fatal: /./,
+    },
+  ])('$name: a one-line fatal reason, no runs', ({ input, fatal }) => {
+    const { runs, summary } = parseText(input);
+    expect(runs).toEqual([]);
+    expect(summary.epochs).toBe(0);
+    expect(summary.dialect).toBeNull();
+    expect(summary.fatal).toMatch(fatal);
+    expect(summary.fatal).not.toContain('\n');
+  });
+
+  test('prose with no epochs: readable, zero epochs, a no-epochs issue', () => {
+    const { runs, issues, summary } = parseText('I trained a model and it did not work.\nAny ideas?\n');
+    expect(runs).toEqual([]);
+    expect(summary).toMatchObject({ fatal: null, epochs: 0, dialect: 'keras-text' });
+    expect(issues.map((i) => i.kind)).toEqual(['no-epochs']);
+  });
+
+  test('invalid UTF-8 is replaced and reported; the epochs around it survive', () => {
+    const bytes = encoder.encode(log);
+    const broken = new Uint8Array(bytes.length + 2);
+    const at = log.indexOf('Epoch 2');
+    broken.set(bytes.subarray(0, at));
+    broken.set([0xff, 0xfe], at);
+    broken.set(bytes.subarray(at), at + 2);
+    const { runs, issues } = parseText(broken);
+    expect(runs[0]?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(issues.map((i) => i.kind)).toEqual(['invalid-utf8']);
+  });
+
+  test('UTF-16 with a BOM (PowerShell redirection) is decoded', () => {
+    const text = `\uFEFF${log}`;
+    const utf16 = new Uint8Array(text.length * 2);
+    for (let i = 0; i < text.length; i += 1) {
+      utf16[2 * i] = text.charCodeAt(i) & 0xff;
+      utf16[2 * i + 1] = text.charCodeAt(i) >> 8;
+    }
+    expect(parseText(utf16).runs[0]?.epochs).toHaveLength(3);
+  });
+
+  test('a UTF-8 BOM is ignored', () => {
+    expect(parseText(encoder.encode(`\uFEFF${log}`)).runs[0]?.epochs).toHaveLength(3);
+  });
+
+  test('a log cut inside its last epoch keeps the complete epochs and reports the cut', () => {
+    const { runs, issues } = parseText(log.slice(0, -12));
+    expect(runs[0]?.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(issues.map((i) => `${i.kind}@${i.line}`)).toEqual(['truncated-epoch@6']);
+  });
+
+  test('a single 8 MB line (a paste of 40000 epochs without newlines) keeps every epoch', () => {
+    const parts: string[] = [];
+    for (let e = 1; e <= 40000; e += 1) {
+      parts.push(
+        `Epoch ${e}/40000 100/100 [==============================] - 1s 10ms/step - loss: ${(1 / e).toFixed(4)} - val_loss: 0.5000 `,
+      );
+    }
+    const text = parts.join('');
+    expect(text.length).toBeGreaterThan(4 << 20);
+    const { runs, issues } = parseText(text);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.epochs).toHaveLength(40000);
+    expect(runs[0]?.epochs.every((e, i) => e.epoch === i + 1)).toBe(true);
+    expect(issues).toEqual([]);
+  });
+
+  test('frames run together on one 10 MB line (every in-progress frame kept): each epoch once', () => {
+    const parts: string[] = [];
+    for (let e = 1; e <= 100; e += 1) {
+      parts.push(`Epoch ${e}/100 `);
+      for (let step = 1; step < 400; step += 1) {
+        parts.push(
+          `${step}/400 [=====>........................] - ETA: 3s - loss: 0.6116 - accuracy: 0.9248 `,
+        );
+      }
+      parts.push(
+        `400/400 [==============================] - 5s 12ms/step - loss: 0.5000 - val_loss: 0.${1000 + e} `,
+      );
+    }
+    const text = parts.join('');
+    expect(text.length).toBeGreaterThan(3 << 20);
+    const { runs, issues } = parseText(text);
+    expect(runs[0]?.epochs.map((e) => e.metrics.val_loss)).toEqual(
+      Array.from({ length: 100 }, (_, i) => Number(`0.${1001 + i}`)),
+    );
+    expect(issues).toEqual([]);
+  });
+
+  test('a long line of noise with no epoch token is skipped, the epochs after it are read', () => {
+    const noise = 'x'.repeat(3 << 20);
+    const { runs } = parseText(`${noise}\n${log}`);
+    expect(runs[0]?.epochs).toHaveLength(3);
+  });
+
+  test('fixtures directory files parse without throwing', () => {
+    const names = ['real/dermatology-header-only.csv', 'parse/keras/unparsed-epoch-line.log'];
+    for (const name of names) {
+      const bytes = readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+      expect(() => parseText(bytes)).not.toThrow();
+    }
+  });
+});
