@@ -192,7 +192,17 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
   };
 
   const onHeader = (header: { epoch: number; of: number }, line: number): void => {
-    if (slot.header && slot.header.epoch === header.epoch && slot.final === null) return; // repeated header
+    if (
+      slot.header &&
+      slot.final === null &&
+      slot.progressLine === null &&
+      header.epoch <= slot.header.epoch
+    ) {
+      // a repeated header (notebook re-display), or TF 2.1's spurious `Epoch 1/N` right after the real
+      // header (tensorflow#35815, pitfall 15): the first header stands
+      return;
+    }
+    if (slot.header && slot.header.epoch === header.epoch && slot.final === null) return;
     closeSlot(false);
     const r = run;
     let epoch: number | null = header.epoch;

@@ -233,6 +233,24 @@ const cases: Case[] = [
     check: (runs) => expect(runs[0]?.events[1]).toMatchObject({ path: 'weights.02.hdf5', line: 8 }),
   },
   {
+    file: 'tf21-double-header.log',
+    epochs: [[1, 2]],
+    last: { loss: 0, val_loss: 0 },
+    datasets: ['4 samples train -', '2 samples validation -'],
+    issues: [],
+  },
+  {
+    file: 'python-escaped-controls.log',
+    epochs: [[1, 2]],
+    last: { loss: 0.8, val_loss: 0.9 },
+    events: ['lr-scheduled@1', 'lr-scheduled@2'],
+    issues: [],
+    check: (runs) => {
+      expect(runs[0]?.events[0]).toMatchObject({ lr: 0.0009048374 });
+      expect(runs[0]?.epochs[0]?.metrics).toEqual({ loss: 0.9, val_loss: 0.95 });
+    },
+  },
+  {
     file: 'glued-restore-message.log',
     epochs: [[77]],
     events: ['restore-best-weights@77', 'checkpoint-not-improved@77', 'early-stopping@77'],
