@@ -1,0 +1,59 @@
+/** Turning the context flags into validated `Hints`, with one friendly line per problem. */
+import { Hints } from '../model/index.js';
+import type { LintCommandOptions } from './program.js';
+
+/** Hints from the flags, or the problems found (`--val-batch-size: expected a positive integer`). */
+export function hintsFromOptions(options: LintCommandOptions): { hints: Hints; problems: string[] } {
+  const problems: string[] = [];
+  const int = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) problems.push(`${flag}: expected a positive integer, got '${value}'`);
+    return n;
+  };
+  const bool = (flag: string, value: string | undefined): boolean | undefined => {
+    if (value === undefined) return undefined;
+    const v = value.toLowerCase();
+    if (['true', 'yes', '1'].includes(v)) return true;
+    if (['false', 'no', '0'].includes(v)) return false;
+    problems.push(`${flag}: expected yes/no or true/false, got '${value}'`);
+    return undefined;
+  };
+  const counts =
+    options.valClassCounts === undefined
+      ? undefined
+      : options.valClassCounts.split(',').map((c) => {
+          const n = Number(c.trim());
+          if (!Number.isInteger(n) || n < 0) {
+            problems.push(
+              `--val-class-counts: expected comma-separated counts like 5200,5201, got '${options.valClassCounts}'`,
+            );
+          }
+          return n;
+        });
+  const valData = options.valData;
+  if (valData !== undefined && !['generator', 'sequence', 'dataset', 'arrays'].includes(valData)) {
+    problems.push(`--val-data: expected generator, sequence, dataset or arrays, got '${valData}'`);
+  }
+  const raw = {
+    valSamples: int('--val-samples', options.valSamples),
+    valBatchSize: int('--val-batch-size', options.valBatchSize),
+    valSteps: int('--val-steps', options.valSteps),
+    trainSamples: int('--train-samples', options.trainSamples),
+    batchSize: int('--batch-size', options.batchSize),
+    stepsPerEpoch: int('--steps-per-epoch', options.stepsPerEpoch),
+    valClassCounts: counts,
+    valShuffle: bool('--val-shuffle', options.valShuffle),
+    valData,
+    kerasVersion: options.kerasVersion,
+    workers: int('--workers', options.workers),
+    batchnorm: bool('--batchnorm', options.batchnorm),
+  };
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  if (problems.length > 0) return { hints: {}, problems: [...new Set(problems)] };
+  const parsed = Hints.safeParse(defined);
+  if (!parsed.success) {
+    return { hints: {}, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  }
+  return { hints: parsed.data, problems: [] };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { defineDetector } from '../define-detector.js';
+import { finiteSeries, round } from '../series.js';
+
+export default defineDetector({
+  id: 'loss-divergence',
+  title: 'Training loss blows up',
+  defaultSeverity: 'error',
+  requires: ['train'],
+  options: z
+    .object({
+      /** The loss must exceed its best so far by this factor ... */
+      factor: z.number().gt(1).default(3),
+      /** ... and stay there for at least this many epochs, up to the end of the run. */
+      minEpochs: z.number().int().min(1).default(2),
+    })
+    .strict(),
+  docs: {
+    what: 'Fires when the training loss climbs above `factor` (default 3) times its best value so far, and above its first value, and stays there for the last `minEpochs` (default 2) or more epochs of the run. A spike that recovers stays quiet.',
+    why: 'A training loss that ends far above its best means optimisation diverged: the learning rate is too high for the current weights (often after warm-up ends or a restart), gradients exploded, or mixed-precision overflowed. Later epochs train a broken model.',
+    example: 'loss: 0.3120 → 0.2900 → 0.2750 → 1.9800 → 7.4300 → 25.1000',
+  },
+  messages: {
+    diverged:
+      'training {metric} rose from its best {best} (epoch {bestEpoch}) to {last} at epoch {lastEpoch}, {times}× higher, and did not come back',
+  },
+  detect(run, { options, ignoreMetrics }) {
+    if (ignoreMetrics.has('loss')) return [];
+    const s = finiteSeries(run, 'loss');
+    if (s.values.length < options.minEpochs + 1) return [];
+    const first = s.values[0] ?? 0;
+    let best = Number.POSITIVE_INFINITY;
+    let bestIndex = 0;
+    let divergedFrom = -1;
+    for (let i = 0; i < s.values.length; i += 1) {
+      const v = s.values[i] ?? 0;
+      const above = v > best * options.factor && v > first && best > 0;
+      if (above && divergedFrom === -1) divergedFrom = i;
+      if (!above) divergedFrom = -1;
+      if (v < best && divergedFrom === -1) {
+        best = v;
+        bestIndex = i;
+      }
+    }
+    const sustained = divergedFrom >= 0 ? s.values.length - divergedFrom : 0;
+    if (sustained < options.minEpochs) return [];
+    const last = s.values.at(-1) ?? 0;
+    const lastEpoch = s.epochs.at(-1) ?? 0;
+    const startEpoch = s.epochs[divergedFrom] ?? lastEpoch;
+    return [
+      {
+        metric: 'loss',
+        epochs: [startEpoch, lastEpoch],
+        line: s.lines[divergedFrom] ?? null,
+        stats: {
+          best: round(best),
+          bestEpoch: s.epochs[bestIndex] ?? 0,
+          last: round(last),
+          ratio: round(last / best, 3),
+          sustainedEpochs: sustained,
+        },
+        evidence: { epochs: s.epochs.slice(bestIndex), values: s.values.slice(bestIndex) },
+        messageId: 'diverged',
+        data: {
+          metric: 'loss',
+          best: round(best),
+          bestEpoch: s.epochs[bestIndex] ?? 0,
+          last: round(last),
+          lastEpoch,
+          times: round(last / best, 3),
+        },
+      },
+    ];
+  },
+});

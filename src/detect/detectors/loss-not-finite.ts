@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { FindingDraft } from '../define-detector.js';
+import { defineDetector } from '../define-detector.js';
+import { metricNames } from '../series.js';
+
+export default defineDetector({
+  id: 'loss-not-finite',
+  title: 'Loss is NaN or infinite',
+  defaultSeverity: 'error',
+  requires: [],
+  options: z.object({}).strict(),
+  docs: {
+    what: 'Fires when a loss (`loss`, `val_loss`, `<output>_loss`, ...) is printed as `nan`, `inf` or `-inf` in any epoch, or when TerminateOnNaN stopped training.',
+    why: 'A non-finite loss means the weights are garbage from that epoch on; every later metric is meaningless. Usual causes: a learning rate too high, a log or division of zero in a custom loss, labels outside the loss range (e.g. class ids for a sigmoid output), exploding gradients, or float16 overflow.',
+    example:
+      'Epoch 2/10\n9595/9595 [====] - 1s - loss: nan - acc: 0.4117 - val_loss: nan - val_acc: 0.0000e+00',
+  },
+  messages: {
+    nonFinite: '{metric} is {value} from epoch {first} on ({count} of {total} epochs)',
+    terminated: 'TerminateOnNaN stopped training at batch {batch} of epoch {epoch}',
+  },
+  detect(run, { ignoreMetrics }) {
+    const drafts: FindingDraft[] = [];
+    const losses = metricNames(run).filter((n) => /loss/i.test(n) && !ignoreMetrics.has(n));
+    for (const metric of losses) {
+      const bad = run.epochs.filter((e) => {
+        const v = e.metrics[metric];
+        return v !== undefined && !Number.isFinite(v);
+      });
+      const first = bad[0];
+      const last = bad.at(-1);
+      if (first === undefined || last === undefined) continue;
+      const value = first.metrics[metric] ?? Number.NaN;
+      const total = run.epochs.filter((e) => e.metrics[metric] !== undefined).length;
+      drafts.push({
+        metric,
+        epochs: [first.epoch, last.epoch],
+        line: first.line,
+        stats: { firstEpoch: first.epoch, count: bad.length, total },
+        evidence: { epochs: bad.map((e) => e.epoch) },
+        messageId: 'nonFinite',
+        data: {
+          metric,
+          value: Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf',
+          first: first.epoch,
+          count: bad.length,
+          total,
+        },
+      });
+    }
+    for (const event of run.events) {
+      if (event.kind !== 'terminate-nan' || drafts.length > 0) continue;
+      const epoch = event.epoch ?? run.epochs.at(-1)?.epoch ?? 1;
+      drafts.push({
+        metric: 'loss',
+        epochs: [epoch, epoch],
+        line: event.line,
+        stats: { batch: event.batch },
+        evidence: {},
+        messageId: 'terminated',
+        data: { batch: event.batch, epoch },
+      });
+    }
+    return drafts;
+  },
+});

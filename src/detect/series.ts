@@ -1,0 +1,52 @@
+/** Turning a run into the numeric series detectors test. */
+import type { Run } from '../model/index.js';
+import { isLearningRateName, isValidationName } from '../model/index.js';
+
+/** One metric over the epochs that printed it. */
+export interface Series {
+  metric: string;
+  epochs: number[];
+  values: number[];
+  lines: number[];
+}
+
+/** The metric over the epochs where it is finite (non-finite values are the NaN rule's business). */
+export function finiteSeries(run: Run, metric: string): Series {
+  const out: Series = { metric, epochs: [], values: [], lines: [] };
+  for (const e of run.epochs) {
+    const v = e.metrics[metric];
+    if (v === undefined || !Number.isFinite(v)) continue;
+    out.epochs.push(e.epoch);
+    out.values.push(v);
+    out.lines.push(e.line);
+  }
+  return out;
+}
+
+/** Every metric name of the run, in first-seen order. */
+export function metricNames(run: Run): string[] {
+  const names = new Set<string>();
+  for (const e of run.epochs) for (const k of Object.keys(e.metrics)) names.add(k);
+  return [...names];
+}
+
+/** Validation metrics (excluding `val_lr` style columns), minus the ignored ones. */
+export function validationMetrics(run: Run, ignore: ReadonlySet<string>): string[] {
+  return metricNames(run).filter((n) => isValidationName(n) && !ignore.has(n));
+}
+
+/** Training metrics that have a validation twin or are losses (no learning rates), minus ignored ones. */
+export function trainingMetrics(run: Run, ignore: ReadonlySet<string>): string[] {
+  return metricNames(run).filter((n) => !isValidationName(n) && !isLearningRateName(n) && !ignore.has(n));
+}
+
+/** The log line of an epoch, or null. */
+export function lineOf(run: Run, epoch: number): number | null {
+  return run.epochs.find((e) => e.epoch === epoch)?.line ?? null;
+}
+
+/** Rounds for stats and messages: 4 significant digits, keeping tiny p-values readable. */
+export function round(value: number, digits = 4): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  return Number(value.toPrecision(digits));
+}

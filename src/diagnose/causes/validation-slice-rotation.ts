@@ -1,0 +1,329 @@
+/**
+ * M1 (spec/causes.md §2, §3 M1): a persistent validation iterator whose `validation_steps` is not a whole
+ * pass evaluates a different window every epoch; with class-sorted, unshuffled data the window's class mix
+ * changes systematically. The arithmetic of §2.3 turns N, b and s into a predicted period and phase.
+ */
+import type { Scalar, Verdict } from '../../model/index.js';
+import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { gatherEvidence, percent, round, type AlternationEvidence } from '../evidence.js';
+import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
+import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import {
+  apparentPeriod,
+  batchSizesForPeriod,
+  classFractions,
+  epochWindows,
+  sliceRotation,
+  stepsForPeriod,
+  type EpochWindow,
+  type Rotation,
+} from '../slice-rotation.js';
+
+const messages = {
+  ...PATTERN_MESSAGES,
+  ...GEOMETRY_MESSAGES,
+  'no-period-observed':
+    'slice rotation shows as a phase-locked period (2 when the window moves half a pass per epoch); none was found',
+  'val-shuffled':
+    'the validation iterator shuffles (valShuffle = true): windows are random draws, not class blocks',
+  'val-arrays':
+    'validation data are arrays (valData = arrays): they are evaluated in full every epoch, with no iterator',
+  geometry:
+    'L = ceil({samples} / {batchSize}) = {passLength} batches per pass (last batch {lastBatch} images); with s = {steps} steps the window moves r = {shift} batches per epoch: period {period}',
+  'same-window': 'r = 0: every epoch evaluates the same {images} images, so the windows cannot alternate',
+  'no-period': 'period 2 needs r ≈ L/2 = {target} (mod {passLength}); r = {shift} gives period {period}',
+  'no-period-k':
+    'period {observed} needs r ≈ j·{passLength}/{observed} with j prime to {observed}; r = {shift} gives period {period}',
+  'max-difference':
+    "any two epochs' windows differ by at most {batches} batches = {images} images ({percent} % of {samples})",
+  'too-small-for-swing':
+    'a window change that small moves {metric} by at most ≈ {boundPoints} points; the observed swing is {amplitudePoints} points',
+  'predicts-period-exact':
+    'r = {shift} = L/2: epochs alternate between two complementary windows, exactly period 2, as observed on {metric}',
+  'predicts-period-near':
+    'r = {shift} ≈ L/2 = {half}: epochs alternate between two near-complementary windows (period 2, phase held ≈ {phaseEpochs} epochs; observed {observed})',
+  'predicts-period-k':
+    'r = {shift} ≈ {step}/{observed} of a pass: the windows repeat with period {observed} (phase held ≈ {phaseEpochs} epochs), as observed on {metric}',
+  'phase-mismatch-locked':
+    'the arithmetic gives period {observed}, but its phase survives only ≈ {phaseEpochs} epochs while the observed phase holds for {epochs}',
+  'phase-mismatch-flips':
+    'the arithmetic gives period {observed} with a phase that holds ≈ {phaseEpochs} epochs, but the observed phase flips within {epochs}',
+  windows:
+    'odd epochs evaluate images {oddImages}, even epochs images {evenImages} (directory order; observed {metric} high on {parity} epochs)',
+  'class-fractions': 'with valClassCounts {classCounts}, the class-0 fraction of epochs 1–4 is {fractions}',
+  antiphase:
+    '{accuracyMetric} and {lossMetric} swing in antiphase (high on {accuracyParity} and {lossParity} epochs), as a change of the evaluated class mix predicts',
+  'alternative-batch-exact':
+    'with an effective validation batch of {batchSize} (L = {passLength}, s = {steps}) epochs alternate between the two halves of the set, exactly period 2',
+  'alternative-batch-near':
+    'with an effective validation batch of {batchSize} (L = {passLength}, s = {steps}) epochs alternate between the two halves of the set: period 2, phase held ≈ {phaseEpochs} epochs',
+  'alternative-batch-period':
+    'with an effective validation batch of {batchSize} (L = {passLength}, s = {steps}) the windows repeat with period {period}',
+  'alternative-steps':
+    'with b = {batchSize}, validation_steps = {steps} (L = {passLength}, r = {shift}) would give period {period}',
+  'ruled-out-for-numbers':
+    'ruled out for the stated/implied numbers N = {samples}, b = {batchSize}, s = {steps}; other numbers can produce it (see the alternatives)',
+  'train-contradicts':
+    'training alternates too, which slice rotation cannot cause; the arithmetic alone does not settle it',
+  check:
+    'print len(validation_generator), validation_generator.batch_size and the validation_steps you pass (the numbers above: L = {passLength}, b = {batchSize}, s = {steps}); then evaluate two consecutive checkpoints on a fresh generator with steps=len(gen): if both give the same accuracy, the swing is an evaluation artifact',
+  'check-unknown':
+    'print len(validation_generator), validation_generator.batch_size and the validation_steps you pass; then evaluate two consecutive checkpoints on a fresh generator with steps=len(gen): if both give the same accuracy, the swing is an evaluation artifact',
+  fix: 'pass validation_steps=len(validation_generator) (= ceil(N / b)) or omit it; build the step count with the batch size the generator really uses; or call validation_generator.reset() before each evaluation',
+} as const;
+
+type MessageId = keyof typeof messages;
+
+function rangeText(window: EpochWindow | undefined): string {
+  if (!window) return '';
+  return window.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
+}
+
+function fractionText(values: number[]): string {
+  return values.map((v) => v.toFixed(3)).join(', ');
+}
+
+/** Reasons that describe the windows a matching rotation predicts. */
+function predictionReasons(
+  rotation: Rotation,
+  observed: number,
+  epochs: number,
+  primary: AlternationEvidence | null,
+  metric: string,
+  classCounts: number[] | null,
+): TypedReason<MessageId>[] {
+  const reasons: TypedReason<MessageId>[] = [];
+  const apparent = apparentPeriod(rotation, observed, 0);
+  const phaseEpochs = Number.isFinite(apparent.phaseEpochs) ? round(apparent.phaseEpochs) : null;
+  if (observed === 2 && rotation.exactPeriod2) {
+    reasons.push(because('predicts-period-exact', { shift: rotation.shift, metric }));
+  } else if (observed === 2) {
+    reasons.push(
+      because('predicts-period-near', {
+        shift: rotation.shift,
+        half: rotation.passLength / 2,
+        phaseEpochs,
+        observed: epochs,
+      }),
+    );
+  } else {
+    reasons.push(
+      because('predicts-period-k', {
+        shift: rotation.shift,
+        step: apparent.step,
+        observed,
+        phaseEpochs,
+        metric,
+      }),
+    );
+  }
+  const windows = epochWindows(rotation, 4);
+  if (observed === 2) {
+    reasons.push(
+      because('windows', {
+        oddImages: rangeText(windows[0]),
+        evenImages: rangeText(windows[1]),
+        metric,
+        parity: primary?.highParity ?? null,
+      }),
+    );
+  }
+  if (classCounts !== null) {
+    reasons.push(
+      because('class-fractions', {
+        classCounts: classCounts.join(', '),
+        fractions: fractionText(windows.map((w) => classFractions(w, classCounts)[0] ?? 0)),
+      }),
+    );
+  }
+  return reasons;
+}
+
+function alternativeReasons(
+  samples: number,
+  batchSize: number,
+  steps: number,
+  observed: number,
+  epochs: number,
+): TypedReason<MessageId>[] {
+  const reasons: TypedReason<MessageId>[] = [];
+  const byBatch = batchSizesForPeriod(samples, steps, observed, epochs, batchSize)[0];
+  if (byBatch) {
+    const apparent = apparentPeriod(byBatch, observed, epochs);
+    const data: Record<string, Scalar> = {
+      batchSize: byBatch.batchSize,
+      passLength: byBatch.passLength,
+      steps,
+      period: observed,
+      phaseEpochs: Number.isFinite(apparent.phaseEpochs) ? round(apparent.phaseEpochs) : null,
+    };
+    if (observed !== 2) reasons.push(because('alternative-batch-period', data));
+    else reasons.push(because(apparent.exact ? 'alternative-batch-exact' : 'alternative-batch-near', data));
+  }
+  const bySteps = stepsForPeriod(samples, batchSize, observed, epochs)[0];
+  if (bySteps) {
+    reasons.push(
+      because('alternative-steps', {
+        batchSize,
+        steps: bySteps.steps,
+        passLength: bySteps.passLength,
+        shift: bySteps.shift,
+        period: observed,
+      }),
+    );
+  }
+  return reasons;
+}
+
+export default defineCause({
+  id: 'validation-slice-rotation',
+  title: 'Validation slice rotation (validation_steps does not cover one pass of a persistent iterator)',
+  predicts:
+    'only val_* swing, phase-locked with period L / gcd(s mod L, L) (2 when s ≡ L/2 mod L); train metrics and LR smooth; val_acc and val_loss in antiphase',
+  messages,
+  assess(findings, run, context) {
+    const evidence = gatherEvidence(findings, run);
+    const pattern = describePattern(evidence);
+    const resolution = resolveValidationGeometry(context);
+    const known = resolution.known ? resolution.geometry : null;
+    const check = known
+      ? because('check', {
+          passLength: Math.ceil(known.samples / known.batchSize),
+          batchSize: known.batchSize,
+          steps: known.steps,
+        })
+      : because('check-unknown');
+    const fix = because('fix');
+    // The decisive reasons come first: a reporter may show only the first one of a weak verdict.
+    const done = (
+      verdict: Verdict,
+      lead: TypedReason<MessageId>[],
+      support: TypedReason<MessageId>[] = [],
+    ) => ({
+      verdict,
+      reasons: [...lead, ...support, ...pattern],
+      check,
+      fix,
+    });
+
+    if (context.valShuffle?.value === true) return done('ruled-out', [because('val-shuffled')]);
+    if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);
+    const observed = evidence.period;
+    if (observed === null) return done('unlikely', [because('no-period-observed')]);
+    if (!resolution.known) {
+      const evaluationSide = evidence.phaseLocked && evidence.valOnly !== false;
+      return done(evaluationSide ? 'possible' : 'unlikely', resolution.reasons);
+    }
+
+    const geometry = resolution.geometry;
+    const rotation = sliceRotation(geometry);
+    const geometryReason = because('geometry', {
+      samples: rotation.samples,
+      batchSize: rotation.batchSize,
+      passLength: rotation.passLength,
+      lastBatch: rotation.lastBatch,
+      steps: rotation.steps,
+      shift: rotation.shift,
+      period: rotation.period,
+    });
+    const epochs = evidence.epochsObserved;
+    const apparent = apparentPeriod(rotation, observed, 0);
+    const aligned = apparent.matches;
+    const phaseMatches = evidence.phaseLocked
+      ? apparent.phaseEpochs >= epochs
+      : apparent.phaseEpochs < epochs;
+    const accuracy = evidence.accuracy;
+    const bound = rotation.maxDifference.fraction;
+    const amplitudeFits = accuracy?.amplitude == null || accuracy.amplitude <= bound;
+    const metric = evidence.primary?.metric ?? evidence.periodic[0]?.metric ?? 'the validation metric';
+
+    if (aligned && phaseMatches && amplitudeFits) {
+      const lead = [
+        geometryReason,
+        ...predictionReasons(
+          rotation,
+          observed,
+          epochs,
+          evidence.primary,
+          metric,
+          context.valClassCounts?.value ?? null,
+        ),
+      ];
+      const loss = evidence.alternations.find((a) => !a.isAccuracy && /loss/.test(a.metric));
+      if (evidence.antiphase === true && accuracy && loss) {
+        lead.push(
+          because('antiphase', {
+            accuracyMetric: accuracy.metric,
+            lossMetric: loss.metric,
+            accuracyParity: accuracy.highParity,
+            lossParity: loss.highParity,
+          }),
+        );
+      }
+      if (evidence.valOnly === false)
+        return done('possible', [because('train-contradicts'), ...lead], geometry.reasons);
+      return done(geometry.validationStated ? 'confirmed' : 'likely', lead, geometry.reasons);
+    }
+
+    const lead: TypedReason<MessageId>[] = [];
+    if (geometry.assumed || geometry.batchBasis === 'derived' || geometry.stepsBasis === 'derived') {
+      lead.push(
+        because('ruled-out-for-numbers', {
+          samples: rotation.samples,
+          batchSize: rotation.batchSize,
+          steps: rotation.steps,
+        }),
+      );
+    }
+    lead.push(...geometry.reasons, geometryReason);
+    if (rotation.sameWindowEveryEpoch) {
+      lead.push(
+        because('same-window', {
+          images: rotation.coversAll ? rotation.samples : rotation.steps * rotation.batchSize,
+        }),
+      );
+    } else if (!aligned) {
+      const data = {
+        observed,
+        target: rotation.passLength / 2,
+        passLength: rotation.passLength,
+        shift: rotation.shift,
+        period: rotation.period,
+      };
+      lead.push(because(observed === 2 ? 'no-period' : 'no-period-k', data));
+    }
+    lead.push(
+      because('max-difference', {
+        batches: rotation.maxDifference.batches,
+        images: rotation.maxDifference.images,
+        percent: percent(bound),
+        samples: rotation.samples,
+      }),
+    );
+    if (!amplitudeFits && accuracy?.amplitude != null) {
+      lead.push(
+        because('too-small-for-swing', {
+          metric: accuracy.metric,
+          boundPoints: round(100 * bound, 2),
+          amplitudePoints: round(100 * accuracy.amplitude, 2),
+        }),
+      );
+    }
+    if (aligned && !phaseMatches) {
+      const phase = because(evidence.phaseLocked ? 'phase-mismatch-locked' : 'phase-mismatch-flips', {
+        observed,
+        phaseEpochs: Number.isFinite(apparent.phaseEpochs) ? round(apparent.phaseEpochs) : null,
+        epochs,
+      });
+      return done('possible', [phase, ...lead.filter((r) => r.messageId !== 'ruled-out-for-numbers')]);
+    }
+    const alternatives = alternativeReasons(
+      rotation.samples,
+      rotation.batchSize,
+      rotation.steps,
+      observed,
+      epochs,
+    );
+    return done('ruled-out', [...lead, ...alternatives]);
+  },
+});

@@ -1,0 +1,59 @@
+/**
+ * The lint pipeline for one parsed file: context per run, detectors, diagnosis. Pure: records in,
+ * a `FileReport` out.
+ */
+import { DETECTORS, runDetectors, type RuleSetting } from './detect/index.js';
+import { buildContext } from './diagnose/context.js';
+import { diagnose } from './diagnose/diagnose.js';
+import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
+
+/** What the user configured: rule settings, metrics to ignore, context hints. */
+export interface LintSettings {
+  rules: Record<string, RuleSetting>;
+  ignoreMetrics: readonly string[];
+  hints: Hints;
+}
+
+/** Default settings: every rule at its default severity, nothing ignored, no hints. */
+export const DEFAULT_SETTINGS: LintSettings = { rules: {}, ignoreMetrics: [], hints: {} };
+
+/** Lints the runs of one file. */
+export function lintRuns(
+  file: string,
+  format: Dialect | null,
+  runs: readonly Run[],
+  issues: readonly ParseIssue[],
+  settings: LintSettings = DEFAULT_SETTINGS,
+): FileReport {
+  const ignoreMetrics = new Set(settings.ignoreMetrics);
+  const contexts = runs.map((run) => buildContext(run, settings.hints));
+  const findings: Finding[] = [];
+  runs.forEach((run, i) => {
+    const context = contexts[i];
+    if (context === undefined) return;
+    findings.push(...runDetectors(DETECTORS, run, context, { rules: settings.rules, ignoreMetrics }));
+  });
+  return {
+    file,
+    format,
+    runs: runs.map(summarize),
+    findings,
+    diagnoses: diagnose([...runs], findings, contexts),
+    issues: [...issues],
+    error: null,
+  };
+}
+
+function summarize(run: Run): RunSummary {
+  const metrics = new Set<string>();
+  for (const e of run.epochs) for (const k of Object.keys(e.metrics)) metrics.add(k);
+  return {
+    index: run.index,
+    epochs: run.epochs.length,
+    firstEpoch: run.epochs[0]?.epoch ?? null,
+    lastEpoch: run.epochs.at(-1)?.epoch ?? null,
+    fromLine: run.source.fromLine,
+    toLine: run.source.toLine,
+    metrics: [...metrics],
+  };
+}

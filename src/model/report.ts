@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { Diagnosis, Finding } from './findings.js';
+import { Dialect, ParseIssue } from './records.js';
+
+/** Version of the lint JSON report; bumped on any incompatible change. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** A run, summarised for a report (the full records are `epochlint parse`'s job). */
+export const RunSummary = z.object({
+  index: z.number().int().min(0),
+  epochs: z.number().int().min(0),
+  firstEpoch: z.number().int().nullable(),
+  lastEpoch: z.number().int().nullable(),
+  fromLine: z.number().int().min(1),
+  toLine: z.number().int().min(1),
+  metrics: z.array(z.string()),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** Everything epochlint says about one input file. */
+export const FileReport = z.object({
+  file: z.string(),
+  format: Dialect.nullable(),
+  runs: z.array(RunSummary),
+  findings: z.array(Finding),
+  diagnoses: z.array(Diagnosis),
+  issues: z.array(ParseIssue),
+  /** Set when the file could not be read at all; then everything else is empty. */
+  error: z.string().nullable(),
+});
+export type FileReport = z.infer<typeof FileReport>;
+
+/** The lint report over all inputs. */
+export const Report = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  files: z.array(FileReport),
+});
+export type Report = z.infer<typeof Report>;

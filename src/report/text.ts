@@ -1,0 +1,134 @@
+/** The text report for people: findings by severity with their evidence, then the ranked causes. */
+import type { ChalkInstance } from 'chalk';
+import { findCause } from '../diagnose/causes/index.js';
+import { findDetector } from '../detect/index.js';
+import type { Diagnosis, FileReport, Finding, Report, Scalar, Severity, Verdict } from '../model/index.js';
+import { escapeControl } from './escape.js';
+import { formatMessage, formatNumber } from './format.js';
+
+const SEVERITY_LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info' };
+const VERDICT_ORDER: Verdict[] = ['confirmed', 'likely', 'possible', 'unlikely', 'ruled-out'];
+
+function paint(chalk: ChalkInstance, severity: Severity, text: string): string {
+  if (severity === 'error') return chalk.red.bold(text);
+  if (severity === 'warning') return chalk.yellow.bold(text);
+  return chalk.blue(text);
+}
+
+function paintVerdict(chalk: ChalkInstance, verdict: Verdict, text: string): string {
+  switch (verdict) {
+    case 'confirmed':
+      return chalk.red.bold(text);
+    case 'likely':
+      return chalk.yellow.bold(text);
+    case 'possible':
+      return chalk.yellow(text);
+    case 'unlikely':
+      return chalk.dim(text);
+    case 'ruled-out':
+      return chalk.dim.strikethrough(text);
+  }
+}
+
+function scalar(value: Scalar): string {
+  if (value === null) return '–';
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return escapeControl(value);
+}
+
+function findingLines(f: Finding, chalk: ChalkInstance, runs: number): string[] {
+  const detector = findDetector(f.rule);
+  const where = `${runs > 1 ? `run ${f.run + 1}, ` : ''}epochs ${f.epochs[0]}–${f.epochs[1]}${f.line === null ? '' : `, line ${f.line}`}`;
+  const head = `  ${paint(chalk, f.severity, SEVERITY_LABEL[f.severity].padEnd(7))} ${chalk.bold(f.rule)}  ${f.metric === null ? '' : `${escapeControl(f.metric)}  `}${chalk.dim(where)}`;
+  const message = formatMessage(detector?.messages ?? {}, f.messageId, f.data);
+  const stats = Object.entries(f.stats)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${scalar(v)}`)
+    .join(', ');
+  return [head, `    ${message}`, ...(stats.length > 0 ? [chalk.dim(`    ${stats}`)] : [])];
+}
+
+function reasonText(d: Diagnosis, r: Diagnosis['reasons'][number]): string {
+  return formatMessage(findCause(d.cause)?.messages ?? {}, r.messageId, r.data);
+}
+
+/** Reasons every cause of the run repeats (the shared evidence): printed once, above the causes. */
+function sharedReasons(diagnoses: Diagnosis[]): Set<string> {
+  const [first, ...rest] = diagnoses;
+  if (first === undefined || rest.length === 0) return new Set();
+  const shared = new Set(first.reasons.map((r) => reasonText(first, r)));
+  for (const d of rest) {
+    const mine = new Set(d.reasons.map((r) => reasonText(d, r)));
+    for (const text of shared) if (!mine.has(text)) shared.delete(text);
+  }
+  return shared;
+}
+
+function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>): string[] {
+  const cause = findCause(d.cause);
+  const messages = cause?.messages ?? {};
+  const lines = [
+    `  ${paintVerdict(chalk, d.verdict, d.verdict.padEnd(10))} ${chalk.bold(cause?.title ?? d.cause)} ${chalk.dim(`(${d.cause})`)}`,
+  ];
+  const own = d.reasons.map((r) => reasonText(d, r)).filter((t) => !shared.has(t));
+  const reasons = d.verdict === 'unlikely' ? own.slice(0, 1) : own;
+  for (const r of reasons) lines.push(`      - ${r}`);
+  if (d.verdict !== 'unlikely' && d.verdict !== 'ruled-out') {
+    lines.push(`      ${chalk.bold('check:')} ${formatMessage(messages, d.check.messageId, d.check.data)}`);
+    lines.push(`      ${chalk.bold('fix:')} ${formatMessage(messages, d.fix.messageId, d.fix.data)}`);
+  }
+  return lines;
+}
+
+function fileLines(file: FileReport, chalk: ChalkInstance): string[] {
+  const lines = [chalk.underline(escapeControl(file.file))];
+  if (file.error !== null)
+    return [...lines, `  ${paint(chalk, 'error', 'error')}  ${escapeControl(file.error)}`];
+  const epochs = file.runs.reduce((n, r) => n + r.epochs, 0);
+  lines.push(
+    chalk.dim(`  ${file.format ?? 'unknown format'}, ${file.runs.length} run(s), ${epochs} epoch(s)`),
+  );
+  if (file.findings.length === 0) lines.push('  no findings');
+  for (const f of file.findings) lines.push(...findingLines(f, chalk, file.runs.length));
+  for (const run of file.runs) {
+    const diagnoses = file.diagnoses
+      .filter((d) => d.run === run.index)
+      .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
+    if (diagnoses.length === 0) continue;
+    const shared = sharedReasons(diagnoses);
+    lines.push('', chalk.bold(`  Why${file.runs.length > 1 ? ` (run ${run.index + 1})` : ''}:`));
+    for (const text of shared) lines.push(`    - ${text}`);
+    lines.push('', chalk.bold('  Causes, most likely first:'));
+    for (const d of diagnoses) lines.push(...diagnosisLines(d, chalk, shared));
+  }
+  const issues = file.issues.filter((i) => i.kind !== 'no-epochs');
+  if (issues.length > 0) {
+    lines.push('', chalk.dim(`  ${issues.length} parse issue(s):`));
+    for (const i of issues) {
+      lines.push(
+        chalk.dim(`    ${i.line === null ? '' : `line ${i.line}: `}${i.kind}: ${escapeControl(i.message)}`),
+      );
+    }
+  }
+  return lines;
+}
+
+/** Counts findings by severity over all files. */
+export function countFindings(report: Report): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const file of report.files) for (const f of file.findings) counts[f.severity] += 1;
+  return counts;
+}
+
+/** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
+export function renderText(report: Report, chalk: ChalkInstance): string {
+  const out: string[] = [];
+  for (const file of report.files) out.push(...fileLines(file, chalk), '');
+  const c = countFindings(report);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  out.push(
+    `${plural(report.files.length, 'file')}: ${paint(chalk, 'error', plural(c.error, 'error'))}, ${paint(chalk, 'warning', plural(c.warning, 'warning'))}, ${plural(c.info, 'note')}`,
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,224 @@
+/**
+ * Ordinary least squares for small designs (up to ~1000 rows and ~130 columns, the B-spline trend of a
+ * 1000-point series, in well under a second), by Householder QR on
+ * columns scaled to unit length. QR never forms XᵀX, so the conditioning is that of X, not its square; the
+ * scaling makes the rank tolerance independent of column units (a cubic in raw epoch numbers is fine).
+ */
+
+/** Relative size of a pivot of R below which the design counts as rank deficient. */
+const RANK_TOLERANCE = 1e-10;
+
+/** Result of {@link fitLeastSquares}. All vectors are in the order of the design's columns / rows. */
+export interface LeastSquaresFit {
+  /** Number of observations (rows). */
+  n: number;
+  /** Number of coefficients (columns). */
+  p: number;
+  /** Residual degrees of freedom, n − p. */
+  df: number;
+  coefficients: number[];
+  /** Standard errors sqrt(diag(s²(XᵀX)⁻¹)). */
+  standardErrors: number[];
+  /** Coefficient covariance s²(XᵀX)⁻¹ (p × p). */
+  covariance: number[][];
+  fitted: number[];
+  residuals: number[];
+  residualSumOfSquares: number;
+  /** s² = RSS / (n − p); NaN when df = 0. */
+  residualVariance: number;
+}
+
+/** Thin QR factors of an n × p matrix: X = QR. */
+export interface QrDecomposition {
+  n: number;
+  p: number;
+  /** Thin Q as columns (each length n, orthonormal). */
+  q: Float64Array[];
+  /** R as rows (p × p, upper triangular). */
+  r: Float64Array[];
+}
+
+/**
+ * Householder QR of an n × p matrix given as p columns (internal; used by the periodic test).
+ * Throws a RangeError when a column is (numerically) a combination of the earlier ones.
+ */
+export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposition {
+  const p = columns.length;
+  const n = p === 0 ? 0 : (columns[0]?.length ?? 0);
+  if (p > n) throw new RangeError(`least squares needs at least as many rows (${n}) as columns (${p})`);
+  const a = columns.map((column) => {
+    if (column.length !== n) throw new RangeError('design columns differ in length');
+    return Float64Array.from(column);
+  });
+  const reflectors: Float64Array[] = [];
+  const r: Float64Array[] = Array.from({ length: p }, () => new Float64Array(p));
+  let largestPivot = 0;
+  for (let k = 0; k < p; k++) {
+    const ak = a[k] as Float64Array;
+    let norm = 0;
+    for (let i = k; i < n; i++) norm += (ak[i] as number) ** 2;
+    norm = Math.sqrt(norm);
+    const alpha = (ak[k] as number) > 0 ? -norm : norm;
+    const v = new Float64Array(n);
+    for (let i = k; i < n; i++) v[i] = ak[i] as number;
+    v[k] = (v[k] as number) - alpha;
+    let vNorm2 = 0;
+    for (let i = k; i < n; i++) vNorm2 += (v[i] as number) ** 2;
+    if (vNorm2 > 0) {
+      for (let j = k; j < p; j++) {
+        const aj = a[j] as Float64Array;
+        let dot = 0;
+        for (let i = k; i < n; i++) dot += (v[i] as number) * (aj[i] as number);
+        const factor = (2 * dot) / vNorm2;
+        for (let i = k; i < n; i++) aj[i] = (aj[i] as number) - factor * (v[i] as number);
+      }
+    }
+    reflectors.push(v);
+    const rk = r[k] as Float64Array;
+    for (let j = k; j < p; j++) rk[j] = (a[j] as Float64Array)[k] as number;
+    const pivot = Math.abs(rk[k] as number);
+    largestPivot = Math.max(largestPivot, pivot);
+    if (!(pivot > RANK_TOLERANCE * largestPivot) || pivot === 0) {
+      throw new RangeError(`design matrix is rank deficient at column ${k}`);
+    }
+  }
+  const q: Float64Array[] = [];
+  for (let j = 0; j < p; j++) {
+    const e = new Float64Array(n);
+    e[j] = 1;
+    applyReflectors(reflectors, e, true);
+    q.push(e);
+  }
+  return { n, p, q, r };
+}
+
+/** Applies H_0 H_1 … H_{p−1} (reverse = true, i.e. Q·x) or H_{p−1} … H_0 (Qᵀ·x) in place. */
+function applyReflectors(reflectors: readonly Float64Array[], x: Float64Array, reverse: boolean): void {
+  const p = reflectors.length;
+  for (let step = 0; step < p; step++) {
+    const k = reverse ? p - 1 - step : step;
+    const v = reflectors[k] as Float64Array;
+    let vNorm2 = 0;
+    let dot = 0;
+    for (let i = k; i < x.length; i++) {
+      vNorm2 += (v[i] as number) ** 2;
+      dot += (v[i] as number) * (x[i] as number);
+    }
+    if (vNorm2 === 0) continue;
+    const factor = (2 * dot) / vNorm2;
+    for (let i = k; i < x.length; i++) x[i] = (x[i] as number) - factor * (v[i] as number);
+  }
+}
+
+/** Inverse of an upper-triangular matrix given as rows. */
+function invertUpperTriangular(r: readonly Float64Array[]): Float64Array[] {
+  const p = r.length;
+  const inv = Array.from({ length: p }, () => new Float64Array(p));
+  for (let j = p - 1; j >= 0; j--) {
+    const rj = r[j] as Float64Array;
+    (inv[j] as Float64Array)[j] = 1 / (rj[j] as number);
+    for (let i = j - 1; i >= 0; i--) {
+      const ri = r[i] as Float64Array;
+      let s = 0;
+      for (let k = i + 1; k <= j; k++) s += (ri[k] as number) * ((inv[k] as Float64Array)[j] as number);
+      (inv[i] as Float64Array)[j] = -s / (ri[i] as number);
+    }
+  }
+  return inv;
+}
+
+/**
+ * Fits y = Xβ + e by ordinary least squares.
+ *
+ * @param design the n × p design matrix as rows (`design[i][j]` = column j at observation i); include a
+ *   column of ones yourself when you want an intercept.
+ * @param y the n responses.
+ * @throws RangeError when shapes disagree, a value is not finite, n < p, or X is rank deficient.
+ */
+export function fitLeastSquares(
+  design: readonly (readonly number[])[],
+  y: readonly number[],
+): LeastSquaresFit {
+  const n = design.length;
+  if (y.length !== n) throw new RangeError(`design has ${n} rows but y has ${y.length} values`);
+  const p = n === 0 ? 0 : (design[0]?.length ?? 0);
+  if (p === 0) throw new RangeError('design has no columns');
+  const columns: Float64Array[] = Array.from({ length: p }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const row = design[i] as readonly number[];
+    if (row.length !== p) throw new RangeError(`design row ${i} has ${row.length} columns, expected ${p}`);
+    for (let j = 0; j < p; j++) {
+      const value = row[j] as number;
+      if (!Number.isFinite(value)) throw new RangeError(`design[${i}][${j}] is not finite`);
+      (columns[j] as Float64Array)[i] = value;
+    }
+    if (!Number.isFinite(y[i] as number)) throw new RangeError(`y[${i}] is not finite`);
+  }
+  return fitColumns(columns, y);
+}
+
+/** {@link fitLeastSquares} on a column-major design (internal fast path; no validation of finiteness). */
+export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number>): LeastSquaresFit {
+  const p = columns.length;
+  const n = y.length;
+  const scales = columns.map((column) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (column[i] as number) ** 2;
+    return Math.sqrt(s);
+  });
+  if (scales.some((s) => !(s > 0))) throw new RangeError('design has an all-zero column');
+  const scaled = columns.map((column, j) => {
+    const s = scales[j] as number;
+    return Float64Array.from(column, (value) => value / s);
+  });
+  const { q, r } = decomposeQr(scaled);
+  // Qᵀy through the explicit thin Q; residuals as y − QQᵀy keep them orthogonal to X to rounding.
+  const qty = q.map((qj) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (qj[i] as number) * (y[i] as number);
+    return s;
+  });
+  const fitted = new Array<number>(n).fill(0);
+  for (let j = 0; j < p; j++) {
+    const qj = q[j] as Float64Array;
+    const c = qty[j] as number;
+    for (let i = 0; i < n; i++) fitted[i] = (fitted[i] as number) + c * (qj[i] as number);
+  }
+  const residuals = fitted.map((f, i) => (y[i] as number) - f);
+  const rss = residuals.reduce((s, e) => s + e * e, 0);
+  const df = n - p;
+  const residualVariance = df > 0 ? rss / df : Number.NaN;
+  const rInv = invertUpperTriangular(r);
+  const scaledCoefficients = new Array<number>(p).fill(0);
+  for (let i = 0; i < p; i++) {
+    let s = 0;
+    for (let k = i; k < p; k++) s += ((rInv[i] as Float64Array)[k] as number) * (qty[k] as number);
+    scaledCoefficients[i] = s;
+  }
+  const coefficients = scaledCoefficients.map((b, j) => b / (scales[j] as number));
+  const covariance: number[][] = [];
+  for (let i = 0; i < p; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < p; k++) {
+        s += ((rInv[i] as Float64Array)[k] as number) * ((rInv[j] as Float64Array)[k] as number);
+      }
+      row.push((residualVariance * s) / ((scales[i] as number) * (scales[j] as number)));
+    }
+    covariance.push(row);
+  }
+  const standardErrors = covariance.map((row, j) => Math.sqrt(row[j] as number));
+  return {
+    n,
+    p,
+    df,
+    coefficients,
+    standardErrors,
+    covariance,
+    fitted,
+    residuals,
+    residualSumOfSquares: rss,
+    residualVariance,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Smooth trend bases for the parity and harmonic regressions (statistics.md B3 step 3):
+ * - n ≤ 50: cubic in log-time, u = log(1+t)/log(n) (the [sim] setting of Appendix S), which follows a fast
+ *   early decay then a plateau with 4 parameters;
+ * - n > 50: cubic B-spline with an interior knot about every 8 points ("about n/8 knots"; B2 says "knots about
+ *   every 8–10 points"), flexible enough for LR-step kinks so the residual variance is not inflated by misfit.
+ * Both are smooth on the scale of a few points, so they are nearly orthogonal to (−1)^t (B2, "Why parity
+ * contrasts are robust").
+ */
+
+/** Largest n that uses the log-cubic basis under `basis: 'auto'` (statistics.md B3 step 3). */
+export const LOG_CUBIC_MAX_POINTS = 50;
+
+/** Default spacing of interior B-spline knots, in points (statistics.md B2/B3: every 8–10 points, ≈ n/8). */
+export const DEFAULT_KNOT_SPACING = 8;
+
+/** Which trend basis to use: `auto` picks log-cubic for n ≤ 50 and a B-spline above. */
+export type TrendBasisKind = 'auto' | 'log-cubic' | 'b-spline';
+
+/** The basis that was actually used, as reported in test results. */
+export type TrendBasisSpec =
+  { kind: 'log-cubic'; columns: 4 } | { kind: 'b-spline'; degree: 3; interiorKnots: number; columns: number };
+
+/** Options shared by the tests that detrend with {@link trendBasis}. */
+export interface TrendBasisOptions {
+  /** Basis family; default `auto`. */
+  basis?: TrendBasisKind;
+  /** Points between interior B-spline knots; default 8. */
+  knotSpacing?: number;
+}
+
+/**
+ * Log-time cubic basis [1, z, z², z³] with z = 2·log(1+t)/log(n) − 1 for t = 0..n−1 (z spans [−1, 1], which keeps
+ * the columns well scaled). Returned as n rows of 4 values.
+ */
+export function logCubicBasis(n: number): number[][] {
+  const denominator = Math.log1p(Math.max(n - 1, 1));
+  const rows: number[][] = [];
+  for (let t = 0; t < n; t++) {
+    const z = (2 * Math.log1p(t)) / denominator - 1;
+    rows.push([1, z, z * z, z * z * z]);
+  }
+  return rows;
+}
+
+/**
+ * Cubic B-spline basis on t = 0..n−1 with `interiorKnots` equally spaced interior knots and clamped ends.
+ * Returns n rows of interiorKnots + 4 values; each row sums to 1, so no separate intercept column is needed.
+ */
+export function bSplineBasis(n: number, interiorKnots: number): number[][] {
+  const degree = 3;
+  const end = Math.max(n - 1, 1);
+  const knots: number[] = [];
+  for (let i = 0; i <= degree; i++) knots.push(0);
+  for (let j = 1; j <= interiorKnots; j++) knots.push((end * j) / (interiorKnots + 1));
+  for (let i = 0; i <= degree; i++) knots.push(end);
+  const count = interiorKnots + degree + 1;
+  const rows: number[][] = [];
+  for (let t = 0; t < n; t++) {
+    // Knot span s with knots[s] ≤ t < knots[s+1]; the right end belongs to the last non-empty span.
+    let span = degree;
+    while (span < count - 1 && t >= (knots[span + 1] as number)) span++;
+    // Cox–de Boor, triangular scheme (Piegl & Tiller, The NURBS Book, algorithm A2.2).
+    const values = [1];
+    const left: number[] = [0];
+    const right: number[] = [0];
+    for (let j = 1; j <= degree; j++) {
+      left[j] = t - (knots[span + 1 - j] as number);
+      right[j] = (knots[span + j] as number) - t;
+      let saved = 0;
+      for (let r = 0; r < j; r++) {
+        const denominator = (right[r + 1] as number) + (left[j - r] as number);
+        const temp = denominator === 0 ? 0 : (values[r] as number) / denominator;
+        values[r] = saved + (right[r + 1] as number) * temp;
+        saved = (left[j - r] as number) * temp;
+      }
+      values[j] = saved;
+    }
+    const row = new Array<number>(count).fill(0);
+    for (let j = 0; j <= degree; j++) row[span - degree + j] = values[j] as number;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * The trend basis statistics.md B3 prescribes for a series of n points: log-cubic up to 50 points, a cubic
+ * B-spline with about n/knotSpacing interior knots above.
+ */
+export function trendBasis(
+  n: number,
+  options: TrendBasisOptions = {},
+): { rows: number[][]; spec: TrendBasisSpec } {
+  const kind = options.basis ?? 'auto';
+  const useSpline = kind === 'b-spline' || (kind === 'auto' && n > LOG_CUBIC_MAX_POINTS);
+  if (!useSpline) return { rows: logCubicBasis(n), spec: { kind: 'log-cubic', columns: 4 } };
+  const spacing = Math.max(options.knotSpacing ?? DEFAULT_KNOT_SPACING, 2);
+  // A spline forced onto a short series keeps to about n/4 columns, leaving residual degrees of freedom.
+  const interiorKnots = Math.max(1, Math.min(Math.round(n / spacing), Math.floor(n / 4) - 4));
+  return {
+    rows: bSplineBasis(n, interiorKnots),
+    spec: { kind: 'b-spline', degree: 3, interiorKnots, columns: interiorKnots + 4 },
+  };
+}
