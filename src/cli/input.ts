@@ -1,12 +1,14 @@
 /**
  * Reading one input (a file or stdin) into the streaming parser. Chunks go to the parser as they
- * arrive, so memory does not grow with the file size; failures become a one-line reason.
+ * arrive, so memory does not grow with the file size; failures become a one-line reason. With
+ * `follow`, a file is read like `tail -f`: after its end, new bytes are polled for until stopped.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { ParseIssue, Run } from '../model/index.js';
-import { createParser, type InputFormat, type ParseSummary } from '../parse/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Epoch, ParseIssue, Run } from '../model/index.js';
+import { createParser, type InputFormat, type ParseSummary, type Parser } from '../parse/index.js';
 
 /** Everything read from one input. */
 export interface InputResult {
@@ -22,8 +24,18 @@ export interface InputResult {
 export interface ReadInputOptions {
   inputFormat: InputFormat;
   stdin: Readable;
-  /** Called with each finished run as soon as it is complete (for `--follow`-style consumers). */
-  onRun?: (run: Run) => void;
+  /** Each finished epoch, as soon as the parser has it (live status). */
+  onEpoch?: (epoch: Epoch, run: number) => void;
+  /** Every chunk as read, unchanged (`--tee`). */
+  onChunk?: (chunk: Uint8Array) => void;
+  /** Bytes read so far and the file size (null for stdin), for a progress bar. */
+  onProgress?: (read: number, total: number | null) => void;
+  /** Keep reading a file as it grows until `stop` says so (`--follow`). */
+  follow?: boolean;
+  /** Polled between chunks: true ends reading (interrupt, `--fail-fast`). */
+  stop?: () => boolean;
+  /** How often a followed file is polled for new bytes. */
+  pollMs?: number;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -33,38 +45,82 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   const runs: Run[] = [];
   const issues: ParseIssue[] = [];
   const result: InputResult = { file, runs, issues, summary: null, error: null };
+  let size: number | null = null;
   if (file !== '-') {
-    const problem = await checkFile(file);
-    if (problem !== null) return { ...result, error: problem };
+    const checked = await checkFile(file);
+    if (typeof checked === 'string') return { ...result, error: checked };
+    size = checked;
   }
   const parser = createParser({
     file,
     inputFormat: options.inputFormat,
-    onRun: (run) => {
-      runs.push(run);
-      options.onRun?.(run);
-    },
+    onRun: (run) => runs.push(run),
     onIssue: (issue) => issues.push(issue),
+    ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
   });
+  const stop = options.stop ?? (() => false);
+  let read = 0;
+  const take = (chunk: Uint8Array): void => {
+    options.onChunk?.(chunk);
+    parser.feed(chunk);
+    read += chunk.length;
+    options.onProgress?.(read, size);
+  };
   try {
-    const stream = file === '-' ? options.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of stream) {
-      parser.feed(typeof chunk === 'string' ? chunk : (chunk as Uint8Array));
+    if (file !== '-' && options.follow === true) {
+      await followFile(file, take, stop, options.pollMs ?? 250);
+    } else {
+      const stream = file === '-' ? options.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
+      for await (const chunk of stream) {
+        take(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
+        if (stop()) break;
+      }
     }
   } catch (error) {
     return { ...result, error: describeError(error) };
   }
+  return finish(result, parser);
+}
+
+function finish(result: InputResult, parser: Parser): InputResult {
   const summary = parser.end();
   result.summary = summary;
   if (summary.fatal !== null) result.error = summary.fatal;
   return result;
 }
 
-async function checkFile(file: string): Promise<string | null> {
+/** `tail -f`: read to the end, then poll for growth; a file that shrinks was rewritten: read it again. */
+async function followFile(
+  file: string,
+  take: (chunk: Uint8Array) => void,
+  stop: () => boolean,
+  pollMs: number,
+): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    let offset = 0;
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    while (!stop()) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead > 0) {
+        offset += bytesRead;
+        take(Buffer.from(buffer.subarray(0, bytesRead)));
+        continue;
+      }
+      const info = await handle.stat();
+      if (info.size < offset) offset = 0;
+      else await sleep(pollMs);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkFile(file: string): Promise<number | string> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) return 'is a directory';
-    return null;
+    return info.size;
   } catch (error) {
     return describeError(error);
   }

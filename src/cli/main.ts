@@ -3,31 +3,48 @@
  * code. `main` returns the code; nothing calls `process.exit()` mid-run.
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
 import { DETECTORS, findDetector } from '../detect/index.js';
-import { lintRuns } from '../lint.js';
-import { REPORT_SCHEMA_VERSION, type FileReport, type Report } from '../model/index.js';
+import { lintRuns, type LintSettings } from '../lint.js';
+import { createLiveLinter } from '../live.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type Epoch,
+  type FileReport,
+  type Report,
+  type Run,
+  type Severity,
+} from '../model/index.js';
 import { escapeControl } from '../report/escape.js';
-import { renderJson } from '../report/lint-json.js';
+import { REPORTERS, type FormatName } from '../report/index.js';
+import { renderStatus } from '../report/status.js';
 import {
   renderRecordsCsv,
   renderRecordsJson,
   renderRecordsTable,
   type FileRecords,
 } from '../report/records.js';
-import { countFindings, renderText } from '../report/text.js';
+import { countFindings } from '../report/text.js';
+import { loadConfig, toRuleSettings } from './config.js';
 import { hintsFromOptions } from './hints.js';
 import { readInput } from './input.js';
+import { expandInputs } from './inputs.js';
 import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
 
 /** The process surface `main` works against (replaced in tests). */
 export interface Io {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stdout: { write(data: string | Uint8Array): unknown; isTTY?: boolean };
+  stderr: { write(data: string): unknown; isTTY?: boolean };
   stdin: Readable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  cwd: string;
+  /** Terminal width of stdout, when it is a terminal. */
+  columns?: number;
+  /** True once the user interrupted (Ctrl-C): reading stops and the report so far is printed. */
+  interrupted(): boolean;
 }
 
 /** Exit codes (design: CLI contract). */
@@ -145,28 +162,116 @@ function forceLevel(force: string): 0 | 1 | 2 | 3 {
   return 1;
 }
 
+interface LintPlan {
+  format: FormatName;
+  failOn: Severity | 'never';
+  maxWarnings: number | null;
+  settings: LintSettings;
+}
+
+/** Merges flags over the config file; flags win. Problems are one line each. */
+function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { problems: string[] } {
+  const problems: string[] = [];
+  const loaded = loadConfig({
+    cwd: io.cwd,
+    ...(typeof options.config === 'string' ? { configPath: options.config } : {}),
+    noConfig: options.config === false,
+  });
+  if (!loaded.ok) return { problems: loaded.problems };
+  const config = loaded.loaded.config;
+  const { hints, problems: hintProblems } = hintsFromOptions(options);
+  problems.push(...hintProblems);
+  let maxWarnings: number | null = config.maxWarnings ?? null;
+  if (options.maxWarnings !== undefined) {
+    const n = Number(options.maxWarnings);
+    if (!Number.isInteger(n) || n < 0)
+      problems.push(`--max-warnings: expected a whole number >= 0, got '${options.maxWarnings}'`);
+    else maxWarnings = n;
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    plan: {
+      format: (options.format ?? config.format ?? 'text') as FormatName,
+      failOn: (options.failOn ?? config.failOn ?? 'error') as Severity | 'never',
+      maxWarnings,
+      settings: {
+        rules: toRuleSettings(config),
+        ignoreMetrics: config.ignoreMetrics ?? [],
+        hints: { ...(config.context ?? {}), ...hints },
+      },
+    },
+  };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Exit code 1 when a finding is at or above `failOn`, or warnings exceed `maxWarnings`. */
+export function exitCodeFor(report: Report, failOn: Severity | 'never', maxWarnings: number | null): number {
+  const counts = countFindings(report);
+  if (maxWarnings !== null && counts.warning > maxWarnings) return EXIT_FINDINGS;
+  if (failOn === 'never') return EXIT_OK;
+  const threshold = SEVERITY_RANK[failOn];
+  const hit = (Object.keys(counts) as Severity[]).some((s) => counts[s] > 0 && SEVERITY_RANK[s] <= threshold);
+  return hit ? EXIT_FINDINGS : EXIT_OK;
+}
+
 async function runLint(
   files: string[],
   options: LintCommandOptions,
   io: Io,
   fail: (message: string) => void,
 ): Promise<number> {
-  const { hints, problems } = hintsFromOptions(options);
-  if (problems.length > 0) {
-    for (const p of problems) fail(p);
+  const planned = planLint(options, io);
+  if ('problems' in planned) {
+    for (const p of planned.problems) fail(p);
     return EXIT_FAILURE;
   }
-  const inputs = files.length > 0 ? files : ['-'];
+  const { plan } = planned;
   if (files.length === 0 && io.stdin.isTTY === true) {
     fail('no input: give a log file, or pipe a log into epochlint (see --help)');
     return EXIT_FAILURE;
   }
+  const expanded = await expandInputs(files.length > 0 ? files : ['-'], io.cwd);
+  const chalk = chalkFor(io, options.color);
+  const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
+  const live = options.follow === true || options.failFast === true;
   const reports: FileReport[] = [];
+  const runsByFile = new Map<string, readonly Run[]>();
   let failed = false;
-  for (const file of inputs) {
-    const input = await readInput(file, { inputFormat: options.inputFormat, stdin: io.stdin });
-    if (input.error !== null) {
-      fail(`${escapeControl(file)}: ${input.error}`);
+  let stoppedEarly = false;
+  for (const input of expanded) {
+    if ('problem' in input) {
+      fail(`${escapeControl(input.input)}: ${input.problem}`);
+      failed = true;
+      continue;
+    }
+    const file = input.file;
+    const linter = live ? createLiveLinter(plan.settings) : null;
+    let established = false;
+    const progress = createProgress(io, errChalk, file, live);
+    const result = await readInput(file, {
+      inputFormat: options.inputFormat,
+      stdin: io.stdin,
+      follow: options.follow === true,
+      stop: () => (options.failFast === true && established) || io.interrupted(),
+      ...(options.tee === true ? { onChunk: (chunk: Uint8Array) => io.stdout.write(chunk) } : {}),
+      ...(progress === null ? {} : { onProgress: progress.update }),
+      ...(linter === null
+        ? {}
+        : {
+            onEpoch: (epoch: Epoch, run: number) => {
+              // after --fail-fast has decided, the rest of the chunk is read but not announced
+              if (established && options.failFast === true) return;
+              const update = linter.add(epoch, run);
+              io.stderr.write(`${renderStatus(epoch, run, update.newFindings, errChalk)}\n`);
+              if (update.hasError) established = true;
+            },
+          }),
+    });
+    progress?.done();
+    if (established && options.failFast === true) stoppedEarly = true;
+    if (result.error !== null) {
+      fail(`${escapeControl(file)}: ${result.error}`);
       failed = true;
       reports.push({
         file,
@@ -175,28 +280,85 @@ async function runLint(
         findings: [],
         diagnoses: [],
         issues: [],
-        error: input.error,
+        error: result.error,
       });
       continue;
     }
-    if ((input.summary?.epochs ?? 0) === 0) {
+    if ((result.summary?.epochs ?? 0) === 0) {
       fail(`${escapeControl(file)}: no completed epoch found`);
       failed = true;
     }
-    reports.push(
-      lintRuns(file, input.summary?.dialect ?? null, input.runs, input.issues, {
-        rules: {},
-        ignoreMetrics: [],
-        hints,
-      }),
-    );
+    runsByFile.set(file, result.runs);
+    reports.push(lintRuns(file, result.summary?.dialect ?? null, result.runs, result.issues, plan.settings));
+    if (stoppedEarly) break;
   }
   const report: Report = { schemaVersion: REPORT_SCHEMA_VERSION, files: reports };
-  io.stdout.write(
-    options.format === 'json' ? renderJson(report) : renderText(report, chalkFor(io, options.color)),
-  );
+  const shown = options.quiet === true ? onlyErrors(report) : report;
+  const text = REPORTERS[plan.format](shown, {
+    chalk: options.outputFile === undefined && options.tee !== true ? chalk : chalkFor(io, false),
+    version: packageVersion(),
+    failOn: plan.failOn,
+    runs: runsByFile,
+    width: Math.min(Math.max(io.columns ?? 80, 60), 120),
+  });
+  if (options.outputFile !== undefined) {
+    const written = await writeReport(options.outputFile, text);
+    if (written !== null) {
+      fail(`${escapeControl(options.outputFile)}: ${written}`);
+      return EXIT_FAILURE;
+    }
+  } else if (options.tee === true) io.stderr.write(text);
+  else io.stdout.write(text);
+  if (stoppedEarly) {
+    io.stderr.write(`epochlint: stopped early (--fail-fast): an error finding is established\n`);
+    return EXIT_FINDINGS;
+  }
   if (failed) return EXIT_FAILURE;
-  return countFindings(report).error > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return exitCodeFor(report, plan.failOn, plan.maxWarnings);
+}
+
+function onlyErrors(report: Report): Report {
+  return {
+    ...report,
+    files: report.files.map((f) => ({ ...f, findings: f.findings.filter((x) => x.severity === 'error') })),
+  };
+}
+
+async function writeReport(path: string, text: string): Promise<string | null> {
+  try {
+    await writeFile(path, text);
+    return null;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : 'cannot write';
+  }
+}
+
+const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
+
+/** A progress bar on stderr, only on a TTY and only for large files. */
+function createProgress(io: Io, chalk: ChalkInstance, file: string, live: boolean) {
+  if (live || io.stderr.isTTY !== true || file === '-') return null;
+  let shown = false;
+  let lastPercent = -1;
+  return {
+    update: (read: number, total: number | null): void => {
+      if (total === null || total < PROGRESS_MIN_BYTES) return;
+      const percent = Math.floor((100 * read) / total);
+      if (percent === lastPercent) return;
+      lastPercent = percent;
+      shown = true;
+      const width = 30;
+      const filled = Math.round((width * percent) / 100);
+      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+      io.stderr.write(
+        `\r${chalk.dim(`reading ${escapeControl(file)}`)} ${bar} ${String(percent).padStart(3)}%`,
+      );
+    },
+    done: (): void => {
+      if (shown) io.stderr.write('\r\u001b[2K');
+    },
+  };
 }
 
 function renderRules(): string {
@@ -226,10 +388,27 @@ function renderExplain(id: string): string {
 
 /** Entry point used by `bin/epochlint.js`. */
 export async function run(): Promise<void> {
+  let interrupted = false;
+  const stop = (): void => {
+    // a second Ctrl-C leaves at once, the way a user expects
+    if (interrupted) process.exit(130);
+    interrupted = true;
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // `epochlint ... | head`: the reader went away; that is not our failure
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
+    cwd: process.cwd(),
+    ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
+    interrupted: () => interrupted,
   });
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
 }

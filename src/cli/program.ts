@@ -3,6 +3,7 @@
  * the handlers and the output streams.
  */
 import { Command, Option } from 'commander';
+import { FORMATS } from '../report/index.js';
 
 /** `epochlint parse` options after parsing. */
 export interface ParseCommandOptions {
@@ -12,9 +13,19 @@ export interface ParseCommandOptions {
 
 /** `epochlint [files...]` options after parsing (hint values are still strings). */
 export interface LintCommandOptions {
-  format: 'text' | 'json';
+  /** Unset when the flag was not given (the config may choose). */
+  format?: string;
   inputFormat: ParseCommandOptions['inputFormat'];
   color?: boolean;
+  outputFile?: string;
+  failOn?: string;
+  maxWarnings?: string;
+  quiet?: boolean;
+  follow?: boolean;
+  tee?: boolean;
+  failFast?: boolean;
+  /** A path, or false for `--no-config`. */
+  config?: string | false;
   valSamples?: string;
   valBatchSize?: string;
   valSteps?: string;
@@ -74,7 +85,24 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .argument('[files...]', "training logs ('-' or nothing for stdin)")
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format (default: text)').choices([...FORMATS]))
+    .option('-o, --output-file <path>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a finding at or above this severity exists (default: error)',
+      ).choices(['error', 'warning', 'info', 'never']),
+    )
+    .option('--max-warnings <n>', 'also exit 1 when there are more than n warnings')
+    .option('-q, --quiet', 'report errors only')
+    .option('--follow', 'keep reading a growing file (like tail -f) or a stream; status per epoch on stderr')
+    .option('--tee', 'pass the log through to stdout unchanged (the report goes to stderr or --output-file)')
+    .option(
+      '--fail-fast',
+      'stop and exit 1 as soon as an error finding is established (with --follow or stdin)',
+    )
+    .option('-c, --config <path>', 'use this config file instead of searching for one')
+    .option('--no-config', 'use no config file')
     .addOption(inputFormatOption())
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
@@ -83,11 +111,19 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     .addHelpText(
       'after',
       `
-Exit codes: 0 no error finding, 1 error findings, 2 unreadable input or bad usage.
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (or too many warnings),
+2 unreadable input, invalid config or bad usage.
+
+Config: epochlint.config.json, .epochlintrc.json or an "epochlint" key in package.json, searched
+upward from the working directory (see the README).
 
 Examples:
   $ epochlint train.log
   $ python train.py 2>&1 | tee train.log | epochlint
+  $ python train.py 2>&1 | epochlint --follow --tee --fail-fast
+  $ epochlint --follow train.log
+  $ epochlint 'sweep/**/*.log' --format github
+  $ epochlint runs/ --format junit --output-file epochlint.xml
   $ epochlint train.log --val-batch-size 16 --val-steps 325
   $ epochlint training_log.csv --format json > report.json
   $ epochlint explain val-alternation`,

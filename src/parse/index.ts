@@ -4,7 +4,7 @@
  * terminal model and the Keras parser; whole-file dialects (CSV, JSON, notebooks) are buffered.
  */
 import { TextDecoder } from 'node:util';
-import type { Dialect, ParseIssue, Run } from '../model/index.js';
+import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
 import { parseCsvLogger } from './csv-logger.js';
 import { parseHistoryJson } from './history-json.js';
 import { createKerasTextParser, type KerasTextParser } from './keras-text.js';
@@ -22,6 +22,8 @@ export type InputFormat = 'auto' | 'keras' | 'csv' | 'json' | 'ipynb';
 export interface ParserOptions {
   onRun(run: Run): void;
   onIssue?(issue: ParseIssue): void;
+  /** Each epoch as soon as it completes (console logs only; whole-file formats report at the end). */
+  onEpoch?(epoch: Epoch, run: number): void;
   /** The file as the user named it; copied into every run, and its extension breaks sniffing ties. */
   file?: string | null;
   inputFormat?: InputFormat;
@@ -86,7 +88,12 @@ export function createParser(options: ParserOptions): Parser {
   const textParser = (): Terminal => {
     if (terminal !== null) return terminal;
     dialect = 'keras-text';
-    const k = createKerasTextParser({ file, onRun, onIssue });
+    const k = createKerasTextParser({
+      file,
+      onRun,
+      onIssue,
+      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+    });
     keras = k;
     terminal = createTerminal((line) => {
       if (line.text.includes('\uFFFD')) reportReplacement(line.line);
@@ -119,7 +126,8 @@ export function createParser(options: ParserOptions): Parser {
   const hold = (chunk: Uint8Array | string): void => {
     headChunks.push(chunk);
     headText += typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
-    if (headText.length >= SNIFF_CHARS) releaseHead();
+    // two complete lines say as much as the sniffer needs (live logs must not wait for 8 KB)
+    if (headText.length >= SNIFF_CHARS || hasTwoLines(headText)) releaseHead();
   };
 
   const releaseHead = (): void => {
@@ -197,6 +205,11 @@ export function createParser(options: ParserOptions): Parser {
       return { dialect: fatal === null ? dialect : null, runs, epochs, fatal };
     },
   };
+}
+
+function hasTwoLines(text: string): boolean {
+  const first = text.indexOf('\n');
+  return first !== -1 && text.indexOf('\n', first + 1) !== -1 && text.trim().length > 0;
 }
 
 function forcedFormat(inputFormat: InputFormat): SniffedFormat | null {

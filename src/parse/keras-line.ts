@@ -115,6 +115,8 @@ export interface Frame {
   /** Null when the target is `Unknown` or there is no counter. */
   total: number | null;
   hasCounter: boolean;
+  /** A bracketed `[====>...]` bar (Keras 1–2, tf.keras): its running frames always print `ETA:`. */
+  bracketBar: boolean;
   /** The last time item is an ETA (or the frame is Keras 3 in-progress): not a final frame. */
   eta: boolean;
   seconds: number | null;
@@ -177,6 +179,7 @@ export function parseFrame(piece: string): Frame | null {
   let done: number | null = null;
   let total: number | null = null;
   let hasCounter = false;
+  let bracketBar = false;
   let cut = false;
   const counter = COUNTER.exec(piece);
   if (counter) {
@@ -185,6 +188,7 @@ export function parseFrame(piece: string): Frame | null {
     total = counter[2] === 'Unknown' ? null : Number(counter[2]);
     rest = piece.slice(counter[0].length).trimStart();
     if (rest.startsWith('[')) {
+      bracketBar = true;
       const close = rest.indexOf(']');
       const bar = close === -1 ? rest.slice(1) : rest.slice(1, close);
       // Keras bars hold only `=`, `>` and `.`; anything else in brackets is tqdm or prose (pitfall 31)
@@ -212,6 +216,7 @@ export function parseFrame(piece: string): Frame | null {
     done,
     total,
     hasCounter,
+    bracketBar,
     eta: false,
     seconds: null,
     stepTime: null,

@@ -25,6 +25,11 @@ export interface KerasTextParserOptions {
   file: string | null;
   onRun(run: Run): void;
   onIssue(issue: ParseIssue): void;
+  /**
+   * Called as soon as an epoch is complete (for live status), with its run index. Its number is
+   * provisional when the log printed no header: the run delivered by `onRun` is authoritative.
+   */
+  onEpoch?(epoch: Epoch, run: number): void;
   /** Dialect recorded in `Run.source` (notebooks feed their stream text through this parser). */
   dialect?: Dialect;
   /** Maps a line of the text fed in to a line of the original file (notebook stream outputs). */
@@ -71,6 +76,8 @@ interface PendingEvent {
   printed: number | null;
   /** For unnumbered messages: the epoch of the slot they were printed in. */
   owner: PendingEpoch | null;
+  /** An epoch known from the slot's header when the slot never completed. */
+  forced?: number | null;
 }
 
 interface RunState {
@@ -157,6 +164,14 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         line: s.final.line,
       };
       r.epochs.push(pending);
+      if (options.onEpoch) {
+        const previous = r.epochs.at(-2)?.epoch ?? null;
+        const provisional =
+          pending.headerEpoch ?? (pending.hintPrinted === null ? null : pending.hintPrinted);
+        pending.epoch = provisional ?? (previous === null ? null : previous + 1);
+        options.onEpoch(toEpoch(pending, pending.epoch ?? r.epochs.length), runIndex);
+        if (provisional === null) pending.epoch = null; // resolved from neighbours when the run ends
+      }
       for (const u of s.unnumbered)
         r.events.push({ message: u.message, line: u.line, printed: null, owner: pending });
       r.datasets.push(...heldDatasets);
@@ -166,7 +181,15 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       return;
     }
     for (const u of s.unnumbered) {
-      currentRun(u.line).events.push({ message: u.message, line: u.line, printed: null, owner: null });
+      // the epoch never completed, but its header says which one it was (TerminateOnNaN in a cut log)
+      const forced = s.header?.epoch ?? null;
+      currentRun(u.line).events.push({
+        message: u.message,
+        line: u.line,
+        printed: null,
+        owner: null,
+        forced,
+      });
     }
     const started = s.progressLine ?? s.header?.line ?? null;
     if (started === null || s.reported) return;
@@ -226,8 +249,14 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
   };
 
   const onFrame = (frame: Frame, piece: string, line: number, atEnd: boolean): void => {
+    // a bracketed bar stopped short without an ETA is a finalized epoch that ended early
+    // (TerminateOnNaN, stop_training): Keras draws it with the elapsed time (spec §5.6)
+    const stoppedEarly = frame.bracketBar && !frame.eta && frame.seconds !== null && frame.stepTime !== null;
     const final = frame.hasCounter
-      ? !frame.eta && frame.total !== null && frame.done !== null && frame.done >= frame.total
+      ? !frame.eta &&
+        frame.total !== null &&
+        frame.done !== null &&
+        (frame.done >= frame.total || stoppedEarly)
       : frame.seconds !== null;
     if (!final) {
       onProgress(frame.total, line);
@@ -345,7 +374,12 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       }
     }
     const progress = IN_PROGRESS.exec(piece);
-    if (progress !== null && (progress[2] === 'Unknown' || Number(progress[1]) < Number(progress[2]))) {
+    const runningBracket = progress !== null && (!progress[0].includes('[') || piece.includes('ETA:'));
+    if (
+      progress !== null &&
+      runningBracket &&
+      (progress[2] === 'Unknown' || Number(progress[1]) < Number(progress[2]))
+    ) {
       // an in-progress frame: only its place matters (cheap path for frames run together, §8.5)
       onProgress(progress[2] === 'Unknown' ? null : Number(progress[2]), mapLine(line));
       return;
@@ -444,7 +478,8 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
   }
   const events: Event[] = [];
   for (const e of r.events) {
-    const epoch = e.owner !== null ? e.owner.epoch : e.printed === null ? null : e.printed + offset;
+    const epoch =
+      e.owner !== null ? e.owner.epoch : e.printed === null ? (e.forced ?? null) : e.printed + offset;
     events.push({ ...e.message, epoch: epoch !== null && epoch >= 1 ? epoch : null, line: e.line } as Event);
   }
   events.sort((a, b) => a.line - b.line);

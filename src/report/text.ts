@@ -2,7 +2,17 @@
 import type { ChalkInstance } from 'chalk';
 import { findCause } from '../diagnose/causes/index.js';
 import { findDetector } from '../detect/index.js';
-import type { Diagnosis, FileReport, Finding, Report, Scalar, Severity, Verdict } from '../model/index.js';
+import type {
+  Diagnosis,
+  FileReport,
+  Finding,
+  Report,
+  Run,
+  Scalar,
+  Severity,
+  Verdict,
+} from '../model/index.js';
+import { renderChart } from './chart.js';
 import { escapeControl } from './escape.js';
 import { formatMessage, formatNumber } from './format.js';
 
@@ -81,7 +91,26 @@ function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>)
   return lines;
 }
 
-function fileLines(file: FileReport, chalk: ChalkInstance): string[] {
+function chartLines(
+  file: FileReport,
+  runs: readonly Run[] | undefined,
+  chalk: ChalkInstance,
+  width: number,
+): string[] {
+  if (runs === undefined) return [];
+  const out: string[] = [];
+  for (const run of runs) {
+    // a chart for every run that has something worth seeing (an error or a warning)
+    if (!file.findings.some((f) => f.run === run.index && f.severity !== 'info')) continue;
+    const chart = renderChart(run, { chalk, width: width - 2 });
+    if (chart.length === 0) continue;
+    if (runs.length > 1) out.push(chalk.dim(`  run ${run.index + 1}`));
+    out.push(...chart.map((line) => `  ${line}`), '');
+  }
+  return out;
+}
+
+function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[], width = 80): string[] {
   const lines = [chalk.underline(escapeControl(file.file))];
   if (file.error !== null)
     return [...lines, `  ${paint(chalk, 'error', 'error')}  ${escapeControl(file.error)}`];
@@ -89,6 +118,7 @@ function fileLines(file: FileReport, chalk: ChalkInstance): string[] {
   lines.push(
     chalk.dim(`  ${file.format ?? 'unknown format'}, ${file.runs.length} run(s), ${epochs} epoch(s)`),
   );
+  lines.push('', ...chartLines(file, runs, chalk, width));
   if (file.findings.length === 0) lines.push('  no findings');
   for (const f of file.findings) lines.push(...findingLines(f, chalk, file.runs.length));
   for (const run of file.runs) {
@@ -122,9 +152,14 @@ export function countFindings(report: Report): Record<Severity, number> {
 }
 
 /** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
-export function renderText(report: Report, chalk: ChalkInstance): string {
+export function renderText(
+  report: Report,
+  chalk: ChalkInstance,
+  runs?: ReadonlyMap<string, readonly Run[]>,
+  width = 80,
+): string {
   const out: string[] = [];
-  for (const file of report.files) out.push(...fileLines(file, chalk), '');
+  for (const file of report.files) out.push(...fileLines(file, chalk, runs?.get(file.file), width), '');
   const c = countFindings(report);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   out.push(

@@ -11,13 +11,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `epochlint args...` from the repository root, with `input` on stdin. */
+/** Runs `epochlint args...` from the repository root (or `cwd`), with `input` on stdin. */
 export function runCli(
   args: string[],
-  options: { input?: string | Buffer; env?: Record<string, string> } = {},
+  options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {},
 ): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',

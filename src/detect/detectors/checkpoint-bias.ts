@@ -20,15 +20,15 @@ export default defineDetector({
   requires: ['events'],
   options: z
     .object({
-      /** At least this many "improved" checkpoints before parity means anything. */
-      minImprovements: z.number().int().min(2).default(4),
+      /** At least this many "improved" checkpoints (after the first) before parity means anything. */
+      minImprovements: z.number().int().min(2).default(6),
       /** Share of improvements on one parity. */
       minShare: z.number().min(0.5).max(1).default(0.8),
       alpha: z.number().gt(0).lt(1).default(0.05),
     })
     .strict(),
   docs: {
-    what: 'Looks at the epochs where ModelCheckpoint reported "improved" (and the epoch EarlyStopping restored). Fires when at least 80 % of at least 4 improvements fall on the same epoch parity (odd or even) and an exact binomial test says that is unlikely by chance (p < 0.05).',
+    what: 'Looks at the epochs where ModelCheckpoint reported "improved", leaving out the first one (from inf/None: the first epoch always improves). Fires when at least 80 % of at least 6 improvements fall on the same epoch parity (odd or even) and an exact binomial test says that is unlikely by chance (p < 0.05; 6 of 6 gives p = 0.031).',
     why: 'When the monitored validation metric alternates between epochs, "best" is decided by which half of the sawtooth an epoch falls on, not by the model: the saved checkpoint, the early-stopping restore and ReduceLROnPlateau all act on an artifact. Fix the alternation first, or monitor a smoothed metric.',
     example:
       'Epoch 1: val_loss improved ... Epoch 3: val_loss improved ... Epoch 5: val_loss improved ... (never an even epoch)',
@@ -38,7 +38,11 @@ export default defineDetector({
       '{count} of {total} "improved" checkpoints of {monitor} fell on {parity} epochs (p = {p}): the saved best model was chosen on one side of an alternating series',
   },
   detect(run, { options }) {
-    const improved = run.events.filter((e) => e.kind === 'checkpoint-improved' && e.epoch !== null);
+    // the first "improved" (from inf / -inf / None) is not a decision between epochs
+    const improved = run.events.filter(
+      (e) =>
+        e.kind === 'checkpoint-improved' && e.epoch !== null && e.from !== null && Number.isFinite(e.from),
+    );
     if (improved.length < options.minImprovements) return [];
     const epochs = improved.map((e) => e.epoch ?? 0);
     const odd = epochs.filter((e) => e % 2 === 1).length;

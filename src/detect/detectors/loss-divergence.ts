@@ -13,10 +13,12 @@ export default defineDetector({
       factor: z.number().gt(1).default(3),
       /** ... and stay there for at least this many epochs, up to the end of the run. */
       minEpochs: z.number().int().min(1).default(2),
+      /** ... having given back at least this share of the progress from the first epoch to the best. */
+      minGiveBack: z.number().min(0).max(1).default(0.25),
     })
     .strict(),
   docs: {
-    what: 'Fires when the training loss climbs above `factor` (default 3) times its best value so far, and above its first value, and stays there for the last `minEpochs` (default 2) or more epochs of the run. A spike that recovers stays quiet.',
+    what: 'Fires when the training loss climbs above `factor` (default 3) times its best value so far, giving back at least a quarter of the progress from the first epoch to the best, and stays there for the last `minEpochs` (default 2) or more epochs of the run. A spike that recovers stays quiet.',
     why: 'A training loss that ends far above its best means optimisation diverged: the learning rate is too high for the current weights (often after warm-up ends or a restart), gradients exploded, or mixed-precision overflowed. Later epochs train a broken model.',
     example: 'loss: 0.3120 → 0.2900 → 0.2750 → 1.9800 → 7.4300 → 25.1000',
   },
@@ -34,7 +36,9 @@ export default defineDetector({
     let divergedFrom = -1;
     for (let i = 0; i < s.values.length; i += 1) {
       const v = s.values[i] ?? 0;
-      const above = v > best * options.factor && v > first && best > 0;
+      // a blow-up: far above the best so far, and back at least a quarter of the way to where training
+      // started (a loss going from 0.01 to 0.04 after starting at 2.3 is not a divergence)
+      const above = best > 0 && v > best * options.factor && v - best >= (first - best) * options.minGiveBack;
       if (above && divergedFrom === -1) divergedFrom = i;
       if (!above) divergedFrom = -1;
       if (v < best && divergedFrom === -1) {

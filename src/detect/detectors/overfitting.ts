@@ -20,7 +20,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: 'Takes the stretch from the epoch of the lowest validation loss to the end of the run (at least 5 epochs). Fires when a Mann–Kendall test finds an upward trend in the validation loss over that stretch (p < 0.05), the loss ends at least 5 % above its best, and the training loss falls over the same stretch (negative Theil–Sen slope). A single bad epoch is not a trend.',
+    what: 'Takes the stretch from the epoch of the lowest validation loss to the end of the run (at least 5 epochs). Fires when a Mann–Kendall test finds an upward trend in the validation loss over the epochs after the best (p < 0.05, positive Theil–Sen slope), the loss ends at least 5 % above its best, and the training loss falls over the same stretch (negative Theil–Sen slope). A single bad epoch is not a trend.',
     why: 'Training loss falling while validation loss climbs means the model is fitting the training set at the expense of generalisation. Keep the weights of the best epoch (ModelCheckpoint save_best_only, EarlyStopping restore_best_weights), and add data, augmentation or regularisation.',
     example: 'val_loss 0.2140 (epoch 2), 0.2351, 0.2480, 0.3150, 0.2790, 0.2850 while loss 0.180 → 0.047',
   },
@@ -44,8 +44,12 @@ export default defineDetector({
     const best = val.values[bestIndex] ?? 0;
     const last = stretch.at(-1) ?? best;
     const rise = best > 0 ? (last - best) / best : last - best;
-    const trend = mannKendall(stretch);
-    if (!(trend.p < options.alpha && trend.tau > 0 && rise >= options.minRise)) return [];
+    // the trend is tested on the epochs AFTER the best: starting a window at its own minimum would make
+    // any flat noise look like a rise (selection bias)
+    const after = stretch.slice(1);
+    const trend = mannKendall(after);
+    const slope = theilSen(after).slope;
+    if (!(trend.p < options.alpha && trend.tau > 0 && slope > 0 && rise >= options.minRise)) return [];
     const bestEpoch = val.epochs[bestIndex] ?? 1;
     const train = finiteSeries(run, trainMetric);
     const from = train.epochs.indexOf(bestEpoch);

@@ -81,13 +81,13 @@ export default defineDetector({
   detect(run, { options, ignoreMetrics }) {
     const metrics = validationMetrics(run, ignoreMetrics);
     const tested: Tested[] = [];
-    let shortest: Series | null = null;
+    let firstShort: Series | null = null;
     for (const metric of metrics) {
       const series = finiteSeries(run, metric);
       // a non-finite value would shift the parity of every later epoch: the NaN rule reports those runs
       if (series.values.length !== run.epochs.filter((e) => e.metrics[metric] !== undefined).length) continue;
       if (series.values.length < options.minEpochs) {
-        shortest ??= series;
+        firstShort ??= series;
         continue;
       }
       const indexOffset = 0;
@@ -102,7 +102,8 @@ export default defineDetector({
       });
     }
     if (tested.length === 0) {
-      if (shortest === null) return [];
+      if (firstShort === null) return [];
+      const shortest = firstShort;
       return [
         {
           severity: 'info',

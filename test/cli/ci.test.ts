@@ -1,0 +1,222 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { BIN, ROOT, runCli } from './run-cli.js';
+
+const seed = 'fixtures/real/crossvalidated-416172.txt';
+const healthy = 'fixtures/real/satellite-unet-jaccard-history.json';
+const seedText = readFileSync(join(ROOT, seed), 'utf8');
+const work = mkdtempSync(join(tmpdir(), 'epochlint-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('formats on the founding case', () => {
+  test.each([
+    {
+      format: 'github',
+      check: (out: string) =>
+        expect(out.split('\n')[0]).toMatch(/^::error file=.*,line=7,title=val-alternation/),
+    },
+    {
+      format: 'markdown',
+      check: (out: string) => expect(out).toMatch(/\| \*\*error\*\* \| `?val-alternation/),
+    },
+    {
+      format: 'junit',
+      check: (out: string) => expect(out).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/),
+    },
+    { format: 'sarif', check: (out: string) => expect(JSON.parse(out)).toMatchObject({ version: '2.1.0' }) },
+    { format: 'json', check: (out: string) => expect(JSON.parse(out)).toMatchObject({ schemaVersion: 1 }) },
+  ])('$format: exit 1, no colour codes, recognisable document', ({ format, check }) => {
+    const { code, stdout, stderr } = runCli([seed, '--format', format], { env: { FORCE_COLOR: '1' } });
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    check(stdout);
+    if (format !== 'text') expect(stdout).not.toContain('\u001b[');
+  });
+
+  test('--output-file writes the report and leaves stdout empty', () => {
+    const out = join(work, 'report.sarif');
+    const { code, stdout } = runCli([seed, '--format', 'sarif', '--output-file', out]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: '2.1.0' });
+    expect(runCli([seed, '--output-file', join(work, 'no/such/dir/r.txt')]).code).toBe(2);
+  });
+});
+
+describe('fail thresholds', () => {
+  test.each([
+    { args: [healthy, '--fail-on', 'warning'], code: 0 },
+    { args: [seed, '--fail-on', 'never'], code: 0 },
+    { args: [seed, '--fail-on', 'error'], code: 1 },
+    { args: ['fixtures/real/brain-tumor-prettier-history.json'], code: 0 },
+    { args: ['fixtures/real/brain-tumor-prettier-history.json', '--fail-on', 'warning'], code: 1 },
+    { args: ['fixtures/real/brain-tumor-prettier-history.json', '--max-warnings', '0'], code: 1 },
+    { args: ['fixtures/real/brain-tumor-prettier-history.json', '--max-warnings', '5'], code: 0 },
+  ])('$args → $code', ({ args, code }) => {
+    expect(runCli(args).code).toBe(code);
+  });
+
+  test('--quiet shows errors only', () => {
+    const { stdout } = runCli([seed, '--quiet', '--format', 'json']);
+    const doc = JSON.parse(stdout) as { files: Array<{ findings: Array<{ severity: string }> }> };
+    expect(doc.files[0]?.findings.map((f) => f.severity)).toEqual(['error', 'error']);
+  });
+});
+
+describe('config', () => {
+  const project = join(work, 'project');
+  const nested = join(project, 'a', 'b');
+  mkdirSync(nested, { recursive: true });
+  writeFileSync(join(nested, 'train.log'), seedText);
+
+  test('found upward from the working directory: severities, ignored metrics, context, failOn', () => {
+    writeFileSync(
+      join(project, 'epochlint.config.json'),
+      JSON.stringify({
+        rules: { 'val-alternation': 'warning', plateau: 'off' },
+        ignoreMetrics: ['val_loss'],
+        context: { valBatchSize: 16, valSteps: 325 },
+      }),
+    );
+    const run = (args: string[]) => runCliIn(nested, args);
+    const { code, stdout } = run(['train.log', '--format', 'json']);
+    const doc = JSON.parse(stdout) as {
+      files: Array<{
+        findings: Array<{ rule: string; severity: string; metric: string }>;
+        diagnoses: Array<{ cause: string; verdict: string }>;
+      }>;
+    };
+    const findings = doc.files[0]?.findings ?? [];
+    expect(
+      findings.filter((f) => f.rule === 'val-alternation').map((f) => `${f.severity}:${f.metric}`),
+    ).toEqual(['warning:val_acc']);
+    expect(findings.some((f) => f.rule === 'plateau')).toBe(false);
+    expect(doc.files[0]?.diagnoses.find((d) => d.cause === 'validation-slice-rotation')?.verdict).toBe(
+      'confirmed',
+    );
+    expect(code).toBe(0);
+    // flags win over the config, --no-config ignores it
+    expect(run(['train.log', '--fail-on', 'warning']).code).toBe(1);
+    expect(run(['train.log', '--no-config']).code).toBe(1);
+  });
+
+  test('an invalid config: one line per problem with its path, exit 2', () => {
+    const bad = join(work, 'bad');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, 'train.log'), seedText);
+    writeFileSync(
+      join(bad, '.epochlintrc.json'),
+      JSON.stringify({
+        rules: { 'val-alternaton': 'error', overfitting: { options: { minEpochs: 2 } } },
+        failOn: 'fatal',
+      }),
+    );
+    const { code, stdout, stderr } = runCliIn(bad, ['train.log']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.join('\n')).toContain('rules.val-alternaton: unknown rule; did you mean "val-alternation"?');
+    expect(lines.join('\n')).toContain('rules.overfitting.options.minEpochs');
+    expect(lines.join('\n')).toContain('failOn');
+  });
+
+  test('--config with a missing file', () => {
+    const { code, stderr } = runCli([seed, '--config', 'nope.json']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('epochlint: nope.json: no such file');
+  });
+});
+
+describe('several inputs', () => {
+  const sweep = join(work, 'sweep');
+  mkdirSync(join(sweep, 'lr-0.1'), { recursive: true });
+  mkdirSync(join(sweep, 'lr-0.01'), { recursive: true });
+  writeFileSync(join(sweep, 'lr-0.1', 'train.log'), seedText);
+  writeFileSync(join(sweep, 'lr-0.01', 'history.json'), readFileSync(join(ROOT, healthy)));
+  writeFileSync(join(sweep, 'notes.md'), '# not a log\n');
+
+  test('a directory of runs: every log below it, sorted, with a summary', () => {
+    const { code, stdout } = runCliIn(work, ['sweep']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('sweep/lr-0.01/history.json');
+    expect(stdout).toContain('sweep/lr-0.1/train.log');
+    expect(stdout.indexOf('lr-0.01')).toBeLessThan(stdout.indexOf('lr-0.1/'));
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^2 files: 2 errors, 1 warning, \d+ notes?$/);
+  });
+
+  test('a quoted glob is expanded', () => {
+    const { stdout } = runCliIn(work, ['sweep/**/*.log', '--format', 'json']);
+    const doc = JSON.parse(stdout) as { files: Array<{ file: string }> };
+    expect(doc.files.map((f) => f.file)).toEqual(['sweep/lr-0.1/train.log']);
+  });
+
+  test('a glob that matches nothing and a missing file: exit 2, the rest still reported', () => {
+    const { code, stdout, stderr } = runCliIn(work, ['nothing/*.log', 'sweep/lr-0.1/train.log']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('nothing/*.log: no file matches this pattern');
+    expect(stdout).toContain('val-alternation');
+  });
+});
+
+describe('pipes and live training', () => {
+  test('--tee passes the log through unchanged; the report goes to stderr', () => {
+    const { code, stdout, stderr } = runCli(['--tee'], { input: seedText });
+    expect(code).toBe(1);
+    expect(stdout).toBe(seedText);
+    expect(stderr).toContain('val-alternation');
+  });
+
+  test('--fail-fast on stdin stops as soon as the alternation is an error', () => {
+    const { code, stderr } = runCli(['--fail-fast', '-'], { input: seedText });
+    expect(code).toBe(1);
+    expect(stderr).toContain('stopped early (--fail-fast)');
+    const statuses = stderr.split('\n').filter((l) => /^epoch \d+\/60/.test(l));
+    expect(statuses.length).toBeGreaterThanOrEqual(12);
+    expect(statuses.length).toBeLessThan(39);
+    expect(statuses.at(-1)).toContain('▲ error val-alternation');
+  });
+
+  test('--follow on a growing file: a status line per epoch, the report after an interrupt', async () => {
+    const file = join(work, 'growing.log');
+    writeFileSync(file, '');
+    const child = spawn(process.execPath, [BIN, '--follow', file], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const epochs = seedText.slice(seedText.indexOf('Epoch 1/60')).split(/ (?=Epoch \d+\/60)/);
+    for (const chunk of epochs.slice(0, 14)) {
+      appendFileSync(file, `${chunk}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await waitFor(() => stderr.includes('epoch 13/60'), 10_000);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    const statuses = stderr.split('\n').filter((l) => /^epoch \d+\/60/.test(l));
+    expect(statuses.map((l) => Number(/^epoch (\d+)/.exec(l)?.[1]))).toEqual(
+      Array.from({ length: 14 }, (_, i) => i + 1),
+    );
+    expect(stderr).toMatch(/epoch 12\/60 .*▲ error val-alternation \(val_acc\)/);
+    expect(stdout).toContain('keras-text, 1 run(s), 14 epoch(s)');
+  });
+});
+
+function runCliIn(cwd: string, args: string[]) {
+  return runCli(args, { cwd });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the CLI');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
