@@ -20,6 +20,7 @@ import {
 } from '../model/index.js';
 import { escapeControl } from '../report/escape.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
+import { jsonSchemas } from '../report/json-schema.js';
 import { renderStatus } from '../report/status.js';
 import {
   renderRecordsCsv,
@@ -76,6 +77,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     lint: (files, options) => runLint(files, options, io, fail),
     rules: () => {
       io.stdout.write(renderRules());
+      return EXIT_OK;
+    },
+    schema: (which) => {
+      io.stdout.write(`${JSON.stringify(jsonSchemas()[which], null, 2)}\n`);
       return EXIT_OK;
     },
     explain: (id) => {

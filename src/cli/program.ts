@@ -2,7 +2,7 @@
  * The commander program: commands, options and help. It has no process access; `main.ts` supplies
  * the handlers and the output streams.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { FORMATS } from '../report/index.js';
 
 /** `epochlint parse` options after parsing. */
@@ -49,6 +49,7 @@ export interface ProgramHandlers {
   parse(files: string[], options: ParseCommandOptions): Promise<number>;
   rules(): number;
   explain(id: string): number;
+  schema(which: 'lint' | 'records'): number;
 }
 
 const inputFormatOption = (): Option =>
@@ -167,6 +168,18 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ epochlint explain val-alternation')
     .action((id: string) => {
       result.code = handlers.explain(id);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the JSON output of lint (default) or parse')
+    .addArgument(new Argument('[which]', 'lint or records').choices(['lint', 'records']).default('lint'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ epochlint schema > epochlint-report.schema.json\n  $ epochlint schema records',
+    )
+    .action((which: 'lint' | 'records') => {
+      result.code = handlers.schema(which);
     });
 
   return { program, result };

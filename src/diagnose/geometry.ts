@@ -10,11 +10,11 @@ import { because, type TypedReason } from './define-cause.js';
 /** Message templates for the geometry reasons; causes that use the geometry spread them into `messages`. */
 export const GEOMETRY_MESSAGES = {
   'geometry-assumed-batch':
-    'assumed validation batch size b = {batchSize}: the training batch size the log implies ({trainSamples} samples in {trainSteps} steps per epoch); give valBatchSize to state it',
+    'assumed validation batch size b = {batchSize}: the training batch size the log implies ({trainSamples} samples in {trainSteps} steps per epoch); state it with --val-batch-size (or context.valBatchSize in the config)',
   'geometry-assumed-steps':
-    'assumed validation steps s = {steps} = floor({samples} / {stepBatch}), the script idiom `nb_validation_samples // batch_size`; give valSteps to state it',
+    'assumed validation steps s = {steps} = floor({samples} / {stepBatch}), the script idiom `nb_validation_samples // batch_size`; state it with --val-steps (or context.valSteps)',
   'geometry-unknown':
-    'the validation geometry is incomplete: {missing} unknown (give valSamples, valBatchSize and valSteps)',
+    'the validation geometry is incomplete: {missing} unknown (state them with --val-samples, --val-batch-size and --val-steps)',
 } as const;
 
 export type GeometryMessageId = keyof typeof GEOMETRY_MESSAGES;

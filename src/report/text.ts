@@ -47,16 +47,42 @@ function scalar(value: Scalar): string {
   return escapeControl(value);
 }
 
-function findingLines(f: Finding, chalk: ChalkInstance, runs: number): string[] {
+/** Greedy word wrap of plain text; every line but the first gets `indent`. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of words) {
+    if (line.trim().length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.trim().length === 0 ? indent + word : `${line} ${word}`;
+  }
+  if (line.trim().length > 0) lines.push(line);
+  return lines;
+}
+
+/** Wraps with a different indent for the first line (bullets, labels). */
+function hang(text: string, width: number, first: string, rest: string): string[] {
+  const [head = '', ...tail] = wrap(text, width - first.length + rest.length, rest);
+  return [first + head.slice(rest.length), ...tail];
+}
+
+function findingLines(f: Finding, chalk: ChalkInstance, runs: number, width: number): string[] {
   const detector = findDetector(f.rule);
-  const where = `${runs > 1 ? `run ${f.run + 1}, ` : ''}epochs ${f.epochs[0]}–${f.epochs[1]}${f.line === null ? '' : `, line ${f.line}`}`;
-  const head = `  ${paint(chalk, f.severity, SEVERITY_LABEL[f.severity].padEnd(7))} ${chalk.bold(f.rule)}  ${f.metric === null ? '' : `${escapeControl(f.metric)}  `}${chalk.dim(where)}`;
+  const where = `${runs > 1 ? `run ${f.run + 1} · ` : ''}epochs ${f.epochs[0]}–${f.epochs[1]}${f.line === null ? '' : ` · line ${f.line}`}`;
+  const metric = f.metric === null ? '' : ` · ${escapeControl(f.metric)}`;
+  const head = `  ${paint(chalk, f.severity, SEVERITY_LABEL[f.severity].padEnd(7))} ${chalk.bold(f.rule)}${metric} ${chalk.dim(`· ${where}`)}`;
   const message = formatMessage(detector?.messages ?? {}, f.messageId, f.data);
   const stats = Object.entries(f.stats)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => `${k} ${scalar(v)}`)
-    .join(', ');
-  return [head, `    ${message}`, ...(stats.length > 0 ? [chalk.dim(`    ${stats}`)] : [])];
+    .join(' · ');
+  return [
+    head,
+    ...wrap(message, width, '          '),
+    ...(stats.length > 0 ? wrap(stats, width, '          ').map((l) => chalk.dim(l)) : []),
+  ];
 }
 
 function reasonText(d: Diagnosis, r: Diagnosis['reasons'][number]): string {
@@ -75,7 +101,7 @@ function sharedReasons(diagnoses: Diagnosis[]): Set<string> {
   return shared;
 }
 
-function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>): string[] {
+function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>, width: number): string[] {
   const cause = findCause(d.cause);
   const messages = cause?.messages ?? {};
   const lines = [
@@ -83,10 +109,16 @@ function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>)
   ];
   const own = d.reasons.map((r) => reasonText(d, r)).filter((t) => !shared.has(t));
   const reasons = d.verdict === 'unlikely' ? own.slice(0, 1) : own;
-  for (const r of reasons) lines.push(`      - ${r}`);
+  for (const r of reasons) lines.push(...hang(r, width, '      - ', '        '));
   if (d.verdict !== 'unlikely' && d.verdict !== 'ruled-out') {
-    lines.push(`      ${chalk.bold('check:')} ${formatMessage(messages, d.check.messageId, d.check.data)}`);
-    lines.push(`      ${chalk.bold('fix:')} ${formatMessage(messages, d.fix.messageId, d.fix.data)}`);
+    const check = hang(
+      formatMessage(messages, d.check.messageId, d.check.data),
+      width,
+      '      check: ',
+      '        ',
+    );
+    const fix = hang(formatMessage(messages, d.fix.messageId, d.fix.data), width, '      fix: ', '        ');
+    lines.push(chalk.bold(check[0] ?? ''), ...check.slice(1), chalk.bold(fix[0] ?? ''), ...fix.slice(1));
   }
   return lines;
 }
@@ -120,7 +152,11 @@ function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[]
   );
   lines.push('', ...chartLines(file, runs, chalk, width));
   if (file.findings.length === 0) lines.push('  no findings');
-  for (const f of file.findings) lines.push(...findingLines(f, chalk, file.runs.length));
+  for (const severity of ['error', 'warning', 'info'] as const) {
+    const group = file.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    for (const f of group) lines.push(...findingLines(f, chalk, file.runs.length, width));
+  }
   for (const run of file.runs) {
     const diagnoses = file.diagnoses
       .filter((d) => d.run === run.index)
@@ -128,9 +164,9 @@ function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[]
     if (diagnoses.length === 0) continue;
     const shared = sharedReasons(diagnoses);
     lines.push('', chalk.bold(`  Why${file.runs.length > 1 ? ` (run ${run.index + 1})` : ''}:`));
-    for (const text of shared) lines.push(`    - ${text}`);
+    for (const text of shared) lines.push(...hang(text, width, '    - ', '      '));
     lines.push('', chalk.bold('  Causes, most likely first:'));
-    for (const d of diagnoses) lines.push(...diagnosisLines(d, chalk, shared));
+    for (const d of diagnoses) lines.push(...diagnosisLines(d, chalk, shared, width));
   }
   const issues = file.issues.filter((i) => i.kind !== 'no-epochs');
   if (issues.length > 0) {
