@@ -60,3 +60,26 @@ export function because<MessageId extends string>(
 ): TypedReason<MessageId> {
   return { messageId, data };
 }
+
+/**
+ * The `done` of a cause's `assess`: given the reasons that describe the observed pattern and the cause's
+ * check and fix, returns a function from a verdict and its reasons to the assessment. The reasons go lead,
+ * then support, then the pattern. Pass the cause's message ids explicitly (`outcome<MessageId>(...)`) so
+ * every reason is checked against its `messages`.
+ */
+export function outcome<MessageId extends string>(
+  pattern: readonly TypedReason<MessageId>[],
+  check: TypedReason<MessageId>,
+  fix: TypedReason<MessageId>,
+): (
+  verdict: Verdict,
+  lead: readonly TypedReason<MessageId>[],
+  support?: readonly TypedReason<MessageId>[],
+) => TypedAssessment<MessageId> {
+  return (verdict, lead, support = []) => ({
+    verdict,
+    reasons: [...lead, ...support, ...pattern],
+    check,
+    fix,
+  });
+}

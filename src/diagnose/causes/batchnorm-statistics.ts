@@ -4,8 +4,7 @@
  * BN layers behaved differently across versions. The signature is irregular, large validation swings and a
  * train/validation gap on the same data, worst early; not a phase-locked odd/even pattern.
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, phaseChance } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -36,13 +35,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const batchnorm = context.batchnorm?.value;
     if (batchnorm === false) return done('ruled-out', [because('no-batchnorm')]);
     const presence = batchnorm === true ? because('has-batchnorm') : because('batchnorm-unknown');

@@ -3,8 +3,7 @@
  * covering about half a pass make odd epochs train on one class and even epochs on the other; the model's
  * bias flips every epoch. Unlike slice rotation, training metrics oscillate too (or are implausibly high).
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
 import { gatherEvidence, percent } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 import { apparentPeriod, sliceRotation } from '../slice-rotation.js';
@@ -39,13 +38,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const samples = context.trainSamples?.value;
     const batchSize = context.batchSize?.value;
     const steps = context.stepsPerEpoch?.value;

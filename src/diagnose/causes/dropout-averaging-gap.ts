@@ -3,8 +3,7 @@
  * training loss is a running average over the epoch while validation uses the end-of-epoch weights
  * (Keras FAQ). Validation then looks better than training by a smooth, shrinking, constant-sign gap.
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -34,13 +33,7 @@ export default defineCause({
   messages,
   assess(findings, run) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const gapFound = evidence.mentioned.has('val-better-than-train');
     if (evidence.period !== null) {
       const metric = evidence.primary?.metric ?? evidence.periodic[0]?.metric ?? 'validation';

@@ -4,8 +4,7 @@
  * c = s + w batches instead of s (§2.3). Old Keras / tf.keras v1 generators lose ≈ max_queue_size = 10
  * batches per epoch, TF ≥ 2.2 generators ≈ 1 (TF #45249).
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, hasEvaluationSignature, round } from '../evidence.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
@@ -53,7 +52,6 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
     const resolution = resolveValidationGeometry(context);
     const geometry = resolution.known ? resolution.geometry : null;
     const check = geometry
@@ -62,17 +60,7 @@ export default defineCause({
           passLength: Math.ceil(geometry.samples / geometry.batchSize),
         })
       : because('check-unknown');
-    const fix = because('fix');
-    const done = (
-      verdict: Verdict,
-      lead: TypedReason<MessageId>[],
-      support: TypedReason<MessageId>[] = [],
-    ) => ({
-      verdict,
-      reasons: [...lead, ...support, ...pattern],
-      check,
-      fix,
-    });
+    const done = outcome<MessageId>(describePattern(evidence), check, because('fix'));
 
     if (context.valShuffle?.value === true) return done('ruled-out', [because('val-shuffled')]);
     if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);

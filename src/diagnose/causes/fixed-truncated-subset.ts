@@ -3,8 +3,7 @@
  * evaluated; with class-sorted data it can be one class. No oscillation, a constant bias: validation can
  * look stable (or great, or stuck at a class prior) because it is a fixed subset.
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, percent } from '../evidence.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
@@ -42,20 +41,10 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
     const resolution = resolveValidationGeometry(context);
     const samples = context.valSamples?.value;
     const check = samples !== undefined ? because('check', { samples }) : because('check-unknown');
-    const done = (
-      verdict: Verdict,
-      lead: TypedReason<MessageId>[],
-      support: TypedReason<MessageId>[] = [],
-    ) => ({
-      verdict,
-      reasons: [...lead, ...support, ...pattern],
-      check,
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), check, because('fix'));
     if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);
     const symptoms = BIAS_RULES.filter((rule) => evidence.mentioned.has(rule));
     const symptom =

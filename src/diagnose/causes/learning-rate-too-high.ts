@@ -3,8 +3,7 @@
  * epsilon, no warm-up) make training loss noisy or spiky together with validation, at an irregular period,
  * sometimes ending in NaN; the swings shrink after the rate is reduced.
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
 import { gatherEvidence, isSmooth, isSwinging, percent } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -37,7 +36,6 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
     const training = evidence.training;
     const shape = {
       lossMetric: training.metric,
@@ -45,12 +43,7 @@ export default defineCause({
       intervals: Math.max(0, training.n - 1),
       maxRisePercent: percent(training.maxRelativeRise),
     };
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const divergence = ['loss-divergence', 'loss-not-finite'].find((rule) => evidence.mentioned.has(rule));
     if (divergence !== undefined) return done('likely', [because('diverges', { rule: divergence })]);
     if (training.metric === null || training.n < 3) return done('possible', [because('no-train-loss')]);

@@ -3,9 +3,8 @@
  * `preprocess_input` on one generator only, featurewise statistics fit on one side). Validation then sits
  * near chance (1/K) or the majority prior with a large loss; the offset is constant, not periodic.
  */
-import type { Verdict } from '../../model/index.js';
 import { findRole } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, round, series } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -51,13 +50,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     if (evidence.period !== null) {
       const metric = evidence.primary?.metric ?? evidence.periodic[0]?.metric ?? 'validation';
       return done('unlikely', [because('periodic', { metric, period: evidence.period })]);

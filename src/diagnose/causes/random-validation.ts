@@ -3,8 +3,7 @@
  * truncated steps, augmentation on the validation generator, a split reshuffled each iteration). Its
  * signature is irregular noise about the size of the subset's binomial noise, never a held phase.
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, phaseChance } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -32,13 +31,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const shuffle = context.valShuffle?.value;
     const shuffleReason =
       shuffle === true ? [because('shuffled')] : shuffle === false ? [because('not-shuffled')] : [];

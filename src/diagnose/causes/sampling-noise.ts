@@ -3,9 +3,8 @@
  * ≈ sqrt(p(1 − p) / N); epoch-to-epoch swings within about two standard errors are noise. For 416172
  * (N = 10401) the noise is 0.3–0.5 points, far below its 20-point swing.
  */
-import type { Verdict } from '../../model/index.js';
 import { findRole } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, numberStat, phaseChance, round, series } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -49,13 +48,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const swingFinding = findings.find(
       (f) =>
         f.run === run.index &&

@@ -3,9 +3,8 @@
  * only every k-th epoch; a tool (or a hand-made history) that forward-fills or misaligns them can fabricate
  * an alternation. The log itself shows it: epochs without `val_*`, or values repeated exactly.
  */
-import type { Verdict } from '../../model/index.js';
 import { isValidationName } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence } from '../evidence.js';
 import { gcd } from '../slice-rotation.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
@@ -38,13 +37,7 @@ export default defineCause({
   messages,
   assess(findings, run) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const names = [...new Set(run.epochs.flatMap((e) => Object.keys(e.metrics)))]
       .filter(isValidationName)
       .sort();

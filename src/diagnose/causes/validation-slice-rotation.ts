@@ -3,8 +3,8 @@
  * pass evaluates a different window every epoch; with class-sorted, unshuffled data the window's class mix
  * changes systematically. The arithmetic of §2.3 turns N, b and s into a predicted period and phase.
  */
-import type { Scalar, Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import type { Scalar } from '../../model/index.js';
+import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
 import { gatherEvidence, percent, round, type AlternationEvidence } from '../evidence.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
@@ -183,7 +183,6 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
     const resolution = resolveValidationGeometry(context);
     const known = resolution.known ? resolution.geometry : null;
     const check = known
@@ -193,18 +192,8 @@ export default defineCause({
           steps: known.steps,
         })
       : because('check-unknown');
-    const fix = because('fix');
     // The decisive reasons come first: a reporter may show only the first one of a weak verdict.
-    const done = (
-      verdict: Verdict,
-      lead: TypedReason<MessageId>[],
-      support: TypedReason<MessageId>[] = [],
-    ) => ({
-      verdict,
-      reasons: [...lead, ...support, ...pattern],
-      check,
-      fix,
-    });
+    const done = outcome<MessageId>(describePattern(evidence), check, because('fix'));
 
     if (context.valShuffle?.value === true) return done('ruled-out', [because('val-shuffled')]);
     if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);

@@ -4,8 +4,7 @@
  * schedule. If the swap is not aligned with epoch ends, some evaluations see averaged weights and others
  * raw ones: a phase-locked, validation-only period [Inference].
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
 import { gatherEvidence, hasEvaluationSignature } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -31,13 +30,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const period = evidence.period;
     if (period === null) return done('unlikely', [because('no-pattern')]);
     if (evidence.valOnly === false) return done('unlikely', [because('train-alternates')]);

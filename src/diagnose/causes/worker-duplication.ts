@@ -4,8 +4,7 @@
  * `use_multiprocessing=True, workers > 1` is copied into every worker; each copy advances ≈ c / workers
  * batches per epoch, so epochs cycle through ≈ workers windows [Inference].
  */
-import type { Verdict } from '../../model/index.js';
-import { because, defineCause, type TypedReason } from '../define-cause.js';
+import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, hasEvaluationSignature } from '../evidence.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
@@ -39,13 +38,7 @@ export default defineCause({
   messages,
   assess(findings, run, context) {
     const evidence = gatherEvidence(findings, run);
-    const pattern = describePattern(evidence);
-    const done = (verdict: Verdict, lead: TypedReason<MessageId>[]) => ({
-      verdict,
-      reasons: [...lead, ...pattern],
-      check: because('check'),
-      fix: because('fix'),
-    });
+    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
     const workers = context.workers?.value;
     if (workers === 1) return done('ruled-out', [because('single-worker')]);
     const valData = context.valData?.value;
