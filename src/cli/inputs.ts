@@ -11,7 +11,7 @@ const LOG_FILE = /\.(?:log|txt|out|csv|tsv|json|jsonl|ipynb)$/i;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '__pycache__', '.ipynb_checkpoints']);
 
 /** One input after expansion: a file to read, or a one-line problem to report. */
-export type ExpandedInput = { file: string } | { problem: string; input: string };
+export type ExpandedInput = { file: string; fromDirectory?: boolean } | { problem: string; input: string };
 
 /** Expands directories and globs; other arguments are passed through (missing files fail when read). */
 export async function expandInputs(args: readonly string[], cwd: string): Promise<ExpandedInput[]> {
@@ -25,7 +25,7 @@ export async function expandInputs(args: readonly string[], cwd: string): Promis
     if (info?.isDirectory()) {
       const files = await walk(join(cwd, arg));
       if (files.length === 0) out.push({ problem: 'directory holds no log files', input: arg });
-      for (const f of files) out.push({ file: join(arg, relative(join(cwd, arg), f)) });
+      for (const f of files) out.push({ file: join(arg, relative(join(cwd, arg), f)), fromDirectory: true });
       continue;
     }
     if (info === null && /[*?[]/.test(arg)) {

@@ -242,6 +242,7 @@ async function runLint(
   const live = options.follow === true || options.failFast === true;
   const reports: FileReport[] = [];
   const runsByFile = new Map<string, readonly Run[]>();
+  const skipped: string[] = [];
   let failed = false;
   let stoppedEarly = false;
   for (const input of expanded) {
@@ -275,6 +276,12 @@ async function runLint(
     });
     progress?.done();
     if (established && options.failFast === true) stoppedEarly = true;
+    const noEpochs = result.error !== null || (result.summary?.epochs ?? 0) === 0;
+    if (input.fromDirectory === true && noEpochs && !stoppedEarly) {
+      // a sweep folder also holds configs and notes (params.json, package.json): not training logs
+      skipped.push(file);
+      continue;
+    }
     if (result.error !== null) {
       fail(`${escapeControl(file)}: ${result.error}`);
       failed = true;
@@ -296,6 +303,16 @@ async function runLint(
     runsByFile.set(file, result.runs);
     reports.push(lintRuns(file, result.summary?.dialect ?? null, result.runs, result.issues, plan.settings));
     if (stoppedEarly) break;
+  }
+  if (skipped.length > 0) {
+    const names = skipped.slice(0, 5).map(escapeControl).join(', ');
+    io.stderr.write(
+      `epochlint: skipped ${skipped.length} file(s) found in directories that hold no training log: ${names}${skipped.length > 5 ? ', ...' : ''}\n`,
+    );
+  }
+  if (reports.length === 0 && !failed) {
+    fail('no training log found in the inputs');
+    return EXIT_FAILURE;
   }
   const report: Report = { schemaVersion: REPORT_SCHEMA_VERSION, files: reports };
   const shown = options.quiet === true ? onlyErrors(report) : report;
@@ -372,6 +389,20 @@ function renderRules(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The rule's options with their defaults, as set in the config (`rules.<id>.options`). */
+function optionLines(id: string): string[] {
+  const detector = findDetector(id);
+  if (detector === undefined) return [];
+  const defaults = detector.options.parse({}) as Record<string, unknown>;
+  const names = Object.keys(defaults);
+  if (names.length === 0) return ['Options', '  none', ''];
+  return [
+    `Options (config: "rules": { "${id}": { "options": { ... } } })`,
+    ...names.map((name) => `  ${name} = ${JSON.stringify(defaults[name])}`),
+    '',
+  ];
+}
+
 function renderExplain(id: string): string {
   const d = findDetector(id);
   if (d === undefined) return '';
@@ -388,6 +419,7 @@ function renderExplain(id: string): string {
     'Example',
     ...d.docs.example.split('\n').map((l) => `  ${l}`),
     '',
+    ...optionLines(d.id),
   ].join('\n');
 }
 

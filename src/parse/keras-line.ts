@@ -130,6 +130,8 @@ export interface Frame {
   cut: boolean;
   /** Text glued after the last value (a message without a leading newline, prose of a paste). */
   trailing: string | null;
+  /** Metrics whose printed value could not be read (left out of `metrics`). */
+  badValues: string[];
 }
 
 const COUNTER = /^(\d+)\/(\d+|Unknown)/;
@@ -225,6 +227,7 @@ export function parseFrame(piece: string): Frame | null {
     lastValueText: null,
     cut,
     trailing: null,
+    badValues: [],
   };
   if (rest.length === 0) return frame;
   const items = rest.split(' - ');
@@ -262,9 +265,15 @@ export function parseFrame(piece: string): Frame | null {
     if (EPOCH_TIME.test(item)) continue;
     const metric = readMetric(item);
     if (metric) {
+      const glued = metric.rest.trim();
+      const laterMetrics = items.slice(i + 1).some((later) => readMetric(later.trim()) !== null);
+      if (glued.length > 0 && !/^\s/.test(metric.rest) && laterMetrics) {
+        // `loss: 0.5x00 - val_loss: ...`: a corrupted value with more metrics after it, not a glued message
+        frame.badValues.push(metric.name);
+        continue;
+      }
       frame.metrics.set(metric.name, readNumber(metric.valueText));
       frame.lastValueText = metric.valueText;
-      const glued = metric.rest.trim();
       if (glued.length > 0) {
         frame.trailing = [metric.rest.trimStart(), ...items.slice(i + 1)].join(' - ');
         break;

@@ -121,6 +121,7 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
   let heldDatasets: Dataset[] = [];
   let heldEvents: PendingEvent[] = [];
   let lastOrphanLine = -2;
+  let blindCutLine = -1;
 
   const issue = (kind: ParseIssue['kind'], line: number | null, message: string): void => {
     options.onIssue({ kind, line, message });
@@ -273,6 +274,9 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       return;
     }
     if (frame.metrics.size === 0) return; // predict/download bars and bare counters are not epochs
+    if (frame.badValues.length > 0) {
+      issue('bad-value', line, `unreadable value of ${frame.badValues.join(', ')}: left out of this epoch`);
+    }
     const r = currentRun(line);
     if (!frame.hasCounter && !piece.startsWith('-')) r.familyA = true;
     if (
@@ -409,6 +413,14 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
 
   return {
     line(tl: TerminalLine): void {
+      if (tl.blindCut === true && blindCutLine !== tl.line) {
+        blindCutLine = tl.line;
+        issue(
+          'line-too-long',
+          mapLine(tl.line),
+          'an over-long line was cut where no epoch record starts; a record at the cut may be incomplete',
+        );
+      }
       const text = cleanLine(tl.text);
       if (text.length === 0) {
         if (!tl.continues) flushDeferred();

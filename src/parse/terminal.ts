@@ -17,6 +17,8 @@ export interface TerminalLine {
   terminated: boolean;
   /** True for a piece of an over-long line whose rest follows in the next call. */
   continues: boolean;
+  /** The piece was cut where no record starts (no `Epoch` header or counter nearby). */
+  blindCut?: boolean;
 }
 
 /** Receives visible lines in order. */
@@ -123,6 +125,7 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     const keepFrom = Math.max(pending.length - (maxLineChars >> 1), 1);
     let cut = pending.lastIndexOf('Epoch ', pending.length - 1);
     if (cut < keepFrom) cut = lastCounterStart(pending, keepFrom);
+    const blind = cut < keepFrom;
     if (cut < keepFrom) cut = pending.lastIndexOf(' ', pending.length - 1);
     if (cut < keepFrom) cut = pending.length - 1024;
     const head = pending.slice(0, cut);
@@ -132,6 +135,7 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
       line: lineNo,
       terminated: false,
       continues: true,
+      ...(blind ? { blindCut: true } : {}),
     });
   };
 

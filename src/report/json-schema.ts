@@ -75,6 +75,14 @@ export const LintJsonDocument = z
         error: z.string().nullable().describe('set when the file could not be read'),
       }),
     ),
+    summary: z.object({
+      files: z.number().int().min(0),
+      unreadable: z.number().int().min(0),
+      epochs: z.number().int().min(0),
+      errors: z.number().int().min(0),
+      warnings: z.number().int().min(0),
+      infos: z.number().int().min(0),
+    }),
   })
   .describe('epochlint lint report');
 

@@ -3,6 +3,7 @@ import { findCause } from '../diagnose/causes/index.js';
 import { findDetector } from '../detect/index.js';
 import type { Report } from '../model/index.js';
 import { formatMessage } from './format.js';
+import { countFindings, epochTotal } from './text.js';
 import { jsonNumberReplacer } from './numbers.js';
 
 /** Renders the report; every finding gets `message`, every reason, check and fix gets `text`. */
@@ -28,5 +29,14 @@ export function renderJson(report: Report): string {
       };
     }),
   }));
-  return `${JSON.stringify({ schemaVersion: report.schemaVersion, files }, jsonNumberReplacer, 2)}\n`;
+  const counts = countFindings(report);
+  const summary = {
+    files: report.files.length,
+    unreadable: report.files.filter((f) => f.error !== null).length,
+    epochs: epochTotal(report),
+    errors: counts.error,
+    warnings: counts.warning,
+    infos: counts.info,
+  };
+  return `${JSON.stringify({ schemaVersion: report.schemaVersion, files, summary }, jsonNumberReplacer, 2)}\n`;
 }

@@ -104,8 +104,11 @@ function sharedReasons(diagnoses: Diagnosis[]): Set<string> {
 function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>, width: number): string[] {
   const cause = findCause(d.cause);
   const messages = cause?.messages ?? {};
+  // the verdict column is 13 wide; the title wraps under itself
+  const heading = hang(`${cause?.title ?? d.cause} (${d.cause})`, width, ' '.repeat(13), ' '.repeat(13));
   const lines = [
-    `  ${paintVerdict(chalk, d.verdict, d.verdict.padEnd(10))} ${chalk.bold(cause?.title ?? d.cause)} ${chalk.dim(`(${d.cause})`)}`,
+    `  ${paintVerdict(chalk, d.verdict, d.verdict.padEnd(10))} ${chalk.bold((heading[0] ?? '').trimStart())}`,
+    ...heading.slice(1).map((l) => chalk.bold(l)),
   ];
   const own = d.reasons.map((r) => reasonText(d, r)).filter((t) => !shared.has(t));
   const reasons = d.verdict === 'unlikely' ? own.slice(0, 1) : own;
@@ -172,12 +175,16 @@ function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[]
   if (issues.length > 0) {
     lines.push('', chalk.dim(`  ${issues.length} parse issue(s):`));
     for (const i of issues) {
-      lines.push(
-        chalk.dim(`    ${i.line === null ? '' : `line ${i.line}: `}${i.kind}: ${escapeControl(i.message)}`),
-      );
+      const text = `${i.line === null ? '' : `line ${i.line}: `}${i.kind}: ${escapeControl(i.message)}`;
+      for (const l of hang(text, width, '    ', '      ')) lines.push(chalk.dim(l));
     }
   }
   return lines;
+}
+
+/** Epochs read over all files. */
+export function epochTotal(report: Report): number {
+  return report.files.reduce((n, f) => n + f.runs.reduce((m, r) => m + r.epochs, 0), 0);
 }
 
 /** Counts findings by severity over all files. */
@@ -199,7 +206,7 @@ export function renderText(
   const c = countFindings(report);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   out.push(
-    `${plural(report.files.length, 'file')}: ${paint(chalk, 'error', plural(c.error, 'error'))}, ${paint(chalk, 'warning', plural(c.warning, 'warning'))}, ${plural(c.info, 'note')}`,
+    `${plural(report.files.length, 'file')}, ${plural(epochTotal(report), 'epoch')}: ${paint(chalk, 'error', plural(c.error, 'error'))}, ${paint(chalk, 'warning', plural(c.warning, 'warning'))}, ${plural(c.info, 'note')}`,
   );
   return `${out.join('\n')}\n`;
 }

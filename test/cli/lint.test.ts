@@ -37,7 +37,7 @@ describe('epochlint [files...]', () => {
     expect(stdout).toMatch(/ruled-out\s+Validation slice rotation/);
     expect(stdout).toContain('64 images');
     expect(stdout).toContain('batch of 16');
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 file: 2 errors, 1 warning, 1 note');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 file, 39 epochs: 2 errors, 1 warning, 1 note');
     expect(stdout).not.toContain('\u001b'); // no colour when not a TTY
   });
 
@@ -126,7 +126,10 @@ describe('epochlint rules / explain', () => {
   test('explain prints what, why and an example', () => {
     const { code, stdout } = runCli(['explain', 'val-alternation']);
     expect(code).toBe(0);
-    for (const heading of ['What it checks', 'Why it matters', 'Example']) expect(stdout).toContain(heading);
+    for (const heading of ['What it checks', 'Why it matters', 'Example', 'Options'])
+      expect(stdout).toContain(heading);
+    expect(stdout).toContain('  alpha = 0.001');
+    expect(stdout).toContain('  minEpochs = 12');
   });
 
   test('explain of an unknown rule: exit 2', () => {

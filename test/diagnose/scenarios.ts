@@ -64,6 +64,17 @@ export const SCENARIOS: Scenario[] = [
   seed('seed, valShuffle true', { valShuffle: true }),
   seed('seed, valData arrays', { valData: 'arrays' }),
   seed('seed, valData sequence', { valData: 'sequence' }),
+  seed('seed, valData sequence, tf.keras 2.6', { valData: 'sequence', kerasVersion: '2.6.0' }),
+  seed('seed, valBatchSize 16, valData sequence, Keras 2.2.4', {
+    valBatchSize: 16,
+    valData: 'sequence',
+    kerasVersion: '2.2.4',
+  }),
+  seed('seed, valBatchSize 16, valData dataset, Keras 3', {
+    valBatchSize: 16,
+    valData: 'dataset',
+    kerasVersion: '3.3.3',
+  }),
   seed('seed, workers 1', { workers: 1 }),
   seed('seed, workers 2', { workers: 2 }),
   seed('seed, workers 4', { workers: 4 }),

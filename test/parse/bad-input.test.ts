@@ -108,10 +108,11 @@ describe('bad input never crashes', () => {
     expect(issues).toEqual([]);
   });
 
-  test('a long line of noise with no epoch token is skipped, the epochs after it are read', () => {
+  test('a long line of noise with no epoch token is skipped (and said so), the epochs after it are read', () => {
     const noise = 'x'.repeat(3 << 20);
-    const { runs } = parseText(`${noise}\n${log}`);
+    const { runs, issues } = parseText(`${noise}\n${log}`);
     expect(runs[0]?.epochs).toHaveLength(3);
+    expect(issues.map((i) => `${i.kind}@${i.line}`)).toEqual(['line-too-long@1']);
   });
 
   test('fixtures directory files parse without throwing', () => {

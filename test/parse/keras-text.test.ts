@@ -251,6 +251,12 @@ const cases: Case[] = [
     },
   },
   {
+    file: 'corrupted-value.log',
+    epochs: [[1, 2]],
+    issues: ['bad-value@2'],
+    check: (runs) => expect(runs[0]?.epochs[0]?.metrics).toEqual({ val_loss: 0.4 }),
+  },
+  {
     file: 'glued-restore-message.log',
     epochs: [[77]],
     events: ['restore-best-weights@77', 'checkpoint-not-improved@77', 'early-stopping@77'],

@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
 import { lintRuns } from '../../src/lint.js';
-import { REPORT_SCHEMA_VERSION, type FileReport, type Finding, type Report } from '../../src/model/index.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type FileReport,
+  type Finding,
+  type Report,
+  type Run,
+} from '../../src/model/index.js';
 import { parseText } from '../../src/parse/index.js';
 import type { ReporterOptions } from '../../src/report/index.js';
 
@@ -25,8 +31,12 @@ export const HOSTILE_FILE = 'hostile.log';
  */
 export const HOSTILE_METRIC = 'val_a|b,c:d%0A\n<x>&"\'`\u001b[2J';
 
+/** The parsed runs of the sample's readable files (for the text report's chart). */
+export const SAMPLE_RUNS = new Map<string, readonly Run[]>();
+
 function lintFixture(file: string): FileReport {
   const parsed = parseText(readFileSync(`${ROOT}${file}`), { file });
+  SAMPLE_RUNS.set(file, parsed.runs);
   return lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues);
 }
 

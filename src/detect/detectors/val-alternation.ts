@@ -77,6 +77,7 @@ export default defineDetector({
     trainAlternatesToo: '{trainMetric} alternates as well (p = {trainP})',
     trainSmooth: '{trainMetric} does not alternate (p = {trainP})',
     noTrain: 'there is no training twin to compare',
+    trainUntested: '{trainMetric} has too few finite values to test',
   },
   detect(run, { options, ignoreMetrics }) {
     const metrics = validationMetrics(run, ignoreMetrics);
@@ -168,7 +169,13 @@ export default defineDetector({
         basis: result.basis.kind,
       };
       const trainNote =
-        train.metric === null ? 'noTrain' : train.alternates === true ? 'trainAlternatesToo' : 'trainSmooth';
+        train.metric === null
+          ? 'noTrain'
+          : train.alternates === null
+            ? 'trainUntested'
+            : train.alternates
+              ? 'trainAlternatesToo'
+              : 'trainSmooth';
       drafts.push({
         severity: strong ? 'error' : 'warning',
         metric: series.metric,

@@ -4,6 +4,7 @@
  * c = s + w batches instead of s (§2.3). Old Keras / tf.keras v1 generators lose ≈ max_queue_size = 10
  * batches per epoch, TF ≥ 2.2 generators ≈ 1 (TF #45249).
  */
+import { validationPersistence } from '../iterator-semantics.js';
 import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, hasEvaluationSignature, round } from '../evidence.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
@@ -23,8 +24,7 @@ const messages = {
   'val-shuffled':
     'the validation iterator shuffles (valShuffle = true): moving the window changes no class mix',
   'val-arrays': 'validation data are arrays (valData = arrays): evaluated in full, no iterator to over-draw',
-  'val-restarts':
-    'valData = {valData}: Keras ≥ 2.2.3 and tf.keras ≥ 2.2 restart such data at every evaluation, so draws do not carry over',
+  'val-restarts': '{basis}: extra draws do not carry over to the next epoch',
   'needs-none':
     'no extra draws are needed: s = {steps} alone moves the window by r = {shift} of L = {passLength} batches, period {period} (see validation-slice-rotation)',
   'prefetch-fits':
@@ -67,9 +67,10 @@ export default defineCause({
     const period = evidence.period;
     if (period === null) return done('unlikely', [because('no-pattern')]);
     if (evidence.valOnly === false) return done('unlikely', [because('train-alternates')]);
-    const valData = context.valData?.value;
-    if (valData === 'sequence' || valData === 'dataset')
-      return done('unlikely', [because('val-restarts', { valData })]);
+    const iterator = validationPersistence(context);
+    if (iterator.persistence === 'restarts') {
+      return done('unlikely', [because('val-restarts', { basis: iterator.basis })]);
+    }
     if (!hasEvaluationSignature(evidence)) return done('unlikely', [because('no-pattern')]);
     if (!resolution.known) return done('possible', [because('evaluation-side'), ...resolution.reasons]);
 

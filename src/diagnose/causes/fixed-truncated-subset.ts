@@ -3,6 +3,7 @@
  * evaluated; with class-sorted data it can be one class. No oscillation, a constant bias: validation can
  * look stable (or great, or stuck at a class prior) because it is a fixed subset.
  */
+import { validationPersistence } from '../iterator-semantics.js';
 import { because, defineCause, outcome } from '../define-cause.js';
 import { gatherEvidence, percent } from '../evidence.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
@@ -17,6 +18,7 @@ const messages = {
   ...PATTERN_MESSAGES,
   ...GEOMETRY_MESSAGES,
   'val-arrays': 'validation data are arrays (valData = arrays): Keras evaluates all of them every epoch',
+  'iterator-persists': '{basis}: the evaluated window moves between epochs instead of staying fixed',
   periodic:
     'a fixed subset is the same every epoch: it biases {metric} by a constant, it cannot make it swing with period {period}',
   covers:
@@ -46,6 +48,10 @@ export default defineCause({
     const check = samples !== undefined ? because('check', { samples }) : because('check-unknown');
     const done = outcome<MessageId>(describePattern(evidence), check, because('fix'));
     if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);
+    const iterator = validationPersistence(context);
+    if (iterator.persistence === 'persists') {
+      return done('unlikely', [because('iterator-persists', { basis: iterator.basis })]);
+    }
     const symptoms = BIAS_RULES.filter((rule) => evidence.mentioned.has(rule));
     const symptom =
       symptoms.length > 0 ? because('bias-symptom', { rules: symptoms.join(', ') }) : because('no-symptom');

@@ -7,6 +7,7 @@ import type { Scalar } from '../../model/index.js';
 import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
 import { gatherEvidence, percent, round, type AlternationEvidence } from '../evidence.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
+import { validationPersistence } from '../iterator-semantics.js';
 import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 import {
   apparentPeriod,
@@ -28,6 +29,8 @@ const messages = {
     'the validation iterator shuffles (valShuffle = true): windows are random draws, not class blocks',
   'val-arrays':
     'validation data are arrays (valData = arrays): they are evaluated in full every epoch, with no iterator',
+  'iterator-restarts':
+    '{basis}: every epoch scores the same first validation_steps batches, so the window cannot rotate',
   geometry:
     'L = ceil({samples} / {batchSize}) = {passLength} batches per pass (last batch {lastBatch} images); with s = {steps} steps the window moves r = {shift} batches per epoch: period {period}',
   'same-window': 'r = 0: every epoch evaluates the same {images} images, so the windows cannot alternate',
@@ -197,6 +200,10 @@ export default defineCause({
 
     if (context.valShuffle?.value === true) return done('ruled-out', [because('val-shuffled')]);
     if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);
+    const iterator = validationPersistence(context);
+    if (iterator.persistence === 'restarts') {
+      return done('ruled-out', [because('iterator-restarts', { basis: iterator.basis })]);
+    }
     const observed = evidence.period;
     if (observed === null) return done('unlikely', [because('no-period-observed')]);
     if (!resolution.known) {
