@@ -50,3 +50,25 @@ export function round(value: number, digits = 4): number {
   if (!Number.isFinite(value) || value === 0) return value;
   return Number(value.toPrecision(digits));
 }
+
+/** Longest series the period tests look at: the most recent epochs of a very long run (cost stays bounded). */
+export const MAX_TESTED_POINTS = 1000;
+
+/** The last `max` points of a series (the recent part of a long run matters most). */
+export function recent(series: Series, max: number = MAX_TESTED_POINTS): Series {
+  if (series.values.length <= max) return series;
+  const from = series.values.length - max;
+  return {
+    metric: series.metric,
+    epochs: series.epochs.slice(from),
+    values: series.values.slice(from),
+    lines: series.lines.slice(from),
+  };
+}
+
+/** Every k-th value so that at most `max` remain (for O(n²) rank statistics on long stretches). */
+export function thin(values: readonly number[], max: number = MAX_TESTED_POINTS): number[] {
+  if (values.length <= max) return [...values];
+  const stride = Math.ceil(values.length / max);
+  return values.filter((_, i) => i % stride === 0);
+}

@@ -14,6 +14,9 @@ export const LOG_CUBIC_MAX_POINTS = 50;
 /** Default spacing of interior B-spline knots, in points (statistics.md B2/B3: every 8–10 points, ≈ n/8). */
 export const DEFAULT_KNOT_SPACING = 8;
 
+/** Most interior knots a spline trend gets, whatever n (the cap matters above 388 points). */
+export const MAX_INTERIOR_KNOTS = 48;
+
 /** Which trend basis to use: `auto` picks log-cubic for n ≤ 50 and a B-spline above. */
 export type TrendBasisKind = 'auto' | 'log-cubic' | 'b-spline';
 
@@ -96,7 +99,12 @@ export function trendBasis(
   if (!useSpline) return { rows: logCubicBasis(n), spec: { kind: 'log-cubic', columns: 4 } };
   const spacing = Math.max(options.knotSpacing ?? DEFAULT_KNOT_SPACING, 2);
   // A spline forced onto a short series keeps to about n/4 columns, leaving residual degrees of freedom.
-  const interiorKnots = Math.max(1, Math.min(Math.round(n / spacing), Math.floor(n / 4) - 4));
+  // A training curve is smooth: 48 interior knots follow any realistic trend, and capping them keeps a
+  // 4000-epoch fit at O(n·52²) instead of O(n·(n/8)²).
+  const interiorKnots = Math.max(
+    1,
+    Math.min(Math.round(n / spacing), Math.floor(n / 4) - 4, MAX_INTERIOR_KNOTS),
+  );
   return {
     rows: bSplineBasis(n, interiorKnots),
     spec: { kind: 'b-spline', degree: 3, interiorKnots, columns: interiorKnots + 4 },

@@ -123,3 +123,20 @@ describe('bad input never crashes', () => {
     }
   });
 });
+
+describe('long runs', () => {
+  test('the period tests of a 20000-epoch run look at its last 1000 points (bounded cost)', async () => {
+    const { lintRuns } = await import('../../src/lint.js');
+    const parts: string[] = [];
+    for (let e = 1; e <= 20000; e += 1) {
+      const val = 0.5 + 0.05 * Math.sin(e / 9) + ((e * 7919) % 13) / 500 + (e % 2) * 0.03;
+      parts.push(`${e}s - loss: ${(1 / Math.sqrt(e)).toFixed(4)} - val_loss: ${val.toFixed(4)}\n`);
+    }
+    const { runs, issues, summary } = parseText(parts.join(''));
+    expect(summary.epochs).toBe(20000);
+    const report = lintRuns('long.log', summary.dialect, runs, issues);
+    const alternation = report.findings.find((f) => f.rule === 'val-alternation' && f.metric === 'val_loss');
+    expect(alternation?.stats.n).toBe(1000);
+    expect(alternation?.epochs).toEqual([19001, 20000]);
+  });
+});

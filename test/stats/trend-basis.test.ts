@@ -29,7 +29,8 @@ describe('trend bases', () => {
     { n: 12, options: {}, kind: 'log-cubic', columns: 4 },
     { n: 50, options: {}, kind: 'log-cubic', columns: 4 },
     { n: 51, options: {}, kind: 'b-spline', columns: 6 + 4 },
-    { n: 400, options: {}, kind: 'b-spline', columns: 50 + 4 },
+    { n: 400, options: {}, kind: 'b-spline', columns: 48 + 4 }, // n/8 = 50 knots, capped at 48
+    { n: 5000, options: {}, kind: 'b-spline', columns: 48 + 4 },
     { n: 400, options: { knotSpacing: 10 }, kind: 'b-spline', columns: 40 + 4 },
     { n: 400, options: { basis: 'log-cubic' as const }, kind: 'log-cubic', columns: 4 },
     { n: 24, options: { basis: 'b-spline' as const }, kind: 'b-spline', columns: 2 + 4 },

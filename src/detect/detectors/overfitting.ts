@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findRole } from '../../model/index.js';
 import { mannKendall, theilSen } from '../../stats/index.js';
 import { defineDetector } from '../define-detector.js';
-import { finiteSeries, metricNames, round } from '../series.js';
+import { finiteSeries, metricNames, round, thin } from '../series.js';
 
 export default defineDetector({
   id: 'overfitting',
@@ -46,7 +46,7 @@ export default defineDetector({
     const rise = best > 0 ? (last - best) / best : last - best;
     // the trend is tested on the epochs AFTER the best: starting a window at its own minimum would make
     // any flat noise look like a rise (selection bias)
-    const after = stretch.slice(1);
+    const after = thin(stretch.slice(1));
     const trend = mannKendall(after);
     const slope = theilSen(after).slope;
     if (!(trend.p < options.alpha && trend.tau > 0 && slope > 0 && rise >= options.minRise)) return [];
@@ -55,7 +55,7 @@ export default defineDetector({
     const from = train.epochs.indexOf(bestEpoch);
     const trainStretch = from >= 0 ? train.values.slice(from) : [];
     if (trainStretch.length < 3) return [];
-    const trainSlope = theilSen(trainStretch).slope;
+    const trainSlope = theilSen(thin(trainStretch)).slope;
     if (!(trainSlope < 0)) return [];
     const lastEpoch = val.epochs.at(-1) ?? bestEpoch;
     return [

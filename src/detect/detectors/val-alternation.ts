@@ -14,7 +14,7 @@ import {
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector } from '../define-detector.js';
-import { finiteSeries, round, validationMetrics, type Series } from '../series.js';
+import { MAX_TESTED_POINTS, finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
 
 /** statistics.md B2: below this, gate errors on a large effect (the test is near its validity limit). */
 const SMALL_SAMPLE = 20;
@@ -84,9 +84,10 @@ export default defineDetector({
     const tested: Tested[] = [];
     let firstShort: Series | null = null;
     for (const metric of metrics) {
-      const series = finiteSeries(run, metric);
+      const series = recent(finiteSeries(run, metric));
       // a non-finite value would shift the parity of every later epoch: the NaN rule reports those runs
-      if (series.values.length !== run.epochs.filter((e) => e.metrics[metric] !== undefined).length) continue;
+      const printed = run.epochs.filter((e) => e.metrics[metric] !== undefined).length;
+      if (series.values.length !== Math.min(printed, MAX_TESTED_POINTS)) continue;
       if (series.values.length < options.minEpochs) {
         firstShort ??= series;
         continue;

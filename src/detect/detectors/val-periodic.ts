@@ -8,7 +8,7 @@ import {
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector } from '../define-detector.js';
-import { finiteSeries, round, validationMetrics, type Series } from '../series.js';
+import { finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
 
 export default defineDetector({
   id: 'val-periodic',
@@ -35,7 +35,7 @@ export default defineDetector({
   detect(run, { options, ignoreMetrics }) {
     const found: Array<{ series: Series; best: PeriodResult }> = [];
     for (const metric of validationMetrics(run, ignoreMetrics)) {
-      const series = finiteSeries(run, metric);
+      const series = recent(finiteSeries(run, metric));
       const n = series.values.length;
       if (n < PERIODIC_MIN_POINTS) continue;
       const top = Math.min(options.maxPeriod, Math.floor(n / PERIODIC_MIN_CYCLES));
