@@ -204,9 +204,13 @@ describe('pipes and live training', () => {
       appendFileSync(file, `${chunk}\n`);
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
-    await waitFor(() => stderr.includes('epoch 13/60'), 10_000);
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor(() => stderr.includes('epoch 13/60'), 10_000);
+    } finally {
+      child.kill('SIGINT'); // never leave a follower running, even when the wait failed
+    }
+    const code = await closed;
     expect(code).toBe(1);
     const statuses = stderr.split('\n').filter((l) => /^epoch \d+\/60/.test(l));
     expect(statuses.map((l) => Number(/^epoch (\d+)/.exec(l)?.[1]))).toEqual(
