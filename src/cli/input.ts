@@ -36,6 +36,8 @@ export interface ReadInputOptions {
   stop?: () => boolean;
   /** How often a followed file is polled for new bytes. */
   pollMs?: number;
+  /** Aborted on interrupt: a stream that has no data to deliver (idle stdin) is closed at once. */
+  signal?: AbortSignal;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -68,12 +70,24 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   };
   try {
     if (file !== '-' && options.follow === true) {
-      await followFile(file, take, stop, options.pollMs ?? 250);
+      await followFile(file, take, () => stop() || parser.failed(), options.pollMs ?? 250);
     } else {
       const stream = file === '-' ? options.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
-      for await (const chunk of stream) {
-        take(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
-        if (stop()) break;
+      const abort = (): void => {
+        stream.destroy();
+      };
+      options.signal?.addEventListener('abort', abort, { once: true });
+      try {
+        for await (const chunk of stream) {
+          take(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
+          // /dev/zero or /dev/urandom never end: once the data is known to be unreadable, stop
+          if (stop() || parser.failed()) break;
+        }
+      } catch (error) {
+        if (!(options.signal?.aborted ?? false)) throw error;
+      } finally {
+        options.signal?.removeEventListener('abort', abort);
+        if (file !== '-') stream.destroy();
       }
     }
   } catch (error) {

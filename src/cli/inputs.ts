@@ -4,7 +4,7 @@
  * stdin. Results are sorted so reports are deterministic.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** File names that can hold a training log. */
 const LOG_FILE = /\.(?:log|txt|out|csv|tsv|json|jsonl|ipynb)$/i;
@@ -21,11 +21,15 @@ export async function expandInputs(args: readonly string[], cwd: string): Promis
       out.push({ file: arg });
       continue;
     }
-    const info = await stat(join(cwd, arg)).catch(() => null);
+    const absolute = resolve(cwd, arg);
+    const info = await stat(absolute).catch(() => null);
     if (info?.isDirectory()) {
-      const files = await walk(join(cwd, arg));
-      if (files.length === 0) out.push({ problem: 'directory holds no log files', input: arg });
-      for (const f of files) out.push({ file: join(arg, relative(join(cwd, arg), f)), fromDirectory: true });
+      const problems: string[] = [];
+      const files = await walk(absolute, problems);
+      for (const problem of problems) out.push({ problem, input: arg });
+      if (files.length === 0 && problems.length === 0)
+        out.push({ problem: 'directory holds no log files', input: arg });
+      for (const f of files) out.push({ file: join(arg, relative(absolute, f)), fromDirectory: true });
       continue;
     }
     if (info === null && /[*?[]/.test(arg)) {
@@ -39,15 +43,26 @@ export async function expandInputs(args: readonly string[], cwd: string): Promis
   return out;
 }
 
-async function walk(directory: string): Promise<string[]> {
+/** Log files below a directory, sorted; symbolic links are followed; unreadable folders are problems. */
+async function walk(directory: string, problems: string[], depth = 0): Promise<string[]> {
   const found: string[] = [];
-  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  let entries;
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch {
+    problems.push(`cannot read directory ${directory}`);
+    return found;
+  }
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.'))
-        found.push(...(await walk(path)));
-    } else if (entry.isFile() && LOG_FILE.test(entry.name)) {
+    const kind = entry.isSymbolicLink() ? await stat(path).catch(() => null) : entry;
+    if (kind === null) continue;
+    if (kind.isDirectory()) {
+      // depth bound: a symbolic link cycle must not recurse forever
+      if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.') && depth < 32) {
+        for (const f of await walk(path, problems, depth + 1)) found.push(f);
+      }
+    } else if (kind.isFile() && LOG_FILE.test(entry.name)) {
       found.push(path);
     }
   }
@@ -84,9 +99,10 @@ async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
   const baseEnd = normalized.lastIndexOf('/', firstWild);
   const base = baseEnd === -1 ? '' : normalized.slice(0, baseEnd);
   const matcher = globToRegExp(normalized);
-  const files = await walkAll(join(cwd, base || '.'));
+  const files = await walkAll(resolve(cwd, base || '.'));
+  // an absolute pattern matches absolute paths; a relative one, paths relative to the working directory
   return files
-    .map((f) => relative(cwd, f).split(sep).join('/'))
+    .map((f) => (isAbsolute(pattern) ? f : relative(cwd, f)).split(sep).join('/'))
     .filter((f) => matcher.test(f))
     .sort();
 }
@@ -96,9 +112,13 @@ async function walkAll(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) found.push(...(await walkAll(path)));
-    } else if (entry.isFile()) found.push(path);
+    const kind = entry.isSymbolicLink() ? await stat(path).catch(() => null) : entry;
+    if (kind === null) continue;
+    if (kind.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.isSymbolicLink()) {
+        for (const f of await walkAll(path)) found.push(f);
+      }
+    } else if (kind.isFile()) found.push(path);
   }
   return found;
 }

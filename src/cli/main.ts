@@ -46,6 +46,8 @@ export interface Io {
   columns?: number;
   /** True once the user interrupted (Ctrl-C): reading stops and the report so far is printed. */
   interrupted(): boolean;
+  /** Aborted on the first interrupt, so a stream waiting for data is closed at once. */
+  interruptSignal?: AbortSignal;
 }
 
 /** Exit codes (design: CLI contract). */
@@ -120,7 +122,12 @@ async function runParse(
   const records: FileRecords[] = [];
   let code = EXIT_OK;
   for (const file of inputs) {
-    const input = await readInput(file, { inputFormat: options.inputFormat, stdin: io.stdin });
+    const input = await readInput(file, {
+      inputFormat: options.inputFormat,
+      stdin: io.stdin,
+      stop: () => io.interrupted(),
+      ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
+    });
     if (input.error !== null) {
       fail(`${escapeControl(file)}: ${input.error}`);
       code = EXIT_FAILURE;
@@ -237,6 +244,10 @@ async function runLint(
     return EXIT_FAILURE;
   }
   const expanded = await expandInputs(files.length > 0 ? files : ['-'], io.cwd);
+  if (options.follow === true && expanded.length > 1) {
+    fail('--follow reads one input (a growing file or a stream); give one file');
+    return EXIT_FAILURE;
+  }
   const chalk = chalkFor(io, options.color);
   const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
   const live = options.follow === true || options.failFast === true;
@@ -260,6 +271,7 @@ async function runLint(
       stdin: io.stdin,
       follow: options.follow === true,
       stop: () => (options.failFast === true && established) || io.interrupted(),
+      ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
       ...(options.tee === true ? { onChunk: (chunk: Uint8Array) => io.stdout.write(chunk) } : {}),
       ...(progress === null ? {} : { onProgress: progress.update }),
       ...(linter === null
@@ -276,8 +288,12 @@ async function runLint(
     });
     progress?.done();
     if (established && options.failFast === true) stoppedEarly = true;
-    const noEpochs = result.error !== null || (result.summary?.epochs ?? 0) === 0;
-    if (input.fromDirectory === true && noEpochs && !stoppedEarly) {
+    // readable but not a training log (params.json, package.json, notes): skipped; an unreadable, binary
+    // or malformed log is still a failure
+    const notALog =
+      (result.error === null && (result.summary?.epochs ?? 0) === 0) ||
+      (result.error !== null && result.error.includes('no metric lists found'));
+    if (input.fromDirectory === true && notALog && !stoppedEarly) {
       // a sweep folder also holds configs and notes (params.json, package.json): not training logs
       skipped.push(file);
       continue;
@@ -426,10 +442,12 @@ function renderExplain(id: string): string {
 /** Entry point used by `bin/epochlint.js`. */
 export async function run(): Promise<void> {
   let interrupted = false;
+  const controller = new AbortController();
   const stop = (): void => {
     // a second Ctrl-C leaves at once, the way a user expects
     if (interrupted) process.exit(130);
     interrupted = true;
+    controller.abort();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -445,6 +463,7 @@ export async function run(): Promise<void> {
     cwd: process.cwd(),
     ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
     interrupted: () => interrupted,
+    interruptSignal: controller.signal,
   });
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);

@@ -209,7 +209,8 @@ export function describeTraining(run: Run): TrainingShape {
   }
   const values = points.map((p) => p.value);
   const last = values[values.length - 1];
-  const minimum = values.length > 0 ? Math.min(...values) : Number.NaN;
+  const minimum =
+    values.length > 0 ? values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY) : Number.NaN;
   return {
     metric,
     n: points.length,

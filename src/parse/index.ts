@@ -42,6 +42,8 @@ export interface ParseSummary {
 /** A streaming parser: feed chunks split anywhere (even inside a UTF-8 character or `\r\n`), then end. */
 export interface Parser {
   feed(chunk: Uint8Array | string): void;
+  /** The input already proved unreadable (binary data, too large): reading on is pointless. */
+  failed(): boolean;
   end(): ParseSummary;
 }
 
@@ -151,6 +153,7 @@ export function createParser(options: ParserOptions): Parser {
   };
 
   return {
+    failed: () => fatal !== null,
     feed(chunk: Uint8Array | string): void {
       if (fatal !== null || chunk.length === 0) return;
       if (typeof chunk === 'string') {

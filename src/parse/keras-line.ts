@@ -263,6 +263,13 @@ export function parseFrame(piece: string): Frame | null {
       continue;
     }
     if (EPOCH_TIME.test(item)) continue;
+    const broken = item.indexOf('\uFFFD');
+    const colon = item.indexOf(': ');
+    if (broken !== -1 && colon > 0 && broken > colon) {
+      // invalid UTF-8 inside a value (`0.\x9b85`): the number cannot be trusted
+      frame.badValues.push(item.slice(0, colon).trim());
+      continue;
+    }
     const metric = readMetric(item);
     if (metric) {
       const glued = metric.rest.trim();

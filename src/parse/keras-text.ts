@@ -475,10 +475,10 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
   }
   numberFromNeighbours(r.epochs);
   const epochs: Epoch[] = [];
-  let previous = 0;
+  let previous: number | null = null;
   for (const e of r.epochs) {
-    const number = e.epoch ?? previous + 1;
-    if (number <= previous) {
+    const number: number = e.epoch ?? (previous ?? 0) + 1;
+    if (previous !== null && number <= previous) {
       issue(
         'duplicate-epoch',
         e.line,

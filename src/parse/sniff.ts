@@ -15,9 +15,19 @@ const CELL =
   /^\s*"?(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|NA|nan|NaN|-?inf|-?Infinity|True|False|)"?\s*$/;
 
 /** Sniffs the format from the head of the input (BOM already removed). */
+/**
+ * Console output that happens to start like JSON: a launcher prefix `[1,0]<stdout>:`, a timestamp
+ * `[2024-01-01 10:00]`, a printed config dict. A notebook holds such lines only inside JSON strings.
+ */
+const KERAS_MARKERS =
+  /(?:^|[\s:>\]])Epoch \d+\/\d+|\d+\/\d+ \[[=>.]|\d+\/\d+ ━| - ETA: |ms\/step - |s - loss: /;
+const NOTEBOOK_KEYS = /"(?:cells|nbformat|worksheets)"\s*:/;
+
 export function sniffFormat(head: string, fileName: string | null): SniffedFormat {
   const text = head.trimStart();
-  if (/^(?:\{|\[\s*[{["\d\-\]]|"|\[\s*$)/.test(text)) return 'json';
+  if (/^(?:\{|\[\s*[{["\d\-\]]|"|\[\s*$)/.test(text)) {
+    return !NOTEBOOK_KEYS.test(text) && KERAS_MARKERS.test(text) ? 'keras-text' : 'json';
+  }
   if (looksLikeCsv(head)) return 'csv';
   if (fileName !== null && /\.ipynb$/i.test(fileName) && text.startsWith('{')) return 'json';
   return 'keras-text';

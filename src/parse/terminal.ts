@@ -25,7 +25,7 @@ export interface TerminalLine {
 export type LineSink = (line: TerminalLine) => void;
 
 /** Longest visible line kept whole; longer ones are handed on in pieces (cut before an `Epoch` token). */
-export const MAX_LINE_CHARS = 1 << 16;
+export const MAX_LINE_CHARS = 1 << 20;
 /** Undecoded bytes kept for the current line before they are decoded into it. */
 const MAX_PENDING_BYTES = 1 << 16;
 

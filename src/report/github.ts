@@ -36,7 +36,7 @@ interface Annotation {
 }
 
 function command(a: Annotation): string {
-  const properties = [`file=${escapeCommandProperty(a.file)}`];
+  const properties = [`file=${escapeCommandProperty(escapeControl(a.file))}`];
   if (a.line !== null) properties.push(`line=${a.line}`);
   if (a.title !== null) properties.push(`title=${escapeCommandProperty(a.title)}`);
   return `::${a.level} ${properties.join(',')}::${escapeCommandData(a.message)}`;

@@ -1,4 +1,5 @@
 /** The lint report as JSON (`--format json`): the Report schema plus rendered prose for each item. */
+import { escapeJsonText } from './escape.js';
 import { findCause } from '../diagnose/causes/index.js';
 import { findDetector } from '../detect/index.js';
 import type { Report } from '../model/index.js';
@@ -38,5 +39,5 @@ export function renderJson(report: Report): string {
     warnings: counts.warning,
     infos: counts.info,
   };
-  return `${JSON.stringify({ schemaVersion: report.schemaVersion, files, summary }, jsonNumberReplacer, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify({ schemaVersion: report.schemaVersion, files, summary }, jsonNumberReplacer, 2))}\n`;
 }

@@ -3,7 +3,7 @@
  * for spreadsheets. One document per input file.
  */
 import type { Dialect, ParseIssue, Run } from '../model/index.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, escapeJsonText } from './escape.js';
 import { formatMetric, jsonNumberReplacer } from './numbers.js';
 
 /** Version of the `parse --format json` document; bumped on any incompatible change. */
@@ -26,7 +26,7 @@ export function renderRecordsJson(files: FileRecords[]): string {
     runs: f.runs,
     issues: f.issues,
   }));
-  return `${JSON.stringify(docs.length === 1 ? docs[0] : docs, jsonNumberReplacer, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(docs.length === 1 ? docs[0] : docs, jsonNumberReplacer, 2))}\n`;
 }
 
 /** Metric names of a run in first-seen order, training metrics before validation ones. */
@@ -58,7 +58,7 @@ export function renderRecordsTable(files: FileRecords[]): string {
         }),
       ]);
       out.push('', `run ${run.index + 1} (lines ${run.source.fromLine}-${run.source.toLine})`);
-      out.push(...alignRows([header, ...rows]));
+      for (const row of alignRows([header, ...rows])) out.push(row);
       for (const ev of run.events) {
         out.push(`  event line ${ev.line}: ${ev.kind}${ev.epoch === null ? '' : ` (epoch ${ev.epoch})`}`);
       }

@@ -6,7 +6,7 @@
 import { DETECTORS, findDetector, type Detector } from '../detect/index.js';
 import type { FileReport, Finding, Report, Scalar, Severity } from '../model/index.js';
 import type { ReporterOptions } from './index.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, escapeJsonText } from './escape.js';
 import { formatMessage } from './format.js';
 import { jsonNumberReplacer } from './numbers.js';
 
@@ -174,5 +174,5 @@ export function renderSarif(report: Report, options: Pick<ReporterOptions, 'vers
       },
     ],
   };
-  return `${JSON.stringify(sarif, jsonNumberReplacer, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(sarif, jsonNumberReplacer, 2))}\n`;
 }

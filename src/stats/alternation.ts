@@ -113,7 +113,7 @@ export function testAlternation(
   const se = fit.standardErrors[last] as number;
   // Residuals at rounding level (a constant or noiseless series) make t = β/se rounding noise over rounding
   // noise; decide those cases from β alone: a perfect swing is as significant as it gets, a flat series is not.
-  const scale = Math.max(...y.map(Math.abs));
+  const scale = y.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
   const exactFit = Math.sqrt(fit.residualSumOfSquares / n) <= ROUNDING * scale;
   let t: number;
   let p: number;

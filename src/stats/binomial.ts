@@ -95,7 +95,7 @@ export function binomialSwingTest(
     sampleSize,
     changes,
     medianAbsZ: absZ.length > 0 ? median(absZ) : Number.NaN,
-    maxAbsZ: absZ.length > 0 ? Math.max(...absZ) : Number.NaN,
+    maxAbsZ: absZ.length > 0 ? absZ.reduce((a, b) => Math.max(a, b), 0) : Number.NaN,
     significantChanges: changes.filter((c) => c.p < alpha).length,
     alpha,
   };

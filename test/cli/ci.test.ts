@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -160,6 +168,36 @@ describe('several inputs', () => {
     const { stdout } = runCliIn(work, ['sweep/**/*.log', '--format', 'json']);
     const doc = JSON.parse(stdout) as { files: Array<{ file: string }> };
     expect(doc.files.map((f) => f.file)).toEqual(['sweep/lr-0.1/train.log']);
+  });
+
+  test('absolute paths, symbolic links, and a malformed log inside a directory (a failure, not a skip)', () => {
+    const linked = join(work, 'linked');
+    mkdirSync(linked, { recursive: true });
+    symlinkSync(join(ROOT, seed), join(linked, 'link.log'));
+    writeFileSync(join(linked, 'broken.json'), '{"loss": [0.5, 0.4,');
+    const { code, stdout, stderr } = runCli([linked, '--format', 'json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('broken.json: line 1:');
+    const doc = JSON.parse(stdout) as { files: Array<{ file: string; error: string | null }> };
+    expect(doc.files.map((f) => [f.file.endsWith('link.log'), f.error === null])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+    expect(runCli([`${linked}/*.log`, '--format', 'json']).code).toBe(1);
+  });
+
+  test('--follow takes one input', () => {
+    const { code, stderr } = runCli(['--follow', seed, healthy]);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      'epochlint: --follow reads one input (a growing file or a stream); give one file',
+    );
+  });
+
+  test('an endless binary input stops at once (/dev/zero)', () => {
+    const { code, stderr } = runCli(['/dev/zero']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('epochlint: /dev/zero: binary data (NUL bytes), not a text log');
   });
 
   test('a glob that matches nothing and a missing file: exit 2, the rest still reported', () => {

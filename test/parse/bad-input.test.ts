@@ -60,6 +60,14 @@ describe('bad input never crashes', () => {
     expect(parseText(utf16).runs[0]?.epochs).toHaveLength(3);
   });
 
+  test('invalid UTF-8 inside a value: that metric is left out and said so, never read as a wrong number', () => {
+    const bytes = encoder.encode('Epoch 1/1\n10/10 - 1s - loss: 0.5000 - val_acc: 0.X85\n');
+    bytes[bytes.indexOf(0x58)] = 0x9b; // the X
+    const { runs, issues } = parseText(bytes);
+    expect(runs[0]?.epochs[0]?.metrics).toEqual({ loss: 0.5 });
+    expect(issues.map((i) => `${i.kind}@${i.line}`)).toEqual(['invalid-utf8@2', 'bad-value@2']);
+  });
+
   test('a UTF-8 BOM is ignored', () => {
     expect(parseText(encoder.encode(`\uFEFF${log}`)).runs[0]?.epochs).toHaveLength(3);
   });

@@ -257,6 +257,13 @@ const cases: Case[] = [
     check: (runs) => expect(runs[0]?.epochs[0]?.metrics).toEqual({ val_loss: 0.4 }),
   },
   {
+    // console output that starts like JSON is still console output (the sniffer looks for Keras lines)
+    file: 'starts-like-json-launcher.log',
+    epochs: [[1]],
+    last: { loss: 0.5, val_acc: 0.85 },
+  },
+  { file: 'starts-like-json-config-dict.log', epochs: [[1, 2]], last: { loss: 0.4, val_loss: 0.5 } },
+  {
     file: 'glued-restore-message.log',
     epochs: [[77]],
     events: ['restore-best-weights@77', 'checkpoint-not-improved@77', 'early-stopping@77'],

@@ -34,7 +34,9 @@ export default defineDetector({
     const s = finiteSeries(run, metric);
     if (s.values.length <= options.patience) return [];
     const lower = (metricDirection(metric) ?? 'lower') === 'lower';
-    const range = Math.max(...s.values) - Math.min(...s.values);
+    const range =
+      s.values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY) -
+      s.values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
     const delta = range * options.minDelta;
     let best = s.values[0] ?? 0;
     let bestIndex = 0;

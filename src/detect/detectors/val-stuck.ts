@@ -37,8 +37,9 @@ export default defineDetector({
     for (const metric of validationMetrics(run, ignoreMetrics).filter(isValAccuracy)) {
       const s = finiteSeries(run, metric);
       if (s.values.length < options.minEpochs) continue;
-      const min = Math.min(...s.values);
-      const max = Math.max(...s.values);
+      // loops, not Math.min(...values): a spread of 100k+ arguments overflows the call stack
+      const min = s.values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+      const max = s.values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
       const span: [number, number] = [s.epochs[0] ?? 1, s.epochs.at(-1) ?? 1];
       const base = { metric, epochs: span, line: s.lines[0] ?? null, evidence: { values: s.values } };
       if (max - min <= 1e-12) {
