@@ -121,7 +121,13 @@ async function runParse(
   }
   const records: FileRecords[] = [];
   let code = EXIT_OK;
-  for (const file of inputs) {
+  for (const entry of await expandInputs(inputs, io.cwd)) {
+    if ('problem' in entry) {
+      fail(`${escapeControl(entry.input)}: ${entry.problem}`);
+      code = EXIT_FAILURE;
+      continue;
+    }
+    const file = entry.file;
     const input = await readInput(file, {
       inputFormat: options.inputFormat,
       stdin: io.stdin,

@@ -3,6 +3,7 @@
  * the handlers and the output streams.
  */
 import { Argument, Command, Option } from 'commander';
+import { escapeControl } from '../report/escape.js';
 import { FORMATS } from '../report/index.js';
 
 /** `epochlint parse` options after parsing. */
@@ -81,10 +82,15 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
       'Lint machine-learning training logs: find unstable validation behaviour, say how sure it is and why it happens.',
     )
     .version(handlers.version, '-V, --version')
-    .configureOutput({ writeOut: handlers.write, writeErr: handlers.writeError })
+    .configureOutput({
+      writeOut: handlers.write,
+      writeErr: handlers.writeError,
+      // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything)
+      outputError: (text, write) =>
+        write(`epochlint: ${escapeControl(text.trim().replace(/^error: /, ''))} (see --help)\n`),
+    })
     .exitOverride()
     .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
     .argument('[files...]', "training logs ('-' or nothing for stdin)")
     .addOption(new Option('-f, --format <format>', 'report format (default: text)').choices([...FORMATS]))
     .option('-o, --output-file <path>', 'write the report to a file instead of stdout')

@@ -91,7 +91,7 @@ describe('epochlint parse', () => {
 
   test.each([
     { args: ['parse', 'missing.log'], message: 'epochlint: missing.log: no such file' },
-    { args: ['parse', 'fixtures'], message: 'epochlint: fixtures: is a directory' },
+    { args: ['parse', 'src/model'], message: 'epochlint: src/model: directory holds no log files' },
     { args: ['parse', 'fixtures/real/dermatology-header-only.csv'], message: 'no completed epoch found' },
   ])('$args.1: exit 2 with one line on stderr', ({ args, message }) => {
     const { code, stderr } = runCli(args);
