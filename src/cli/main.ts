@@ -28,7 +28,7 @@ import {
   renderRecordsTable,
   type FileRecords,
 } from '../report/records.js';
-import { countFindings } from '../report/text.js';
+import { countFindings } from '../report/counts.js';
 import { loadConfig, toRuleSettings } from './config.js';
 import { hintsFromOptions } from './hints.js';
 import { readInput } from './input.js';

@@ -1,6 +1,6 @@
 /** Turning a run into the numeric series detectors test. */
 import type { Run } from '../model/index.js';
-import { isLearningRateName, isValidationName } from '../model/index.js';
+import { isValidationName } from '../model/index.js';
 
 /** One metric over the epochs that printed it. */
 export interface Series {
@@ -33,16 +33,6 @@ export function metricNames(run: Run): string[] {
 /** Validation metrics (excluding `val_lr` style columns), minus the ignored ones. */
 export function validationMetrics(run: Run, ignore: ReadonlySet<string>): string[] {
   return metricNames(run).filter((n) => isValidationName(n) && !ignore.has(n));
-}
-
-/** Training metrics that have a validation twin or are losses (no learning rates), minus ignored ones. */
-export function trainingMetrics(run: Run, ignore: ReadonlySet<string>): string[] {
-  return metricNames(run).filter((n) => !isValidationName(n) && !isLearningRateName(n) && !ignore.has(n));
-}
-
-/** The log line of an epoch, or null. */
-export function lineOf(run: Run, epoch: number): number | null {
-  return run.epochs.find((e) => e.epoch === epoch)?.line ?? null;
 }
 
 /** Rounds for stats and messages: 4 significant digits, keeping tiny p-values readable. */

@@ -4,7 +4,7 @@ import { findCause } from '../diagnose/causes/index.js';
 import { findDetector } from '../detect/index.js';
 import type { Report } from '../model/index.js';
 import { formatMessage } from './format.js';
-import { countFindings, epochTotal } from './text.js';
+import { countFindings, epochTotal } from './counts.js';
 import { jsonNumberReplacer } from './numbers.js';
 
 /** Renders the report; every finding gets `message`, every reason, check and fix gets `text`. */

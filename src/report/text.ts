@@ -13,6 +13,7 @@ import type {
   Verdict,
 } from '../model/index.js';
 import { renderChart } from './chart.js';
+import { countFindings, epochTotal } from './counts.js';
 import { escapeControl } from './escape.js';
 import { formatMessage, formatNumber } from './format.js';
 
@@ -180,18 +181,6 @@ function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[]
     }
   }
   return lines;
-}
-
-/** Epochs read over all files. */
-export function epochTotal(report: Report): number {
-  return report.files.reduce((n, f) => n + f.runs.reduce((m, r) => m + r.epochs, 0), 0);
-}
-
-/** Counts findings by severity over all files. */
-export function countFindings(report: Report): Record<Severity, number> {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const file of report.files) for (const f of file.findings) counts[f.severity] += 1;
-  return counts;
 }
 
 /** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
