@@ -22,7 +22,7 @@ const commands = blocks('sh')
   .filter((line) => line.length > 0 && !line.startsWith('npm '));
 
 describe('README examples', () => {
-  test('there are runnable examples for every command', () => {
+  test('there are runnable examples for every command', async () => {
     for (const command of [
       'epochlint fixtures',
       'epochlint parse',
@@ -48,8 +48,8 @@ describe('README examples', () => {
       expect(`${result.stdout}${result.stderr}`.length).toBeGreaterThan(0);
   });
 
-  test('every flag used in the CI examples exists', () => {
-    const help = `${runCli(['--help']).stdout}${runCli(['parse', '--help']).stdout}`;
+  test('every flag used in the CI examples exists', async () => {
+    const help = `${(await runCli(['--help'])).stdout}${(await runCli(['parse', '--help'])).stdout}`;
     const flags = blocks('yaml')
       .join('\n')
       .split('\n')
@@ -60,9 +60,8 @@ describe('README examples', () => {
     for (const flag of flags ?? []) expect(help).toContain(flag);
   });
 
-  test('every detector and cause is documented', () => {
-    const rules = runCli(['rules'])
-      .stdout.trim()
+  test('every detector and cause is documented', async () => {
+    const rules = (await runCli(['rules'])).stdout.trim()
       .split('\n')
       .map((l) => l.split(/\s+/)[0]);
     for (const id of rules) expect(readme).toContain(`\`${id}\``);

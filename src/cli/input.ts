@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
@@ -38,6 +39,8 @@ export interface ReadInputOptions {
   pollMs?: number;
   /** Aborted on interrupt: a stream that has no data to deliver (idle stdin) is closed at once. */
   signal?: AbortSignal;
+  /** Directory a relative `file` is read from (the process's own when unset); `file` stays as named. */
+  cwd?: string;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -48,8 +51,9 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   const issues: ParseIssue[] = [];
   const result: InputResult = { file, runs, issues, summary: null, error: null };
   let size: number | null = null;
+  const path = file === '-' || options.cwd === undefined ? file : resolve(options.cwd, file);
   if (file !== '-') {
-    const checked = await checkFile(file);
+    const checked = await checkFile(path);
     if (typeof checked === 'string') return { ...result, error: checked };
     size = checked;
   }
@@ -70,9 +74,9 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   };
   try {
     if (file !== '-' && options.follow === true) {
-      await followFile(file, take, () => stop() || parser.failed(), options.pollMs ?? 250);
+      await followFile(path, take, () => stop() || parser.failed(), options.pollMs ?? 250);
     } else {
-      const stream = file === '-' ? options.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
+      const stream = file === '-' ? options.stdin : createReadStream(path, { highWaterMark: CHUNK_BYTES });
       const abort = (): void => {
         stream.destroy();
       };

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
@@ -129,6 +130,7 @@ async function runParse(
     }
     const file = entry.file;
     const input = await readInput(file, {
+      cwd: io.cwd,
       inputFormat: options.inputFormat,
       stdin: io.stdin,
       stop: () => io.interrupted(),
@@ -273,6 +275,7 @@ async function runLint(
     let established = false;
     const progress = createProgress(io, errChalk, file, live);
     const result = await readInput(file, {
+      cwd: io.cwd,
       inputFormat: options.inputFormat,
       stdin: io.stdin,
       follow: options.follow === true,
@@ -346,7 +349,7 @@ async function runLint(
     width: Math.min(Math.max(io.columns ?? 80, 60), 120),
   });
   if (options.outputFile !== undefined) {
-    const written = await writeReport(options.outputFile, text);
+    const written = await writeReport(resolve(io.cwd, options.outputFile), text);
     if (written !== null) {
       fail(`${escapeControl(options.outputFile)}: ${written}`);
       return EXIT_FAILURE;

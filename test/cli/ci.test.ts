@@ -36,21 +36,21 @@ describe('formats on the founding case', () => {
     },
     { format: 'sarif', check: (out: string) => expect(JSON.parse(out)).toMatchObject({ version: '2.1.0' }) },
     { format: 'json', check: (out: string) => expect(JSON.parse(out)).toMatchObject({ schemaVersion: 1 }) },
-  ])('$format: exit 1, no colour codes, recognisable document', ({ format, check }) => {
-    const { code, stdout, stderr } = runCli([seed, '--format', format], { env: { FORCE_COLOR: '1' } });
+  ])('$format: exit 1, no colour codes, recognisable document', async ({ format, check }) => {
+    const { code, stdout, stderr } = await runCli([seed, '--format', format], { env: { FORCE_COLOR: '1' } });
     expect(code).toBe(1);
     expect(stderr).toBe('');
     check(stdout);
     if (format !== 'text') expect(stdout).not.toContain('\u001b[');
   });
 
-  test('--output-file writes the report and leaves stdout empty', () => {
+  test('--output-file writes the report and leaves stdout empty', async () => {
     const out = join(work, 'report.sarif');
-    const { code, stdout } = runCli([seed, '--format', 'sarif', '--output-file', out]);
+    const { code, stdout } = await runCli([seed, '--format', 'sarif', '--output-file', out]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: '2.1.0' });
-    expect(runCli([seed, '--output-file', join(work, 'no/such/dir/r.txt')]).code).toBe(2);
+    expect((await runCli([seed, '--output-file', join(work, 'no/such/dir/r.txt')])).code).toBe(2);
   });
 });
 
@@ -63,12 +63,12 @@ describe('fail thresholds', () => {
     { args: ['fixtures/real/brain-tumor-prettier-history.json', '--fail-on', 'warning'], code: 1 },
     { args: ['fixtures/real/brain-tumor-prettier-history.json', '--max-warnings', '0'], code: 1 },
     { args: ['fixtures/real/brain-tumor-prettier-history.json', '--max-warnings', '5'], code: 0 },
-  ])('$args → $code', ({ args, code }) => {
-    expect(runCli(args).code).toBe(code);
+  ])('$args → $code', async ({ args, code }) => {
+    expect((await runCli(args)).code).toBe(code);
   });
 
-  test('--quiet shows errors only', () => {
-    const { stdout } = runCli([seed, '--quiet', '--format', 'json']);
+  test('--quiet shows errors only', async () => {
+    const { stdout } = await runCli([seed, '--quiet', '--format', 'json']);
     const doc = JSON.parse(stdout) as { files: Array<{ findings: Array<{ severity: string }> }> };
     expect(doc.files[0]?.findings.map((f) => f.severity)).toEqual(['error', 'error']);
   });
@@ -80,7 +80,7 @@ describe('config', () => {
   mkdirSync(nested, { recursive: true });
   writeFileSync(join(nested, 'train.log'), seedText);
 
-  test('found upward from the working directory: severities, ignored metrics, context, failOn', () => {
+  test('found upward from the working directory: severities, ignored metrics, context, failOn', async () => {
     writeFileSync(
       join(project, 'epochlint.config.json'),
       JSON.stringify({
@@ -90,7 +90,7 @@ describe('config', () => {
       }),
     );
     const run = (args: string[]) => runCliIn(nested, args);
-    const { code, stdout } = run(['train.log', '--format', 'json']);
+    const { code, stdout } = await run(['train.log', '--format', 'json']);
     const doc = JSON.parse(stdout) as {
       files: Array<{
         findings: Array<{ rule: string; severity: string; metric: string }>;
@@ -107,11 +107,11 @@ describe('config', () => {
     );
     expect(code).toBe(0);
     // flags win over the config, --no-config ignores it
-    expect(run(['train.log', '--fail-on', 'warning']).code).toBe(1);
-    expect(run(['train.log', '--no-config']).code).toBe(1);
+    expect((await run(['train.log', '--fail-on', 'warning'])).code).toBe(1);
+    expect((await run(['train.log', '--no-config'])).code).toBe(1);
   });
 
-  test('an invalid config: one line per problem with its path, exit 2', () => {
+  test('an invalid config: one line per problem with its path, exit 2', async () => {
     const bad = join(work, 'bad');
     mkdirSync(bad, { recursive: true });
     writeFileSync(join(bad, 'train.log'), seedText);
@@ -122,7 +122,7 @@ describe('config', () => {
         failOn: 'fatal',
       }),
     );
-    const { code, stdout, stderr } = runCliIn(bad, ['train.log']);
+    const { code, stdout, stderr } = await runCliIn(bad, ['train.log']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
@@ -132,8 +132,8 @@ describe('config', () => {
     expect(lines.join('\n')).toContain('failOn');
   });
 
-  test('--config with a missing file', () => {
-    const { code, stderr } = runCli([seed, '--config', 'nope.json']);
+  test('--config with a missing file', async () => {
+    const { code, stderr } = await runCli([seed, '--config', 'nope.json']);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe('epochlint: nope.json: no such file');
   });
@@ -148,8 +148,8 @@ describe('several inputs', () => {
   writeFileSync(join(sweep, 'notes.md'), '# not a log\n');
   writeFileSync(join(sweep, 'lr-0.1', 'params.json'), '{"lr": 0.1, "optimizer": "adam"}\n');
 
-  test('a directory of runs: every log below it, sorted, with a summary', () => {
-    const { code, stdout, stderr } = runCliIn(work, ['sweep']);
+  test('a directory of runs: every log below it, sorted, with a summary', async () => {
+    const { code, stdout, stderr } = await runCliIn(work, ['sweep']);
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
       'epochlint: skipped 1 file(s) found in directories that hold no training log: sweep/lr-0.1/params.json',
@@ -164,18 +164,18 @@ describe('several inputs', () => {
     );
   });
 
-  test('a quoted glob is expanded', () => {
-    const { stdout } = runCliIn(work, ['sweep/**/*.log', '--format', 'json']);
+  test('a quoted glob is expanded', async () => {
+    const { stdout } = await runCliIn(work, ['sweep/**/*.log', '--format', 'json']);
     const doc = JSON.parse(stdout) as { files: Array<{ file: string }> };
     expect(doc.files.map((f) => f.file)).toEqual(['sweep/lr-0.1/train.log']);
   });
 
-  test('absolute paths, symbolic links, and a malformed log inside a directory (a failure, not a skip)', () => {
+  test('absolute paths, symbolic links, and a malformed log inside a directory (a failure, not a skip)', async () => {
     const linked = join(work, 'linked');
     mkdirSync(linked, { recursive: true });
     symlinkSync(join(ROOT, seed), join(linked, 'link.log'));
     writeFileSync(join(linked, 'broken.json'), '{"loss": [0.5, 0.4,');
-    const { code, stdout, stderr } = runCli([linked, '--format', 'json']);
+    const { code, stdout, stderr } = await runCli([linked, '--format', 'json']);
     expect(code).toBe(2);
     expect(stderr).toContain('broken.json: line 1:');
     const doc = JSON.parse(stdout) as { files: Array<{ file: string; error: string | null }> };
@@ -183,25 +183,25 @@ describe('several inputs', () => {
       [false, false],
       [true, true],
     ]);
-    expect(runCli([`${linked}/*.log`, '--format', 'json']).code).toBe(1);
+    expect((await runCli([`${linked}/*.log`, '--format', 'json'])).code).toBe(1);
   });
 
-  test('--follow takes one input', () => {
-    const { code, stderr } = runCli(['--follow', seed, healthy]);
+  test('--follow takes one input', async () => {
+    const { code, stderr } = await runCli(['--follow', seed, healthy]);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(
       'epochlint: --follow reads one input (a growing file or a stream); give one file',
     );
   });
 
-  test('an endless binary input stops at once (/dev/zero)', () => {
-    const { code, stderr } = runCli(['/dev/zero']);
+  test('an endless binary input stops at once (/dev/zero)', async () => {
+    const { code, stderr } = await runCli(['/dev/zero']);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe('epochlint: /dev/zero: binary data (NUL bytes), not a text log');
   });
 
-  test('a glob that matches nothing and a missing file: exit 2, the rest still reported', () => {
-    const { code, stdout, stderr } = runCliIn(work, ['nothing/*.log', 'sweep/lr-0.1/train.log']);
+  test('a glob that matches nothing and a missing file: exit 2, the rest still reported', async () => {
+    const { code, stdout, stderr } = await runCliIn(work, ['nothing/*.log', 'sweep/lr-0.1/train.log']);
     expect(code).toBe(2);
     expect(stderr).toContain('nothing/*.log: no file matches this pattern');
     expect(stdout).toContain('val-alternation');
@@ -209,15 +209,15 @@ describe('several inputs', () => {
 });
 
 describe('pipes and live training', () => {
-  test('--tee passes the log through unchanged; the report goes to stderr', () => {
-    const { code, stdout, stderr } = runCli(['--tee'], { input: seedText });
+  test('--tee passes the log through unchanged; the report goes to stderr', async () => {
+    const { code, stdout, stderr } = await runCli(['--tee'], { input: seedText });
     expect(code).toBe(1);
     expect(stdout).toBe(seedText);
     expect(stderr).toContain('val-alternation');
   });
 
-  test('--fail-fast on stdin stops as soon as the alternation is an error', () => {
-    const { code, stderr } = runCli(['--fail-fast', '-'], { input: seedText });
+  test('--fail-fast on stdin stops as soon as the alternation is an error', async () => {
+    const { code, stderr } = await runCli(['--fail-fast', '-'], { input: seedText });
     expect(code).toBe(1);
     expect(stderr).toContain('stopped early (--fail-fast)');
     const statuses = stderr.split('\n').filter((l) => /^epoch \d+\/60/.test(l));

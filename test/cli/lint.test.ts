@@ -29,8 +29,8 @@ interface LintDoc {
 }
 
 describe('epochlint [files...]', () => {
-  test('the founding case: exit 1, alternation errors, causes with checks', () => {
-    const { code, stdout, stderr } = runCli([seed]);
+  test('the founding case: exit 1, alternation errors, causes with checks', async () => {
+    const { code, stdout, stderr } = await runCli([seed]);
     expect(code).toBe(1);
     expect(stderr).toBe('');
     expect(stdout).toContain('val-alternation');
@@ -41,8 +41,8 @@ describe('epochlint [files...]', () => {
     expect(stdout).not.toContain('\u001b'); // no colour when not a TTY
   });
 
-  test('--format json follows the documented shape', () => {
-    const { code, stdout } = runCli([seed, '--format', 'json']);
+  test('--format json follows the documented shape', async () => {
+    const { code, stdout } = await runCli([seed, '--format', 'json']);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout) as LintDoc;
     expect(doc.schemaVersion).toBe(1);
@@ -58,25 +58,34 @@ describe('epochlint [files...]', () => {
     expect(slice?.check.text.length).toBeGreaterThan(20);
   });
 
-  test('a hint flag changes the verdict (--val-batch-size 16)', () => {
-    const { stdout } = runCli([seed, '--format', 'json', '--val-batch-size', '16', '--val-steps', '325']);
+  test('a hint flag changes the verdict (--val-batch-size 16)', async () => {
+    const { stdout } = await runCli([
+      seed,
+      '--format',
+      'json',
+      '--val-batch-size',
+      '16',
+      '--val-steps',
+      '325',
+    ]);
     const doc = JSON.parse(stdout) as LintDoc;
     expect(doc.files[0]?.diagnoses.find((d) => d.cause === 'validation-slice-rotation')?.verdict).toBe(
       'confirmed',
     );
   });
 
-  test('a healthy log: exit 0', () => {
-    const { code, stdout } = runCli([healthy]);
+  test('a healthy log: exit 0', async () => {
+    const { code, stdout } = await runCli([healthy]);
     expect(code).toBe(0);
     expect(stdout).toContain('0 errors');
   });
 
-  test('stdin, and several files with one unreadable', () => {
+  test('stdin, and several files with one unreadable', async () => {
     expect(
-      runCli(['-'], { input: Buffer.from('Epoch 1/1\n10/10 [====] - 1s 1ms/step - loss: 0.5000\n') }).code,
+      (await runCli(['-'], { input: Buffer.from('Epoch 1/1\n10/10 [====] - 1s 1ms/step - loss: 0.5000\n') }))
+        .code,
     ).toBe(0);
-    const { code, stdout, stderr } = runCli(['missing.log', seed, '--format', 'json']);
+    const { code, stdout, stderr } = await runCli(['missing.log', seed, '--format', 'json']);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe('epochlint: missing.log: no such file');
     const doc = JSON.parse(stdout) as LintDoc;
@@ -94,24 +103,26 @@ describe('epochlint [files...]', () => {
       args: ['--val-class-counts', '5200,x'],
       message: '--val-class-counts: expected comma-separated counts',
     },
-  ])('bad flag $args.0: one line, exit 2', ({ args, message }) => {
-    const { code, stderr, stdout } = runCli([seed, ...args]);
+  ])('bad flag $args.0: one line, exit 2', async ({ args, message }) => {
+    const { code, stderr, stdout } = await runCli([seed, ...args]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  test('colour: --color forces it, NO_COLOR and --no-color remove it', () => {
-    expect(runCli([seed, '--color']).stdout).toContain('\u001b[');
-    expect(runCli([seed], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
-    expect(runCli([seed, '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+  test('colour: --color forces it, NO_COLOR and --no-color remove it', async () => {
+    expect((await runCli([seed, '--color'])).stdout).toContain('\u001b[');
+    expect((await runCli([seed], { env: { FORCE_COLOR: '1' } })).stdout).toContain('\u001b[');
+    expect((await runCli([seed, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toContain(
+      '\u001b[',
+    );
   });
 });
 
 describe('epochlint rules / explain', () => {
-  test('rules lists every detector with its default severity', () => {
-    const { code, stdout } = runCli(['rules']);
+  test('rules lists every detector with its default severity', async () => {
+    const { code, stdout } = await runCli(['rules']);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(10);
@@ -123,8 +134,8 @@ describe('epochlint rules / explain', () => {
     ).toEqual(['val-alternation', 'error']);
   });
 
-  test('explain prints what, why and an example', () => {
-    const { code, stdout } = runCli(['explain', 'val-alternation']);
+  test('explain prints what, why and an example', async () => {
+    const { code, stdout } = await runCli(['explain', 'val-alternation']);
     expect(code).toBe(0);
     for (const heading of ['What it checks', 'Why it matters', 'Example', 'Options'])
       expect(stdout).toContain(heading);
@@ -132,8 +143,8 @@ describe('epochlint rules / explain', () => {
     expect(stdout).toContain('  minEpochs = 12');
   });
 
-  test('explain of an unknown rule: exit 2', () => {
-    const { code, stderr } = runCli(['explain', 'nope']);
+  test('explain of an unknown rule: exit 2', async () => {
+    const { code, stderr } = await runCli(['explain', 'nope']);
     expect(code).toBe(2);
     expect(stderr).toContain("unknown rule 'nope'");
   });
