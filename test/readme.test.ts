@@ -61,7 +61,8 @@ describe('README examples', () => {
   });
 
   test('every detector and cause is documented', async () => {
-    const rules = (await runCli(['rules'])).stdout.trim()
+    const rules = (await runCli(['rules'])).stdout
+      .trim()
       .split('\n')
       .map((l) => l.split(/\s+/)[0]);
     for (const id of rules) expect(readme).toContain(`\`${id}\``);
