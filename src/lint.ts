@@ -6,6 +6,7 @@ import { DETECTORS, runDetectors, type RuleSetting } from './detect/index.js';
 import { buildContext } from './diagnose/context.js';
 import { diagnose } from './diagnose/diagnose.js';
 import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
+import { parseText } from './parse/index.js';
 
 /** What the user configured: rule settings, metrics to ignore, context hints. */
 export interface LintSettings {
@@ -56,4 +57,14 @@ function summarize(run: Run): RunSummary {
     toLine: run.source.toLine,
     metrics: [...metrics],
   };
+}
+
+/** Parses and lints a whole input held in memory (tests, `npm run lab`). */
+export function lintText(
+  file: string,
+  text: string | Uint8Array,
+  settings: LintSettings = DEFAULT_SETTINGS,
+): FileReport {
+  const { runs, issues, summary } = parseText(text, { file });
+  return lintRuns(file, summary.dialect, runs, issues, settings);
 }
