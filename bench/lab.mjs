@@ -63,7 +63,13 @@ const MECHANISMS = {
     training: true,
   },
   'lr-too-high': {
-    findings: (r) => has(r, 'val-instability', serious) && has(r, 'train-loss-jumps', serious) && noPeriod(r),
+    // irregular instability of training, and of validation with it: a validation-instability finding, or the
+    // training-jump finding saying validation rises at the same epochs
+    findings: (r) =>
+      has(r, 'train-loss-jumps', serious) &&
+      (has(r, 'val-instability', serious) ||
+        has(r, 'train-loss-jumps', (f) => serious(f) && f.stats.valMoves === true)) &&
+      noPeriod(r),
     cause: 'learning-rate-too-high',
     training: true,
   },
@@ -115,7 +121,7 @@ for (const entry of manifest) {
     process.exitCode = 2;
     continue;
   }
-  const report = lintText(entry.file, readFileSync(join(dir, entry.file)));
+  const report = await lintText(entry.file, readFileSync(join(dir, entry.file)));
   const diagnoses = report.diagnoses.filter((d) => d.run === 0);
   tally(entry.mechanism, 'findings', spec.findings(report, entry));
   if (spec.cause !== null) {

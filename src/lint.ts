@@ -3,7 +3,8 @@
  * a `FileReport` out.
  */
 import { DETECTORS, runDetectors, type RuleSetting } from './detect/index.js';
-import { buildContext } from './diagnose/context.js';
+import { buildContext, readTrainingCode } from './context/index.js';
+import type { CodeFacts } from './context/index.js';
 import { diagnose } from './diagnose/diagnose.js';
 import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
 import { parseText } from './parse/index.js';
@@ -25,9 +26,10 @@ export function lintRuns(
   runs: readonly Run[],
   issues: readonly ParseIssue[],
   settings: LintSettings = DEFAULT_SETTINGS,
+  code: CodeFacts | null = null,
 ): FileReport {
   const ignoreMetrics = new Set(settings.ignoreMetrics);
-  const contexts = runs.map((run) => buildContext(run, settings.hints));
+  const contexts = runs.map((run) => buildContext(run, settings.hints, code));
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
@@ -39,7 +41,8 @@ export function lintRuns(
     format,
     runs: runs.map(summarize),
     findings,
-    diagnoses: diagnose([...runs], findings, contexts),
+    diagnoses: diagnose(runs, findings, contexts),
+    contexts,
     issues: [...issues],
     error: null,
   };
@@ -59,12 +62,18 @@ function summarize(run: Run): RunSummary {
   };
 }
 
-/** Parses and lints a whole input held in memory (tests, `npm run lab`). */
-export function lintText(
+/**
+ * Parses and lints a whole input held in memory, with the training code found in it (and `script`, as
+ * `--script` gives it): tests and `npm run lab` lint exactly as the CLI does.
+ */
+export async function lintText(
   file: string,
-  text: string | Uint8Array,
+  input: string | Uint8Array,
   settings: LintSettings = DEFAULT_SETTINGS,
-): FileReport {
-  const { runs, issues, summary } = parseText(text, { file });
-  return lintRuns(file, summary.dialect, runs, issues, settings);
+  script: { text: string; file: string } | null = null,
+): Promise<FileReport> {
+  const { runs, issues, summary } = parseText(input, { file });
+  const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+  const code = await readTrainingCode({ text, file: null }, script);
+  return lintRuns(file, summary.dialect, runs, issues, settings, code);
 }

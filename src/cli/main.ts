@@ -3,12 +3,13 @@
  * code. `main` returns the code; nothing calls `process.exit()` mid-run.
  */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
 import { DETECTORS, findDetector } from '../detect/index.js';
+import { createHeadCollector, readTrainingCode } from '../context/index.js';
 import { lintRuns, type LintSettings } from '../lint.js';
 import { createLiveLinter } from '../live.js';
 import {
@@ -256,6 +257,19 @@ async function runLint(
     fail('--follow reads one input (a growing file or a stream); give one file');
     return EXIT_FAILURE;
   }
+  // the training code the diagnosis reads: --script, read once for every input
+  let script: { text: string; file: string } | null = null;
+  if (options.script !== undefined) {
+    try {
+      script = { text: await readFile(resolve(io.cwd, options.script), 'utf8'), file: options.script };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      fail(
+        `--script ${escapeControl(options.script)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot read'}`,
+      );
+      return EXIT_FAILURE;
+    }
+  }
   const chalk = chalkFor(io, options.color);
   const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
   const live = options.follow === true || options.failFast === true;
@@ -274,6 +288,7 @@ async function runLint(
     const linter = live ? createLiveLinter(plan.settings) : null;
     let established = false;
     const progress = createProgress(io, errChalk, file, live);
+    const head = createHeadCollector();
     const result = await readInput(file, {
       cwd: io.cwd,
       inputFormat: options.inputFormat,
@@ -281,7 +296,10 @@ async function runLint(
       follow: options.follow === true,
       stop: () => (options.failFast === true && established) || io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
-      ...(options.tee === true ? { onChunk: (chunk: Uint8Array) => io.stdout.write(chunk) } : {}),
+      onChunk: (chunk: Uint8Array) => {
+        if (options.tee === true) io.stdout.write(chunk);
+        head.push(chunk);
+      },
       ...(progress === null ? {} : { onProgress: progress.update }),
       ...(linter === null
         ? {}
@@ -316,6 +334,7 @@ async function runLint(
         runs: [],
         findings: [],
         diagnoses: [],
+        contexts: [],
         issues: [],
         error: result.error,
       });
@@ -326,7 +345,10 @@ async function runLint(
       failed = true;
     }
     runsByFile.set(file, result.runs);
-    reports.push(lintRuns(file, result.summary?.dialect ?? null, result.runs, result.issues, plan.settings));
+    const code = await readTrainingCode({ text: head.text(), file: null }, script);
+    reports.push(
+      lintRuns(file, result.summary?.dialect ?? null, result.runs, result.issues, plan.settings, code),
+    );
     if (stoppedEarly) break;
   }
   if (skipped.length > 0) {

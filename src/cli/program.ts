@@ -39,6 +39,8 @@ export interface LintCommandOptions {
   kerasVersion?: string;
   workers?: string;
   batchnorm?: string;
+  /** The training script (or notebook) whose code the diagnosis reads. */
+  script?: string;
 }
 
 /** What the program calls back into. */
@@ -72,6 +74,7 @@ const HINT_OPTIONS: Array<[string, string]> = [
   ['--keras-version <version>', 'Keras / TensorFlow version that wrote the log'],
   ['--workers <n>', 'workers passed to fit'],
   ['--batchnorm <yes|no>', 'whether the model has BatchNormalization layers'],
+  ['--script <file>', 'the training script (.py or .ipynb) to read layers, generators and callbacks from'],
 ];
 
 /** Builds the program; `result.code` holds the exit code of the command that ran. */

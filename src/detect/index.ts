@@ -5,8 +5,11 @@ import lossDivergence from './detectors/loss-divergence.js';
 import lossNotFinite from './detectors/loss-not-finite.js';
 import overfitting from './detectors/overfitting.js';
 import plateau from './detectors/plateau.js';
+import trainLossJumps from './detectors/train-loss-jumps.js';
+import trainOscillation from './detectors/train-oscillation.js';
 import valAlternation from './detectors/val-alternation.js';
 import valBetterThanTrain from './detectors/val-better-than-train.js';
+import valInstability from './detectors/val-instability.js';
 import valPeriodic from './detectors/val-periodic.js';
 import valStuck from './detectors/val-stuck.js';
 import valSwingExceedsSamplingNoise from './detectors/val-swing-exceeds-sampling-noise.js';
@@ -17,8 +20,11 @@ export const DETECTORS: readonly Detector[] = [
   lossNotFinite,
   overfitting,
   plateau,
+  trainLossJumps,
+  trainOscillation,
   valAlternation,
   valBetterThanTrain,
+  valInstability,
   valPeriodic,
   valStuck,
   valSwingExceedsSamplingNoise,
@@ -29,5 +35,11 @@ export function findDetector(id: string): Detector | undefined {
   return DETECTORS.find((d) => d.id === id);
 }
 
-export { defineDetector, type Detector, type DetectorDocs, type FindingDraft } from './define-detector.js';
+export {
+  defineDetector,
+  readStats,
+  type Detector,
+  type DetectorDocs,
+  type FindingDraft,
+} from './define-detector.js';
 export { runDetectors, compareFindings, type DetectSettings, type RuleSetting } from './run-detectors.js';

@@ -1,5 +1,5 @@
 /** Turning a run into the numeric series detectors test. */
-import type { Run } from '../model/index.js';
+import type { Run, RunContext } from '../model/index.js';
 import { isValidationName } from '../model/index.js';
 
 /** One metric over the epochs that printed it. */
@@ -61,4 +61,35 @@ export function thin(values: readonly number[], max: number = MAX_TESTED_POINTS)
   if (values.length <= max) return [...values];
   const stride = Math.ceil(values.length / max);
   return values.filter((_, i) => i % stride === 0);
+}
+
+/**
+ * The number of validation samples behind the accuracy of each epoch: the count read from the accuracy's
+ * own digits (context.valCounts) where it is known, else the validation set size from the log or flags.
+ * Null per epoch when neither is known.
+ */
+export function evaluatedCounts(
+  context: RunContext,
+  metric: string,
+  epochs: readonly number[],
+): { counts: Array<number | null>; source: 'digits' | 'log' | 'flag' | 'derived' | 'code' | null } {
+  const inferred = context.valCounts;
+  if (
+    inferred !== null &&
+    inferred.metric === metric &&
+    (inferred.pattern === 'constant' || inferred.pattern === 'cycle')
+  ) {
+    const byEpoch = new Map(inferred.epochs.map((e) => [e.epoch, e.count]));
+    const counts = epochs.map((e) => {
+      const known = byEpoch.get(e);
+      if (known !== undefined) return known;
+      if (inferred.pattern === 'constant') return inferred.counts[0] ?? null;
+      const first = inferred.firstEpoch ?? 1;
+      const period = inferred.period ?? 1;
+      return inferred.counts[(((e - first) % period) + period) % period] ?? null;
+    });
+    return { counts, source: 'digits' };
+  }
+  const size = context.valSamples;
+  return { counts: epochs.map(() => size?.value ?? null), source: size?.source ?? null };
 }

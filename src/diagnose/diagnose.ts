@@ -1,79 +1,125 @@
 /**
- * The diagnosis step (design.md "Cause contract"): for every run with an instability finding, assess every
- * cause against the run's findings and context and rank the verdicts. Pure: no printing, no environment.
+ * The diagnosis step (design.md "Cause contract"): for every run with an error or warning of a detector
+ * that starts a diagnosis, assess the causes that can explain what was found (by finding kind), weigh the
+ * shared observations against each other, score every cause (prior log-odds + weights), rank by score and
+ * say which causes the log cannot tell apart. Pure: no printing, no environment.
  */
-import type { Diagnosis, Finding, Run, RunContext, Verdict } from '../model/index.js';
+import { findDetector } from '../detect/index.js';
+import type { Diagnosis, Finding, Reason, Run, RunContext, WeightedReason } from '../model/index.js';
 import { CAUSES, causeMessages, findCause } from './causes/index.js';
 import type { Cause } from './define-cause.js';
-import { INSTABILITY_RULES, gatherEvidence, hasEvaluationSignature } from './evidence.js';
+import { gatherEvidence, type Evidence } from './evidence.js';
+import { observationReasons } from './observations.js';
+import { unlistedPrior } from './priors.js';
+import { posteriorScores, TIE_TOLERANCE, verdictOf, VERDICT_ORDER } from './score.js';
 
-/**
- * Causes on the evaluation side: what is evaluated, or with which weights, changes between epochs. When
- * the pattern is validation-only and phase-locked (causes.md §0.5), they rank first among equal verdicts.
- */
-const EVALUATION_SIDE: ReadonlySet<string> = new Set([
-  'validation-slice-rotation',
-  'fixed-truncated-subset',
-  'extra-validation-draws',
-  'worker-duplication',
-  'weight-averaging-swap',
-  'random-validation',
-  'validation-freq-gaps',
-  'sampling-noise',
-]);
+export { CAUSES, causeMessages, findCause, VERDICT_ORDER };
 
-export { CAUSES, causeMessages, findCause, INSTABILITY_RULES };
-
-/** Strongest first; the ranking order of verdicts. */
-export const VERDICT_ORDER: readonly Verdict[] = ['confirmed', 'likely', 'possible', 'unlikely', 'ruled-out'];
-
-/** Does the run have a finding (error or warning) of one of the instability rules? */
+/** Does the run have an error or warning of a detector that starts a diagnosis? */
 export function needsDiagnosis(run: Run, findings: readonly Finding[]): boolean {
   return findings.some(
     (f) =>
       f.run === run.index &&
       (f.severity === 'error' || f.severity === 'warning') &&
-      INSTABILITY_RULES.includes(f.rule),
+      findDetector(f.rule)?.startsDiagnosis === true,
   );
 }
 
-/** Orders diagnoses: verdict (confirmed first), then cause id (`diagnoseRun` puts evaluation-side causes first among equals when the evidence points there). */
+/** Best first: by score; equal scores keep the registry order and are reported as ties, never ranked by name. */
 export function compareDiagnoses(a: Diagnosis, b: Diagnosis): number {
-  return (
-    VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict) ||
-    (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0)
-  );
+  return b.score - a.score;
 }
 
-/** Assesses every cause for one run and ranks the result. */
+/** The causes listed for a run: those that can explain a kind of what was found. */
+export function causesFor(evidence: Evidence, causes: readonly Cause[] = CAUSES): Cause[] {
+  return causes.filter((c) => c.explains.some((kind) => evidence.kinds.has(kind)));
+}
+
+/** Assesses the causes for one run and ranks the result (empty when nothing starts a diagnosis). */
 export function diagnoseRun(
   run: Run,
-  findings: Finding[],
+  findings: readonly Finding[],
   context: RunContext,
   causes: readonly Cause[] = CAUSES,
 ): Diagnosis[] {
-  const mine = findings.filter((f) => f.run === run.index);
-  const evaluationFirst = hasEvaluationSignature(gatherEvidence(mine, run));
-  const side = (d: Diagnosis): number => (evaluationFirst && !EVALUATION_SIDE.has(d.cause) ? 1 : 0);
-  return causes
-    .map((cause): Diagnosis => {
-      const { verdict, reasons, check, fix } = cause.assess(mine, run, context);
-      return { cause: cause.id, run: run.index, verdict, reasons, check, fix };
-    })
-    .sort(
-      (a, b) =>
-        VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict) ||
-        side(a) - side(b) ||
-        compareDiagnoses(a, b),
-    );
+  const evidence = gatherEvidence(findings, run, context);
+  const listed = causesFor(evidence, causes);
+  if (listed.length === 0) return [];
+  const shared = observationReasons(
+    evidence,
+    context,
+    listed.map((c) => ({ id: c.id, prior: c.prior.probability, likelihoods: c.likelihoods })),
+  );
+  const scored = listed.map((cause) => {
+    const { reasons, check, fix } = cause.assess(evidence, run, context);
+    const all: WeightedReason[] = [
+      ...reasons.filter((r) => r.weight !== null),
+      ...(shared.get(cause.id) ?? []),
+    ];
+    const descriptions = reasons.filter((r) => r.weight === null);
+    const weightSum = all.reduce((s, r) => s + (r.weight ?? 0), 0);
+    // strongest weights first, then what only describes
+    all.sort((a, b) => Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0));
+    return { cause, weightSum, score: 0, reasons: [...all, ...descriptions], check, fix };
+  });
+  const scores = posteriorScores(
+    scored.map((s) => ({ prior: s.cause.prior.probability, weight: s.weightSum })),
+    unlistedPrior(),
+  );
+  scored.forEach((s, i) => {
+    s.score = scores[i] ?? Number.NEGATIVE_INFINITY;
+  });
+  const order = scored.map((s, i) => ({ s, i })).sort((a, b) => b.s.score - a.s.score || a.i - b.i);
+  return order.map(({ s }) => {
+    // tied: the same weight of evidence and the same open verdict (a tie among closed verdicts says nothing)
+    const open = (score: number): boolean => !['unlikely', 'ruled-out'].includes(verdictOf(score));
+    const tied = open(s.score)
+      ? scored.filter(
+          (o) =>
+            o.cause.id !== s.cause.id &&
+            Math.abs(o.weightSum - s.weightSum) <= TIE_TOLERANCE &&
+            verdictOf(o.score) === verdictOf(s.score),
+        )
+      : [];
+    const separatedBy: Reason | null =
+      tied.length === 0
+        ? null
+        : (() => {
+            const declared = tied.map((o) => s.cause.separatedFrom[o.cause.id]).find((m) => m !== undefined);
+            return declared !== undefined
+              ? { messageId: declared, data: {} }
+              : { messageId: s.check.messageId, data: s.check.data };
+          })();
+    return {
+      cause: s.cause.id,
+      run: run.index,
+      verdict: verdictOf(s.score),
+      score: Math.round(s.score * 1000) / 1000,
+      prior: Math.round(s.cause.prior.probability * 10000) / 10000,
+      side: s.cause.side,
+      reasons: s.reasons.map((r) => ({
+        messageId: r.messageId,
+        data: r.data,
+        weight: r.weight === null ? null : Math.round(r.weight * 1000) / 1000,
+      })),
+      tiedWith: tied.map((o) => o.cause.id),
+      separatedBy,
+      check: { messageId: s.check.messageId, data: s.check.data },
+      fix: { messageId: s.fix.messageId, data: s.fix.data },
+    };
+  });
 }
 
 /**
  * Diagnoses the runs of one file: findings and contexts are matched to runs by run index (a context at the
- * same position with the same index first). Runs without an error or warning of an instability rule get
- * no diagnoses; neither do runs without a context.
+ * same position with the same index first). Runs without a finding that starts a diagnosis get none;
+ * neither do runs without a context.
  */
-export function diagnose(runs: Run[], findings: Finding[], contexts: RunContext[]): Diagnosis[] {
+export function diagnose(
+  runs: readonly Run[],
+  findings: readonly Finding[],
+  contexts: readonly RunContext[],
+): Diagnosis[] {
   const out: Diagnosis[] = [];
   runs.forEach((run, i) => {
     if (!needsDiagnosis(run, findings)) return;

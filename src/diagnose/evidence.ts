@@ -1,328 +1,348 @@
 /**
- * What the findings and the run say, read once for all causes: the validation pattern (period, phase,
- * amplitude), whether training shares it, and the shape of the training loss. Finding `stats` are read
- * defensively: a missing or mistyped key is "unknown", never an error.
+ * What the findings and the run say, read once for all causes. Finding stats are read through each
+ * detector's own `stats` schema (`readStats`): a finding whose stats do not fit is "unknown", never an error.
+ * The observations here are the ones several causes weigh (the pattern, the sample counts, the logged
+ * learning rate); cause-specific arithmetic (the iterator geometry, code facts) stays in the cause modules.
  */
+import { z } from 'zod';
+import { readStats } from '../detect/define-detector.js';
+import { findDetector } from '../detect/index.js';
+import { isAccuracyName } from '../detect/accuracy-names.js';
+import checkpointBias from '../detect/detectors/checkpoint-bias.js';
+import trainLossJumps from '../detect/detectors/train-loss-jumps.js';
+import trainOscillation from '../detect/detectors/train-oscillation.js';
+import valAlternation from '../detect/detectors/val-alternation.js';
+import valBetterThanTrain from '../detect/detectors/val-better-than-train.js';
+import valInstability from '../detect/detectors/val-instability.js';
+import valPeriodic from '../detect/detectors/val-periodic.js';
+import valStuck from '../detect/detectors/val-stuck.js';
+import valSwing from '../detect/detectors/val-swing-exceeds-sampling-noise.js';
 import {
-  ACCURACY_NAMES,
   findRole,
   isLearningRateName,
-  isValidationName,
+  metricDirection,
   type Finding,
+  type FindingKind,
   type Run,
-  type Scalar,
+  type RunContext,
 } from '../model/index.js';
 
-/** Detector ids whose error/warning findings make a run worth diagnosing. */
-export const INSTABILITY_RULES: readonly string[] = [
-  'val-alternation',
+/**
+ * The shape of what was found, one class per run (the strongest symptom wins: a period, then irregular
+ * swings, then a stuck validation, then a gap). `shared-*`: training shows it too.
+ */
+export const PatternClass = z.enum([
   'val-periodic',
-  'val-swing-exceeds-sampling-noise',
-  'checkpoint-bias',
-  'overfitting',
-  'loss-divergence',
-  'plateau',
-  'val-stuck',
-];
+  'shared-periodic',
+  'train-periodic',
+  'val-irregular',
+  'shared-irregular',
+  'train-irregular',
+  'stuck-constant',
+  'stuck-chance',
+  'stuck-detached',
+  'gap',
+  'none',
+]);
+export type PatternClass = z.infer<typeof PatternClass>;
+
+/**
+ * What the validation sample counts read from the accuracy digits say: they cycle (windows of different
+ * sizes), stay at the whole set, stay at a part of it, or stay constant with the set size unknown.
+ */
+export const CountsClass = z.enum(['cycle', 'constant-full', 'constant-subset', 'constant']);
+export type CountsClass = z.infer<typeof CountsClass>;
+
+/** What a logged learning rate does, relative to the validation period. */
+export const RateClass = z.enum(['cycling-in-step', 'cycling', 'constant', 'decreasing', 'irregular']);
+export type RateClass = z.infer<typeof RateClass>;
 
 /** A significant even/odd alternation of one validation metric. */
 export interface AlternationEvidence {
   metric: string;
   severity: 'error' | 'warning';
   epochs: [number, number];
-  n: number | null;
-  p: number | null;
+  n: number;
+  p: number;
   /** Full even − odd swing in metric units. */
-  amplitude: number | null;
-  /** 1-based epoch parity with the higher value. */
+  amplitude: number;
   highParity: 'odd' | 'even' | null;
-  phaseConsistent: boolean | null;
-  longestPhaseRun: number | null;
+  phaseConsistent: boolean;
+  longestPhaseRun: number;
   trainMetric: string | null;
   trainAlternates: boolean | null;
-  /** The metric is an accuracy (bounded in [0, 1]), so window-composition bounds apply to it. */
+  trainPhase: 'in-phase' | 'antiphase' | 'none' | null;
   isAccuracy: boolean;
 }
 
-/** A significant periodic pattern of one validation metric (period ≥ 2). */
+/** A significant periodic pattern of one validation metric (period ≥ 3). */
 export interface PeriodicEvidence {
   metric: string;
   period: number;
-  amplitude: number | null;
-  n: number | null;
+  amplitude: number;
+  n: number;
+}
+
+/** Irregular instability of one validation metric (val-instability). */
+export interface InstabilityEvidence {
+  metric: string;
+  severity: 'error' | 'warning';
+  excursions: number;
+  coupled: number;
+  worstEpoch: number | null;
+  worstRatio: number | null;
+  earlyShare: number | null;
+  basis: 'sampling' | 'own-noise';
+  samples: number | null;
+  isAccuracy: boolean;
 }
 
 /** The training loss over the run. */
 export interface TrainingShape {
   metric: string | null;
-  /** Finite values read. */
   n: number;
-  /** Epochs whose loss rose over the previous epoch. */
   rises: number;
-  /** rises / (n − 1). */
-  riseFraction: number;
-  /** Largest single-epoch rise relative to the previous value (0.034 = 3.4 %). */
   maxRelativeRise: number;
-  /** Epoch of that rise (null when the loss never rose). */
   maxRiseEpoch: number | null;
-  /** Direction of the loss differences changes on ≥ 80 % of epochs (a sawtooth). */
-  signAlternation: number;
-  nonFinite: boolean;
-  /** Final loss above 1.5 × its minimum. */
-  risesAtEnd: boolean;
 }
 
 /** Everything the causes read from findings and the run. */
 export interface Evidence {
+  /** This run's findings. */
+  findings: Finding[];
+  /** Kinds of the error/warning findings whose detector starts a diagnosis. */
+  kinds: ReadonlySet<FindingKind>;
+  pattern: PatternClass;
   alternations: AlternationEvidence[];
   periodic: PeriodicEvidence[];
-  /** The strongest alternation: an accuracy metric first, then the one with the smallest p. */
+  /** The strongest alternation: an accuracy first, then the smallest p. */
   primary: AlternationEvidence | null;
-  /** The alternation of an accuracy-type metric, if any. */
   accuracy: AlternationEvidence | null;
-  /** Observed period: 2 for an alternation, else the period of a `val-periodic` finding. */
+  /** 2 for an alternation, else the period of a val-periodic finding; null without a period. */
   period: number | null;
-  /** The alternation keeps its odd/even phase (no finding says it flips). */
+  /** The alternation keeps its phase (no finding says it flips). */
   phaseLocked: boolean;
-  /** Epochs the pattern spans (n of the primary finding, else the run length). */
+  /** Epochs the pattern spans. */
   epochsObserved: number;
-  /**
-   * Validation-only: true when every alternation finding says training does not alternate (or, with no
-   * such statement, the training loss is smooth); false when training alternates too; null unknown.
-   */
+  /** Validation swings and training does not (false: training oscillates too; null: unknown). */
   valOnly: boolean | null;
-  /** An accuracy alternation and a loss alternation with opposite high parities. */
+  /** An accuracy and a loss alternation with opposite high parities. */
   antiphase: boolean | null;
-  /** Irregular swings above sampling noise with no periodic pattern. */
-  irregularSwing: boolean;
-  /** `val-swing-exceeds-sampling-noise` numbers, when that detector fired. */
-  swing: { ratio: number | null; medianAbsChange: number | null; binomialSE: number | null } | null;
+  instability: InstabilityEvidence[];
+  /** A training loss jump finding, with whether validation rose at the same epochs. */
+  trainJumps: { jumps: number; worstEpoch: number; worstFactor: number; valCoupled: number | null } | null;
+  /** Training oscillation findings: period and how validation lines up with them. */
+  trainOscillation: Array<{
+    metric: string;
+    period: number;
+    valPhase: 'in-phase' | 'antiphase' | 'none' | null;
+  }>;
+  stuck: {
+    variant: 'constant' | 'chance' | 'detached';
+    value: number;
+    trainValue: number | null;
+    from: number;
+  } | null;
+  /** val-swing-exceeds-sampling-noise numbers, when it fired. */
+  swing: { ratio: number; samples: number } | null;
+  counts: CountsClass | null;
+  rate: RateClass | null;
   training: TrainingShape;
   /** Rules with an error or warning finding on this run. */
   rules: ReadonlySet<string>;
-  /** Rules with a finding of any severity on this run (info included, `insufficient` ones excluded). */
-  mentioned: ReadonlySet<string>;
 }
 
-/** A numeric stat, or null when absent or not a number. */
-export function numberStat(stats: Record<string, Scalar>, key: string): number | null {
-  const value = stats[key];
-  return typeof value === 'number' && !Number.isNaN(value) ? value : null;
-}
-
-function booleanStat(stats: Record<string, Scalar>, key: string): boolean | null {
-  const value = stats[key];
-  return typeof value === 'boolean' ? value : null;
-}
-
-function stringStat(stats: Record<string, Scalar>, key: string): string | null {
-  const value = stats[key];
-  return typeof value === 'string' ? value : null;
-}
-
-function isSerious(finding: Finding): finding is Finding & { severity: 'error' | 'warning' } {
-  return finding.severity === 'error' || finding.severity === 'warning';
-}
-
-/** True for accuracy-type metric names (`val_acc`, `val_accuracy`, `val_binary_accuracy`, ...). */
-export function isAccuracyName(name: string): boolean {
-  const base = isValidationName(name) ? name.slice(4) : name;
-  return ACCURACY_NAMES.includes(base) || /(^|_)acc(uracy)?$/.test(base);
-}
-
-function readAlternation(finding: Finding & { severity: 'error' | 'warning' }): AlternationEvidence | null {
-  const s = finding.stats;
-  if (s['insufficient'] === true || finding.metric === null) return null;
-  const parity = stringStat(s, 'highParity');
-  return {
-    metric: finding.metric,
-    severity: finding.severity,
-    epochs: finding.epochs,
-    n: numberStat(s, 'n'),
-    p: numberStat(s, 'pAdjusted') ?? numberStat(s, 'p'),
-    amplitude: numberStat(s, 'amplitude'),
-    highParity: parity === 'odd' || parity === 'even' ? parity : null,
-    phaseConsistent: booleanStat(s, 'phaseConsistent'),
-    longestPhaseRun: numberStat(s, 'longestPhaseRun'),
-    trainMetric: stringStat(s, 'trainMetric'),
-    trainAlternates: booleanStat(s, 'trainAlternates'),
-    isAccuracy: isAccuracyName(finding.metric),
-  };
-}
-
-/** Thresholds of the training-loss shape; chosen so a converging run (seed: ≤ 3.4 % rises) reads smooth. */
-const SMOOTH_MAX_RELATIVE_RISE = 0.1;
-const SMOOTH_MAX_RISE_FRACTION = 0.4;
-const SWING_RELATIVE_RISE = 0.25;
-const SAWTOOTH_SIGN_ALTERNATION = 0.8;
-const DIVERGED_FACTOR = 1.5;
-
-/** The shape of the training loss (role `loss`) of a run. */
-export function describeTraining(run: Run): TrainingShape {
-  const names = new Set(run.epochs.flatMap((e) => Object.keys(e.metrics)));
-  const metric = findRole(names, 'loss');
-  const empty: TrainingShape = {
-    metric,
-    n: 0,
-    rises: 0,
-    riseFraction: 0,
-    maxRelativeRise: 0,
-    maxRiseEpoch: null,
-    signAlternation: 0,
-    nonFinite: false,
-    risesAtEnd: false,
-  };
-  if (metric === null) return empty;
-  const points: Array<{ epoch: number; value: number }> = [];
-  let nonFinite = false;
-  for (const epoch of run.epochs) {
-    const value = epoch.metrics[metric];
-    if (value === undefined) continue;
-    if (!Number.isFinite(value)) nonFinite = true;
-    else points.push({ epoch: epoch.epoch, value });
-  }
-  let rises = 0;
-  let maxRelativeRise = 0;
-  let maxRiseEpoch: number | null = null;
-  let signChanges = 0;
-  let signPairs = 0;
-  let previousSign = 0;
-  for (let i = 1; i < points.length; i++) {
-    const before = points[i - 1];
-    const now = points[i];
-    if (!before || !now) continue;
-    const delta = now.value - before.value;
-    if (delta > 0) {
-      rises += 1;
-      const relative = delta / Math.max(Math.abs(before.value), Number.EPSILON);
-      if (relative > maxRelativeRise) {
-        maxRelativeRise = relative;
-        maxRiseEpoch = now.epoch;
-      }
-    }
-    const sign = Math.sign(delta);
-    if (sign !== 0 && previousSign !== 0) {
-      signPairs += 1;
-      if (sign !== previousSign) signChanges += 1;
-    }
-    if (sign !== 0) previousSign = sign;
-  }
-  const values = points.map((p) => p.value);
-  const last = values[values.length - 1];
-  const minimum =
-    values.length > 0 ? values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY) : Number.NaN;
-  return {
-    metric,
-    n: points.length,
-    rises,
-    riseFraction: points.length > 1 ? rises / (points.length - 1) : 0,
-    maxRelativeRise,
-    maxRiseEpoch,
-    signAlternation: signPairs > 0 ? signChanges / signPairs : 0,
-    nonFinite,
-    risesAtEnd: last !== undefined && minimum > 0 && last > DIVERGED_FACTOR * minimum,
-  };
-}
-
-/** The training loss decreases with only small rises (no swing, no divergence). */
-export function isSmooth(training: TrainingShape): boolean {
-  return (
-    training.n >= 3 &&
-    !training.nonFinite &&
-    !training.risesAtEnd &&
-    training.maxRelativeRise < SMOOTH_MAX_RELATIVE_RISE &&
-    training.riseFraction < SMOOTH_MAX_RISE_FRACTION
-  );
-}
-
-/** The training loss swings (large rises or a sawtooth) or diverges. */
-export function isSwinging(training: TrainingShape): boolean {
-  return (
-    training.nonFinite ||
-    training.risesAtEnd ||
-    training.maxRelativeRise >= SWING_RELATIVE_RISE ||
-    (training.n >= 6 &&
-      training.signAlternation >= SAWTOOTH_SIGN_ALTERNATION &&
-      training.maxRelativeRise >= 0.05)
-  );
+function isSerious(f: Finding): f is Finding & { severity: 'error' | 'warning' } {
+  return f.severity === 'error' || f.severity === 'warning';
 }
 
 function preferPrimary(a: AlternationEvidence, b: AlternationEvidence): number {
   if (a.isAccuracy !== b.isAccuracy) return a.isAccuracy ? -1 : 1;
   if (a.severity !== b.severity) return a.severity === 'error' ? -1 : 1;
-  return (a.p ?? 1) - (b.p ?? 1) || a.metric.localeCompare(b.metric);
+  return a.p - b.p || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0);
+}
+
+/** The training loss: rises between epochs and the largest relative rise (for reasons that quote it). */
+export function describeTraining(run: Run): TrainingShape {
+  const names = new Set(run.epochs.flatMap((e) => Object.keys(e.metrics)));
+  const metric = findRole(names, 'loss');
+  const shape: TrainingShape = { metric, n: 0, rises: 0, maxRelativeRise: 0, maxRiseEpoch: null };
+  if (metric === null) return shape;
+  let previous: number | null = null;
+  for (const epoch of run.epochs) {
+    const value = epoch.metrics[metric];
+    if (value === undefined || !Number.isFinite(value)) continue;
+    shape.n += 1;
+    if (previous !== null && value > previous) {
+      shape.rises += 1;
+      const relative = (value - previous) / Math.max(Math.abs(previous), Number.EPSILON);
+      if (relative > shape.maxRelativeRise) {
+        shape.maxRelativeRise = relative;
+        shape.maxRiseEpoch = epoch.epoch;
+      }
+    }
+    previous = value;
+  }
+  return shape;
+}
+
+function countsClass(context: RunContext): CountsClass | null {
+  const counts = context.valCounts;
+  if (counts === null) return null;
+  if (counts.pattern === 'cycle') return 'cycle';
+  if (counts.pattern !== 'constant') return null;
+  const n = counts.counts[0];
+  const size = context.valSamples?.value;
+  if (n === undefined) return null;
+  if (size === undefined) return 'constant';
+  return n >= size ? 'constant-full' : 'constant-subset';
+}
+
+function rateClass(context: RunContext, period: number | null): RateClass | null {
+  const lr = context.learningRate;
+  if (lr === null) return null;
+  if (lr.pattern === 'cycling')
+    return period !== null && lr.period === period ? 'cycling-in-step' : 'cycling';
+  return lr.pattern;
 }
 
 /** Reads the findings of one run (findings of other runs are ignored). */
-export function gatherEvidence(findings: Finding[], run: Run): Evidence {
+export function gatherEvidence(findings: readonly Finding[], run: Run, context: RunContext): Evidence {
   const mine = findings.filter((f) => f.run === run.index);
   const serious = mine.filter(isSerious);
-  const alternations = serious
-    .filter((f) => f.rule === 'val-alternation')
-    .map(readAlternation)
-    .filter((a): a is AlternationEvidence => a !== null)
-    .sort(preferPrimary);
-  const periodic: PeriodicEvidence[] = [];
+  const kinds = new Set<FindingKind>();
   for (const f of serious) {
-    if (f.rule !== 'val-periodic' || f.metric === null) continue;
-    const period = numberStat(f.stats, 'period');
-    if (period === null || !Number.isInteger(period) || period < 2) continue;
-    periodic.push({
-      metric: f.metric,
-      period,
-      amplitude: numberStat(f.stats, 'amplitude'),
-      n: numberStat(f.stats, 'n'),
-    });
+    const detector = findDetector(f.rule);
+    if (detector?.startsDiagnosis === true) kinds.add(detector.kind);
   }
-  periodic.sort((a, b) => a.period - b.period || a.metric.localeCompare(b.metric));
+  const alternations: AlternationEvidence[] = [];
+  const periodic: PeriodicEvidence[] = [];
+  const instability: InstabilityEvidence[] = [];
+  let trainJumps: Evidence['trainJumps'] = null;
+  const trainOsc: Evidence['trainOscillation'] = [];
+  let stuck: Evidence['stuck'] = null;
+  let swing: Evidence['swing'] = null;
+  let gap = false;
+  let checkpointParity = false;
+  for (const f of serious) {
+    const alternation = readStats(valAlternation, f);
+    if (alternation !== null && !('insufficient' in alternation) && f.metric !== null) {
+      alternations.push({
+        metric: f.metric,
+        severity: f.severity,
+        epochs: f.epochs,
+        n: alternation.n,
+        p: alternation.pAdjusted,
+        amplitude: alternation.amplitude,
+        highParity: alternation.highParity,
+        phaseConsistent: alternation.phaseConsistent,
+        longestPhaseRun: alternation.longestPhaseRun,
+        trainMetric: alternation.trainMetric,
+        trainAlternates: alternation.trainAlternates,
+        trainPhase: alternation.trainPhase,
+        isAccuracy: isAccuracyName(f.metric),
+      });
+    }
+    const period = readStats(valPeriodic, f);
+    if (period !== null && f.metric !== null && Number.isInteger(period.period) && period.period >= 2) {
+      periodic.push({ metric: f.metric, period: period.period, amplitude: period.amplitude, n: period.n });
+    }
+    const spikes = readStats(valInstability, f);
+    if (spikes !== null && f.metric !== null && !spikes.withinNoise && spikes.excursions > 0) {
+      instability.push({
+        metric: f.metric,
+        severity: f.severity,
+        excursions: spikes.excursions,
+        coupled: spikes.coupled,
+        worstEpoch: spikes.worstEpoch,
+        worstRatio: spikes.worstRatio,
+        earlyShare: spikes.earlyShare,
+        basis: spikes.basis,
+        samples: spikes.samples,
+        isAccuracy: isAccuracyName(f.metric),
+      });
+    }
+    const jumps = readStats(trainLossJumps, f);
+    if (jumps !== null) {
+      trainJumps = {
+        jumps: jumps.jumps,
+        worstEpoch: jumps.worstEpoch,
+        worstFactor: jumps.worstFactor,
+        valCoupled: jumps.valCoupled,
+      };
+    }
+    const oscillation = readStats(trainOscillation, f);
+    if (oscillation !== null && f.metric !== null) {
+      trainOsc.push({ metric: f.metric, period: oscillation.period, valPhase: oscillation.valPhase });
+    }
+    const stuckStats = readStats(valStuck, f);
+    if (stuckStats !== null && stuck === null) {
+      stuck = {
+        variant: stuckStats.variant,
+        value: stuckStats.value,
+        trainValue: stuckStats.trainValue,
+        from: stuckStats.from,
+      };
+    }
+    const swingStats = readStats(valSwing, f);
+    if (swingStats !== null) swing = { ratio: swingStats.ratio, samples: swingStats.valSamples };
+    if (readStats(valBetterThanTrain, f) !== null) gap = true;
+    if (readStats(checkpointBias, f) !== null) checkpointParity = true;
+  }
+  alternations.sort(preferPrimary);
+  periodic.sort((a, b) => a.period - b.period || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
   const primary = alternations[0] ?? null;
   const accuracy = alternations.find((a) => a.isAccuracy) ?? null;
-  const period = primary ? 2 : (periodic[0]?.period ?? null);
-  const training = describeTraining(run);
-  const trainStatements = alternations.map((a) => a.trainAlternates).filter((t): t is boolean => t !== null);
+  const period = primary !== null ? 2 : (periodic[0]?.period ?? (checkpointParity ? 2 : null));
+  const trainOscillates =
+    trainOsc.some((t) => t.period === period || period === null) ||
+    alternations.some((a) => a.trainAlternates === true);
+  const statements = alternations.map((a) => a.trainAlternates).filter((t): t is boolean => t !== null);
   let valOnly: boolean | null = null;
-  if (trainStatements.includes(true)) valOnly = false;
-  else if (trainStatements.length > 0) valOnly = true;
-  else if (period !== null && isSwinging(training)) valOnly = false;
-  else if (period !== null && isSmooth(training)) valOnly = true;
-  const loss = alternations.find((a) => !a.isAccuracy && /loss/.test(a.metric));
+  if (period !== null) {
+    if (trainOscillates) valOnly = false;
+    else if (statements.length > 0 || describeTraining(run).n >= 3) valOnly = true;
+  }
+  const loss = alternations.find((a) => !a.isAccuracy && metricDirection(a.metric) === 'lower');
   const antiphase =
     accuracy && loss && accuracy.highParity !== null && loss.highParity !== null
       ? accuracy.highParity !== loss.highParity
       : null;
+  const irregular = instability.length > 0 || (swing !== null && period === null);
+  const coupled =
+    instability.some((i) => i.coupled * 2 >= i.excursions && i.coupled > 0) ||
+    (trainJumps?.valCoupled ?? 0) > 0;
+  let pattern: PatternClass = 'none';
+  if (period !== null) pattern = trainOscillates ? 'shared-periodic' : 'val-periodic';
+  else if (trainOsc.length > 0) pattern = 'train-periodic';
+  else if (irregular) pattern = trainJumps !== null || coupled ? 'shared-irregular' : 'val-irregular';
+  else if (trainJumps !== null) pattern = 'train-irregular';
+  else if (stuck !== null) pattern = `stuck-${stuck.variant}`;
+  else if (gap) pattern = 'gap';
   const rules = new Set(serious.map((f) => f.rule));
-  const swingFinding = serious.find((f) => f.rule === 'val-swing-exceeds-sampling-noise');
-  const epochsObserved = primary?.n ?? periodic[0]?.n ?? run.epochs.length;
   return {
+    findings: mine,
+    kinds,
+    pattern,
     alternations,
     periodic,
     primary,
     accuracy,
     period,
-    phaseLocked: primary !== null ? primary.phaseConsistent !== false : periodic.length > 0,
-    epochsObserved,
+    phaseLocked: primary !== null ? primary.phaseConsistent : periodic.length > 0,
+    epochsObserved: primary?.n ?? periodic[0]?.n ?? run.epochs.length,
     valOnly,
     antiphase,
-    irregularSwing: swingFinding !== undefined && period === null,
-    swing: swingFinding
-      ? {
-          ratio: numberStat(swingFinding.stats, 'ratio'),
-          medianAbsChange: numberStat(swingFinding.stats, 'medianAbsChange'),
-          binomialSE: numberStat(swingFinding.stats, 'binomialSE'),
-        }
-      : null,
-    training,
+    instability,
+    trainJumps,
+    trainOscillation: trainOsc,
+    stuck,
+    swing,
+    counts: countsClass(context),
+    rate: rateClass(context, period),
+    training: describeTraining(run),
     rules,
-    mentioned: new Set(mine.filter((f) => f.stats['insufficient'] !== true).map((f) => f.rule)),
   };
-}
-
-/**
- * The evaluation-side signature (spec §4 decision sketch): a validation-only, phase-locked periodic
- * pattern. Causes that change *what* or *which weights* are evaluated predict it.
- */
-export function hasEvaluationSignature(evidence: Evidence): boolean {
-  return evidence.period !== null && evidence.phaseLocked && evidence.valOnly !== false;
 }
 
 /** Values of one metric by epoch, finite only. */

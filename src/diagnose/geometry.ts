@@ -13,6 +13,10 @@ export const GEOMETRY_MESSAGES = {
     'assumed validation batch size b = {batchSize}: the training batch size the log implies ({trainSamples} samples in {trainSteps} steps per epoch); state it with --val-batch-size (or context.valBatchSize in the config)',
   'geometry-assumed-steps':
     'assumed validation steps s = {steps} = floor({samples} / {stepBatch}), the script idiom `nb_validation_samples // batch_size`; state it with --val-steps (or context.valSteps)',
+  'geometry-code-batch': 'validation batch size b = {batchSize} from the code (line {line}: `{code}`)',
+  'geometry-code-steps': 'validation steps s = {steps} from the code (line {line}: `{code}`)',
+  'geometry-derived-steps':
+    'validation steps s = {steps}: the code divides validation_steps and steps_per_epoch by the same `{divisor}` (line {line}), and the log pins it at {batch} (training samples / steps per epoch): floor({samples} / {batch}) = {steps}',
   'geometry-unknown':
     'the validation geometry is incomplete: {missing} unknown (state them with --val-samples, --val-batch-size and --val-steps)',
 } as const;
@@ -44,7 +48,7 @@ export type GeometryResolution =
   | { known: true; geometry: ValidationGeometry }
   | { known: false; missing: string[]; reasons: TypedReason<GeometryMessageId>[] };
 
-function basisOf(source: 'flag' | 'log' | 'derived'): GeometryBasis {
+function basisOf(source: 'flag' | 'log' | 'derived' | 'code'): GeometryBasis {
   return source === 'derived' ? 'derived' : 'stated';
 }
 
@@ -58,6 +62,15 @@ export function resolveValidationGeometry(context: RunContext): GeometryResoluti
   if (context.valBatchSize) {
     batchSize = context.valBatchSize.value;
     batchBasis = basisOf(context.valBatchSize.source);
+    if (context.valBatchSize.source === 'code') {
+      reasons.push(
+        because('geometry-code-batch', {
+          batchSize,
+          line: context.valBatchSize.line,
+          code: context.valBatchSize.excerpt ?? null,
+        }),
+      );
+    }
   } else if (training) {
     batchSize = training.value;
     reasons.push(
@@ -74,6 +87,20 @@ export function resolveValidationGeometry(context: RunContext): GeometryResoluti
   if (context.valSteps) {
     steps = context.valSteps.value;
     stepsBasis = basisOf(context.valSteps.source);
+    const fact = context.valSteps;
+    if (fact.source === 'code') {
+      reasons.push(because('geometry-code-steps', { steps, line: fact.line, code: fact.excerpt ?? null }));
+    } else if (fact.source === 'derived' && fact.excerpt != null) {
+      reasons.push(
+        because('geometry-derived-steps', {
+          steps,
+          line: fact.line,
+          divisor: context.valStepsDivisor?.value ?? fact.excerpt,
+          batch: context.batchSize?.value ?? null,
+          samples,
+        }),
+      );
+    }
   } else if (samples !== null) {
     // The idiom divides by the script's `batch_size`, the one steps_per_epoch was computed with.
     stepBatch = training?.value ?? batchSize;

@@ -289,3 +289,57 @@ export function extraDrawsForPeriod(input: RotationInput, k: number, minEpochs: 
     .filter((w) => apparentPeriod(sliceRotation({ ...input, extraDraws: w }), k, minEpochs).matches)
     .sort((x, y) => x - y);
 }
+
+/** A rotation that reproduces a cycle of evaluated sample counts. */
+export interface CountsRotation {
+  samples: number;
+  batchSize: number;
+  steps: number;
+  passLength: number;
+  lastBatch: number;
+}
+
+/**
+ * The rotations (validation_steps alone, no extra draws) that evaluate windows of exactly the counted sizes,
+ * epoch by epoch, with the counted period: the windows hold s·b images, or s·b − (b − last batch) when the
+ * partial last batch of the pass falls inside. N is the stated set size, else the total of one cycle
+ * divided by the passes it makes (T·s batches = j passes). Smallest batch sizes first.
+ */
+export function countsGeometry(
+  counts: { counts: readonly number[]; period: number | null; firstEpoch: number | null },
+  samples: number | null,
+): { samples: number | null; candidates: CountsRotation[] } {
+  const period = counts.period;
+  if (period === null || counts.counts.length !== period) return { samples, candidates: [] };
+  const largest = Math.max(...counts.counts);
+  const total = counts.counts.reduce((a, b) => a + b, 0);
+  const sizes = samples !== null ? [samples] : Array.from({ length: period }, (_, j) => total / (j + 1));
+  const first = counts.firstEpoch ?? 1;
+  const candidates: CountsRotation[] = [];
+  let used: number | null = samples;
+  for (const n of sizes) {
+    if (!Number.isInteger(n) || n < largest) continue;
+    for (let b = 1; b <= largest; b += 1) {
+      if (largest % b !== 0) continue;
+      const steps = largest / b;
+      const rotation = sliceRotation({ samples: n, batchSize: b, steps });
+      if (rotation.period !== period || rotation.coversAll) continue;
+      let all = true;
+      for (let k = 0; k < period && all; k += 1) {
+        const window = epochWindow(rotation, first + k);
+        if (window.images !== counts.counts[k]) all = false;
+      }
+      if (!all) continue;
+      used = n;
+      candidates.push({
+        samples: n,
+        batchSize: b,
+        steps,
+        passLength: rotation.passLength,
+        lastBatch: rotation.lastBatch,
+      });
+    }
+    if (candidates.length > 0) break;
+  }
+  return { samples: used, candidates };
+}

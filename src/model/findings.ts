@@ -14,6 +14,38 @@ export const Scalar = z.union([
 ]);
 export type Scalar = z.infer<typeof Scalar>;
 
+/** A sentence as data: a message id (in a detector's or a cause's `messages`) plus the numbers it quotes. */
+export const Reason = z.object({
+  messageId: z.string(),
+  data: z.record(z.string(), Scalar),
+});
+export type Reason = z.infer<typeof Reason>;
+
+/**
+ * What kind of symptom a finding is, declared by its detector. Causes say which kinds they can explain, so
+ * a diagnosis lists only causes that could produce what was found (causes of periodic patterns are not
+ * listed for an irregular swing, none of the instability causes for a plain overfit).
+ */
+export const FindingKind = z.enum([
+  /** A validation metric that swings with a period (alternation, period 3+, checkpoints on one parity). */
+  'periodic',
+  /** Irregular validation instability: spikes and collapses beyond noise, no period. */
+  'irregular',
+  /** Training metrics that alternate or cycle. */
+  'training-periodic',
+  /** Training loss that jumps beyond its trend (overshooting). */
+  'training-irregular',
+  /** Validation stuck: constant, at chance, or not following training. */
+  'stuck',
+  /** Validation better than training. */
+  'gap',
+  'overfitting',
+  'plateau',
+  /** Non-finite or exploding loss. */
+  'divergence',
+]);
+export type FindingKind = z.infer<typeof FindingKind>;
+
 /**
  * What a detector found in one run: data only. Prose is made by reporters from the detector's
  * `messages[messageId]` and `data`.
@@ -30,12 +62,14 @@ export const Finding = z.object({
   epochs: z.tuple([z.number().int(), z.number().int()]),
   /** Log line of the epoch where the evidence is (for CI annotations); null when unknown. */
   line: SourceLine.nullable(),
-  /** Test statistics and effect sizes (`n`, `p`, `pAdjusted`, `amplitude`, ...), flat. */
+  /** Test statistics and effect sizes (`n`, `p`, `pAdjusted`, `amplitude`, ...), flat; shaped by the detector's `stats` schema. */
   stats: z.record(z.string(), Scalar),
   /** Structured supporting data (series, epochs, patterns). */
   evidence: z.record(z.string(), z.unknown()),
   messageId: z.string(),
   data: z.record(z.string(), Scalar),
+  /** The next step for this finding: a message id in the detector's `messages` with its data. */
+  next: Reason,
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -43,12 +77,17 @@ export type Finding = z.infer<typeof Finding>;
 export const Verdict = z.enum(['confirmed', 'likely', 'possible', 'unlikely', 'ruled-out']);
 export type Verdict = z.infer<typeof Verdict>;
 
-/** One reason behind a verdict: a message id of the cause plus the numbers it used. */
-export const Reason = z.object({
-  messageId: z.string(),
-  data: z.record(z.string(), Scalar),
-});
-export type Reason = z.infer<typeof Reason>;
+/**
+ * A reason with its weight of evidence: the natural log of the likelihood ratio it contributes to the
+ * cause's score (positive supports the cause, negative speaks against it); null for a reason that only
+ * describes what was observed.
+ */
+export const WeightedReason = Reason.extend({ weight: z.number().nullable() });
+export type WeightedReason = z.infer<typeof WeightedReason>;
+
+/** Where a mechanism acts: what is evaluated, how the model is optimised, the data, the model, or the measurement. */
+export const CauseSide = z.enum(['evaluation', 'training', 'data', 'model', 'measurement']);
+export type CauseSide = z.infer<typeof CauseSide>;
 
 /** A candidate mechanism, assessed against one run's findings and context. */
 export const Diagnosis = z.object({
@@ -56,7 +95,22 @@ export const Diagnosis = z.object({
   cause: z.string(),
   run: z.number().int().min(0),
   verdict: Verdict,
-  reasons: z.array(Reason),
+  /**
+   * Posterior log-odds (natural log) that this mechanism causes what was found: the prior log-odds plus the
+   * sum of the reasons' weights. The verdict is a band of it (`VERDICT_BANDS` in `diagnose/score.ts`).
+   */
+  score: z.number(),
+  /** Prior probability: how often the mechanism is the accepted cause in practice (README, "Causes"). */
+  prior: z.number().min(0).max(1),
+  side: CauseSide,
+  reasons: z.array(WeightedReason),
+  /**
+   * Other causes listed for the run with the same weight of evidence: the log cannot tell them apart (only
+   * their priors may differ). Empty when the evidence separates this cause from every other.
+   */
+  tiedWith: z.array(z.string()),
+  /** The one observation that would separate this cause from the ones it is tied with; null when untied. */
+  separatedBy: Reason.nullable(),
   /** Message ids (in the cause's messages) of the one check that settles it and of the fix. */
   check: Reason,
   fix: Reason,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunContext } from './context.js';
 import { Diagnosis, Finding } from './findings.js';
 import { Dialect, ParseIssue } from './records.js';
 
@@ -24,6 +25,8 @@ export const FileReport = z.object({
   runs: z.array(RunSummary),
   findings: z.array(Finding),
   diagnoses: z.array(Diagnosis),
+  /** What was known or assumed about each run (log facts, code read, flags, inferred sample counts). */
+  contexts: z.array(RunContext),
   issues: z.array(ParseIssue),
   /** Set when the file could not be read at all; then everything else is empty. */
   error: z.string().nullable(),

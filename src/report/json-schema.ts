@@ -5,6 +5,7 @@
  * them as JSON Schema; the tests validate real output against them.
  */
 import { z } from 'zod';
+import { CauseSide, RunContext } from '../model/index.js';
 
 const JsonNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 const JsonScalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
@@ -38,6 +39,9 @@ const RenderedFinding = z.object({
   messageId: z.string(),
   data: z.record(z.string(), JsonScalar),
   message: z.string().describe('the rendered message'),
+  next: z
+    .object({ messageId: z.string(), data: z.record(z.string(), JsonScalar), text: z.string().optional() })
+    .describe("the finding's next step (a message id of its detector)"),
 });
 
 const RenderedDiagnosis = z.object({
@@ -45,7 +49,22 @@ const RenderedDiagnosis = z.object({
   title: z.string(),
   run: z.number().int().min(0),
   verdict: Verdict,
-  reasons: z.array(RenderedReason),
+  score: z.number().describe('posterior log-odds: prior log-odds plus the weights of the reasons'),
+  prior: z.number().min(0).max(1).describe('how often the mechanism is the accepted cause in practice'),
+  side: CauseSide,
+  reasons: z.array(
+    RenderedReason.extend({
+      weight: z
+        .number()
+        .nullable()
+        .describe('ln of the likelihood ratio it contributes; null: a description'),
+    }),
+  ),
+  tiedWith: z.array(z.string()).describe('causes the log cannot tell apart from this one'),
+  separatedBy: z
+    .object({ messageId: z.string(), data: z.record(z.string(), JsonScalar), text: z.string().optional() })
+    .nullable()
+    .describe('the observation that would separate the tied causes'),
   check: RenderedReason.describe('the one check that settles it'),
   fix: RenderedReason,
 });
@@ -71,6 +90,11 @@ export const LintJsonDocument = z
         runs: z.array(RunSummary),
         findings: z.array(RenderedFinding),
         diagnoses: z.array(RenderedDiagnosis),
+        contexts: z
+          .array(RunContext)
+          .describe(
+            'what was known or assumed about each run: log facts, code read, flags, inferred sample counts',
+          ),
         issues: z.array(ParseIssue),
         error: z.string().nullable().describe('set when the file could not be read'),
       }),

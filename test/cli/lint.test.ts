@@ -125,7 +125,7 @@ describe('epochlint rules / explain', () => {
     const { code, stdout } = await runCli(['rules']);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(13);
     expect(
       lines
         .find((l) => l.startsWith('val-alternation'))

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DETECTORS, findDetector } from '../../src/detect/index.js';
-import { Severity } from '../../src/model/index.js';
+import { FindingKind, Severity } from '../../src/model/index.js';
 import { formatMessage } from '../../src/report/format.js';
 import { findingsOf, fixtureFiles } from './helpers.js';
 
@@ -75,6 +75,34 @@ describe('detector registry', () => {
       }
     }
     expect(rendered, `${id} produced no finding on its fires fixtures`).toBeGreaterThan(0);
+  });
+
+  test.each(byId)('%s: its findings fit its stats schema and carry a next step of its own', (id, d) => {
+    expect(FindingKind.options).toContain(d.kind);
+    expect(typeof d.startsDiagnosis).toBe('boolean');
+    for (const file of fixtureFiles(id)) {
+      for (const f of findingsOf(id, file)) {
+        expect(d.stats.safeParse(f.stats).success, `${file}: stats fit the schema`).toBe(true);
+        const next = d.messages[f.next.messageId];
+        expect(next, `${file}: next step ${f.next.messageId}`).toBeDefined();
+        const text = formatMessage(d.messages, f.next.messageId, f.next.data);
+        expect(text, file).not.toContain('{');
+      }
+    }
+  });
+
+  test('the detectors that start a diagnosis are the instability ones', () => {
+    expect(DETECTORS.filter((d) => d.startsDiagnosis).map((d) => d.id)).toEqual([
+      'checkpoint-bias',
+      'train-loss-jumps',
+      'train-oscillation',
+      'val-alternation',
+      'val-better-than-train',
+      'val-instability',
+      'val-periodic',
+      'val-stuck',
+      'val-swing-exceeds-sampling-noise',
+    ]);
   });
 
   test.each(byId)('%s: the options schema parses {} to its defaults', (_, d) => {

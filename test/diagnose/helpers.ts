@@ -1,6 +1,8 @@
 /** Builders shared by the diagnosis tests: real runs from fixtures, hand-made runs and findings. */
 import { readFileSync } from 'node:fs';
-import { Finding, Run, type Scalar } from '../../src/model/index.js';
+import { buildContext, readTrainingCode, type CodeFacts } from '../../src/context/index.js';
+import { DETECTORS, runDetectors } from '../../src/detect/index.js';
+import { Finding, Run, type Hints, type Scalar } from '../../src/model/index.js';
 import { parseText } from '../../src/parse/index.js';
 
 /** The runs of a file in fixtures/real. */
@@ -33,6 +35,7 @@ export function finding(
     evidence: {},
     messageId: 'test',
     data: {},
+    next: { messageId: 'next', data: {} },
   });
 }
 
@@ -61,9 +64,14 @@ export function alternation(
       longestPhaseRun: n,
       highParity,
       phaseConsistent: true,
+      t: 12,
+      df: n - 5,
+      valNoise: 0.02,
       trainMetric: metric.replace(/^val_/, ''),
       trainP: 0.6,
       trainAlternates: false,
+      trainPhase: 'none',
+      basis: 'log-cubic',
       ...extra,
     },
     options,
@@ -115,4 +123,26 @@ export function alternatingRows(
     });
   }
   return rows;
+}
+
+/** The findings the registered detectors make on a run (with its context from the hints). */
+export function detectAll(run: Run, hints: Hints = {}, code: CodeFacts | null = null): Finding[] {
+  const context = buildContext(run, hints, code);
+  return runDetectors(DETECTORS, run, context, { rules: {}, ignoreMetrics: new Set() });
+}
+
+/** The first run of a file in fixtures/lab. */
+export function labRun(file: string): Run {
+  const run = parseText(readFileSync(new URL(`../../fixtures/lab/${file}`, import.meta.url))).runs[0];
+  if (!run) throw new Error(`no run in ${file}`);
+  return run;
+}
+
+/** The code facts of the founding case's paste. */
+export async function seedCode(): Promise<CodeFacts | null> {
+  const text = readFileSync(
+    new URL('../../fixtures/real/crossvalidated-416172.txt', import.meta.url),
+    'utf8',
+  );
+  return readTrainingCode({ text, file: null }, null);
 }

@@ -136,6 +136,7 @@ describe('junit report', () => {
           runs: [],
           findings: [],
           diagnoses: [],
+          contexts: [],
           issues: [],
           error: 'no\u0002 such file',
         },

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
+import { readTrainingCode } from '../../src/context/index.js';
 import { lintRuns } from '../../src/lint.js';
 import {
   REPORT_SCHEMA_VERSION,
@@ -34,10 +35,13 @@ export const HOSTILE_METRIC = 'val_a|b,c:d%0A\n<x>&"\'`\u001b[2J';
 /** The parsed runs of the sample's readable files (for the text report's chart). */
 export const SAMPLE_RUNS = new Map<string, readonly Run[]>();
 
-function lintFixture(file: string): FileReport {
-  const parsed = parseText(readFileSync(`${ROOT}${file}`), { file });
+/** As the CLI lints a file: the records and the training code found in it. */
+async function lintFixture(file: string): Promise<FileReport> {
+  const bytes = readFileSync(`${ROOT}${file}`);
+  const parsed = parseText(bytes, { file });
   SAMPLE_RUNS.set(file, parsed.runs);
-  return lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues);
+  const code = await readTrainingCode({ text: bytes.toString('utf8'), file: null }, null);
+  return lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues, undefined, code);
 }
 
 const hostileFinding: Finding = {
@@ -51,6 +55,7 @@ const hostileFinding: Finding = {
   evidence: {},
   messageId: 'plateau',
   data: { metric: HOSTILE_METRIC, since: 11, best: 0.25, bestEpoch: 3, changes: 0 },
+  next: { messageId: 'nextSchedule', data: { metric: HOSTILE_METRIC, bestEpoch: 3, patience: 5 } },
 };
 
 const hostile: FileReport = {
@@ -69,6 +74,7 @@ const hostile: FileReport = {
   ],
   findings: [hostileFinding],
   diagnoses: [],
+  contexts: [],
   issues: [],
   error: null,
 };
@@ -79,6 +85,7 @@ const missing: FileReport = {
   runs: [],
   findings: [],
   diagnoses: [],
+  contexts: [],
   issues: [],
   error: 'no such file',
 };
@@ -86,7 +93,7 @@ const missing: FileReport = {
 /** The shared sample: seed, NaN log, healthy log, unreadable file, hostile finding (in this order). */
 export const SAMPLE: Report = {
   schemaVersion: REPORT_SCHEMA_VERSION,
-  files: [lintFixture(SEED), lintFixture(NAN), lintFixture(HEALTHY), missing, hostile],
+  files: [await lintFixture(SEED), await lintFixture(NAN), await lintFixture(HEALTHY), missing, hostile],
 };
 
 /** Reporter options for the sample: no colour, a fixed version. */

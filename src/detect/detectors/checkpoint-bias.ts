@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { round } from '../series.js';
 
 /** Two-sided exact binomial p of `k` or more of `n` on one side, with p = 1/2 per trial. */
@@ -13,11 +13,22 @@ function parityP(k: number, n: number): number {
   return Math.min(1, (2 * tail) / 2 ** n);
 }
 
+/** The numbers of a checkpoint-bias finding. */
+export const CheckpointBiasStats = z.object({
+  improvedEpochs: stat(),
+  sameParityShare: stat(),
+  parity: z.enum(['odd', 'even']),
+  p: stat(),
+});
+
 export default defineDetector({
   id: 'checkpoint-bias',
   title: 'Checkpoint decisions taken on an alternating series',
   defaultSeverity: 'warning',
   requires: ['events'],
+  kind: 'periodic',
+  startsDiagnosis: true,
+  stats: CheckpointBiasStats,
   options: z
     .object({
       /** At least this many "improved" checkpoints (after the first) before parity means anything. */
@@ -36,6 +47,7 @@ export default defineDetector({
   messages: {
     sameParity:
       '{count} of {total} "improved" checkpoints of {monitor} fell on {parity} epochs (p = {p}): the saved best model was chosen on one side of an alternating series',
+    next: 'do not trust the saved "best" checkpoint until the alternation is fixed: re-evaluate the last two checkpoints on the full validation set, or monitor the mean of {monitor} over two consecutive epochs',
   },
   detect(run, { options }) {
     // the first "improved" (from inf / -inf / None) is not a decision between epochs
@@ -53,7 +65,7 @@ export default defineDetector({
     if (share < options.minShare || p >= options.alpha) return [];
     const monitor =
       improved[0]?.kind === 'checkpoint-improved' ? improved[0].monitor : 'the monitored metric';
-    const parity = odd >= even ? 'odd' : 'even';
+    const parity: 'odd' | 'even' = odd >= even ? 'odd' : 'even';
     return [
       {
         metric: monitor,
@@ -63,6 +75,7 @@ export default defineDetector({
         evidence: { epochs },
         messageId: 'sameParity',
         data: { count, total: epochs.length, monitor, parity, p: round(p, 3) },
+        next: { messageId: 'next', data: { monitor } },
       },
     ];
   },

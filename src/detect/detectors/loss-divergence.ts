@@ -1,12 +1,24 @@
 import { z } from 'zod';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { finiteSeries, round } from '../series.js';
+
+/** The numbers of a divergence finding. */
+export const DivergenceStats = z.object({
+  best: stat(),
+  bestEpoch: stat(),
+  last: stat(),
+  ratio: stat(),
+  sustainedEpochs: stat(),
+});
 
 export default defineDetector({
   id: 'loss-divergence',
   title: 'Training loss blows up',
   defaultSeverity: 'error',
   requires: ['train'],
+  kind: 'divergence',
+  startsDiagnosis: false,
+  stats: DivergenceStats,
   options: z
     .object({
       /** The loss must exceed its best so far by this factor ... */
@@ -25,6 +37,7 @@ export default defineDetector({
   messages: {
     diverged:
       'training {metric} rose from its best {best} (epoch {bestEpoch}) to {last} at epoch {lastEpoch}, {times}× higher, and did not come back',
+    next: 'restart from the weights of epoch {bestEpoch} with the learning rate divided by 10, gradient clipping (clipnorm=1.0) or a warm-up; the epochs after {bestEpoch} trained a broken model',
   },
   detect(run, { options, ignoreMetrics }) {
     if (ignoreMetrics.has('loss')) return [];
@@ -73,6 +86,7 @@ export default defineDetector({
           lastEpoch,
           times: round(last / best, 3),
         },
+        next: { messageId: 'next', data: { bestEpoch: s.epochs[bestIndex] ?? 0 } },
       },
     ];
   },

@@ -1,13 +1,22 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../define-detector.js';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { metricNames } from '../series.js';
+
+/** The numbers of a non-finite-loss finding. */
+export const NotFiniteStats = z.union([
+  z.object({ firstEpoch: stat(), count: stat(), total: stat() }),
+  z.object({ batch: stat().nullable() }),
+]);
 
 export default defineDetector({
   id: 'loss-not-finite',
   title: 'Loss is NaN or infinite',
   defaultSeverity: 'error',
   requires: [],
+  kind: 'divergence',
+  startsDiagnosis: false,
+  stats: NotFiniteStats,
   options: z.object({}).strict(),
   docs: {
     what: 'Fires when a loss (`loss`, `val_loss`, `<output>_loss`, ...) is printed as `nan`, `inf` or `-inf` in any epoch, or when TerminateOnNaN stopped training.',
@@ -18,9 +27,10 @@ export default defineDetector({
   messages: {
     nonFinite: '{metric} is {value} from epoch {first} on ({count} of {total} epochs)',
     terminated: 'TerminateOnNaN stopped training at batch {batch} of epoch {epoch}',
+    next: 'everything from epoch {first} on is meaningless: restart from an earlier checkpoint with a lower learning rate or gradient clipping, and check the loss for log(0) or division by zero and the labels for values outside its range (tf.debugging.enable_check_numerics finds the first bad op)',
   },
   detect(run, { ignoreMetrics }) {
-    const drafts: FindingDraft[] = [];
+    const drafts: FindingDraft<z.output<typeof NotFiniteStats>>[] = [];
     const losses = metricNames(run).filter((n) => /loss/i.test(n) && !ignoreMetrics.has(n));
     for (const metric of losses) {
       const bad = run.epochs.filter((e) => {
@@ -46,6 +56,7 @@ export default defineDetector({
           count: bad.length,
           total,
         },
+        next: { messageId: 'next', data: { first: first.epoch } },
       });
     }
     for (const event of run.events) {
@@ -59,6 +70,7 @@ export default defineDetector({
         evidence: {},
         messageId: 'terminated',
         data: { batch: event.batch, epoch },
+        next: { messageId: 'next', data: { first: epoch } },
       });
     }
     return drafts;

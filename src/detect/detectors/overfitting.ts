@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { findRole } from '../../model/index.js';
 import { mannKendall, theilSen } from '../../stats/index.js';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { finiteSeries, metricNames, round, thin } from '../series.js';
+
+/** The numbers of an overfitting finding. */
+export const OverfittingStats = z.object({
+  bestEpoch: stat(),
+  best: stat(),
+  last: stat(),
+  rise: stat(),
+  p: stat(),
+  tau: stat(),
+  trainSlope: stat(),
+  epochsSinceBest: stat(),
+});
 
 export default defineDetector({
   id: 'overfitting',
   title: 'Validation loss rises while training loss falls',
   defaultSeverity: 'warning',
   requires: ['val', 'train'],
+  kind: 'overfitting',
+  startsDiagnosis: false,
+  stats: OverfittingStats,
   options: z
     .object({
       /** Epochs from the best validation loss to the end, the best included. */
@@ -27,6 +42,7 @@ export default defineDetector({
   messages: {
     overfitting:
       '{metric} rose from its best {best} at epoch {bestEpoch} to {last} ({rise} higher, trend p = {p}) while {trainMetric} kept falling',
+    next: "keep the weights of epoch {bestEpoch}: ModelCheckpoint(monitor='{metric}', save_best_only=True) or EarlyStopping(monitor='{metric}', patience={patience}, restore_best_weights=True); then add data or augmentation, or regularise (dropout, weight decay, a smaller model)",
   },
   detect(run, { options, ignoreMetrics }) {
     const names = metricNames(run).filter((n) => !ignoreMetrics.has(n));
@@ -83,6 +99,10 @@ export default defineDetector({
           rise: `${round(rise * 100, 3)} %`,
           p: round(trend.p, 3),
           trainMetric,
+        },
+        next: {
+          messageId: 'next',
+          data: { bestEpoch, metric: valMetric, patience: Math.max(3, Math.min(10, stretch.length - 1)) },
         },
       },
     ];

@@ -1,13 +1,24 @@
 import { z } from 'zod';
 import { findRole, metricDirection } from '../../model/index.js';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { finiteSeries, metricNames, round } from '../series.js';
+
+/** The numbers of a plateau finding. */
+export const PlateauStats = z.object({
+  best: stat(),
+  bestEpoch: stat(),
+  epochsSinceBest: stat(),
+  lrChanges: stat(),
+});
 
 export default defineDetector({
   id: 'plateau',
   title: 'No improvement for a sustained stretch',
   defaultSeverity: 'info',
   requires: [],
+  kind: 'plateau',
+  startsDiagnosis: false,
+  stats: PlateauStats,
   options: z
     .object({
       /** Epochs without a new best at the end of the run. */
@@ -26,6 +37,10 @@ export default defineDetector({
     plateau: 'no new best {metric} for the last {since} epochs (best {best} at epoch {bestEpoch})',
     plateauAfterLr:
       'no new best {metric} for the last {since} epochs (best {best} at epoch {bestEpoch}), although the learning rate was changed {changes} time(s) since',
+    nextSchedule:
+      "the schedule: lower the learning rate when {metric} stalls (ReduceLROnPlateau(monitor='{metric}', factor=0.5, patience={patience})) or stop there (EarlyStopping(patience={patience}, restore_best_weights=True)); the epochs after {bestEpoch} bought nothing",
+    nextCapacity:
+      'learning-rate reductions did not help: stop at epoch {bestEpoch} (EarlyStopping with restore_best_weights=True) and look at capacity and data (a larger model, more or cleaner data, frozen layers that should train)',
   },
   detect(run, { options, context, ignoreMetrics }) {
     const names = metricNames(run).filter((n) => !ignoreMetrics.has(n));
@@ -62,6 +77,10 @@ export default defineDetector({
         evidence: { epochs: s.epochs.slice(bestIndex), values: s.values.slice(bestIndex) },
         messageId: changes > 0 ? 'plateauAfterLr' : 'plateau',
         data: { metric, since, best: round(best), bestEpoch, changes },
+        next: {
+          messageId: changes > 0 ? 'nextCapacity' : 'nextSchedule',
+          data: { metric, bestEpoch, patience: Math.max(2, Math.floor(options.patience / 2)) },
+        },
       },
     ];
   },

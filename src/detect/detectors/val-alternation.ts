@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trainingTwin, type Scalar } from '../../model/index.js';
+import { trainingTwin } from '../../model/index.js';
 import {
   ALTERNATION_MIN_POINTS,
   alternatingChanges,
@@ -13,7 +13,8 @@ import {
   type IndexParity,
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
+import { PhaseRelation } from '../phase.js';
 import { MAX_TESTED_POINTS, finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
 
 /** statistics.md B2: below this, gate errors on a large effect (the test is near its validity limit). */
@@ -40,11 +41,45 @@ function pattern(values: number[]): string {
     .join('');
 }
 
+/** The numbers of an alternation finding. */
+export const AlternationStats = z.object({
+  n: stat(),
+  p: stat(),
+  pAdjusted: stat(),
+  t: stat(),
+  df: stat(),
+  /** Full even − odd swing in metric units. */
+  amplitude: stat(),
+  amplitudeToValNoise: stat(),
+  amplitudeToTrainNoise: stat().nullable(),
+  valNoise: stat(),
+  rankP: stat().nullable(),
+  alternatingChanges: stat(),
+  changes: stat(),
+  longestPhaseRun: stat(),
+  /** 1-based epoch parity with the higher value. */
+  highParity: z.enum(['odd', 'even']).nullable(),
+  phaseConsistent: z.boolean(),
+  trainMetric: z.string().nullable(),
+  trainP: stat().nullable(),
+  /** The training twin alternates too (p < 0.01), in either phase. */
+  trainAlternates: z.boolean().nullable(),
+  /** How the training twin's alternation lines up with validation's. */
+  trainPhase: PhaseRelation.nullable(),
+  basis: z.string(),
+});
+
+/** An "insufficient data" note. */
+export const InsufficientStats = z.object({ insufficient: z.literal(true), n: stat(), minimum: stat() });
+
 export default defineDetector({
   id: 'val-alternation',
   title: 'Validation metric alternates between epochs',
   defaultSeverity: 'error',
   requires: ['val'],
+  kind: 'periodic',
+  startsDiagnosis: true,
+  stats: z.union([AlternationStats, InsufficientStats]),
   options: z
     .object({
       /** Holm-adjusted p below which the alternation is an error (statistics.md B3 step 6). */
@@ -78,6 +113,11 @@ export default defineDetector({
     trainSmooth: '{trainMetric} does not alternate (p = {trainP})',
     noTrain: 'there is no training twin to compare',
     trainUntested: '{trainMetric} has too few finite values to test',
+    trainAntiphase:
+      '{trainMetric} alternates too, in antiphase: it is high when validation is low (p = {trainP})',
+    nextAlternation:
+      'find what changes between two consecutive evaluations: evaluate the checkpoints of epochs {oddEpoch} and {evenEpoch} on a fresh validation generator with steps=len(generator); the ranked causes below say what to check first',
+    nextInsufficient: 'train at least {minimum} epochs before judging the validation curve',
   },
   detect(run, { options, ignoreMetrics }) {
     const metrics = validationMetrics(run, ignoreMetrics);
@@ -116,11 +156,12 @@ export default defineDetector({
           evidence: {},
           messageId: 'insufficient',
           data: { n: shortest.values.length, minimum: options.minEpochs },
+          next: { messageId: 'nextInsufficient', data: { minimum: options.minEpochs } },
         },
       ];
     }
     const adjusted = holm(tested.map((t) => t.result.p));
-    const drafts: FindingDraft[] = [];
+    const drafts: FindingDraft<z.output<typeof AlternationStats>>[] = [];
     tested.forEach((t, i) => {
       const pAdjusted = adjusted[i] ?? 1;
       const { series, result } = t;
@@ -147,7 +188,7 @@ export default defineDetector({
       );
       const amplitude = 2 * result.amplitude;
       const valNoise = robustScale(series.values);
-      const stats: Record<string, Scalar> = {
+      const stats: z.output<typeof AlternationStats> = {
         n: series.values.length,
         p: result.p,
         pAdjusted,
@@ -167,6 +208,7 @@ export default defineDetector({
         trainMetric: train.metric,
         trainP: train.p,
         trainAlternates: train.alternates,
+        trainPhase: train.phase,
         basis: result.basis.kind,
       };
       const trainNote =
@@ -174,9 +216,13 @@ export default defineDetector({
           ? 'noTrain'
           : train.alternates === null
             ? 'trainUntested'
-            : train.alternates
-              ? 'trainAlternatesToo'
-              : 'trainSmooth';
+            : train.phase === 'antiphase'
+              ? 'trainAntiphase'
+              : train.alternates
+                ? 'trainAlternatesToo'
+                : 'trainSmooth';
+      const lastEpoch = series.epochs.at(-1) ?? firstEpoch;
+      const oddEpoch = lastEpoch % 2 === 1 ? lastEpoch : lastEpoch - 1;
       drafts.push({
         severity: strong ? 'error' : 'warning',
         metric: series.metric,
@@ -204,6 +250,10 @@ export default defineDetector({
           trainMetric: train.metric ?? '',
           trainP: train.p === null ? '' : round(train.p, 3),
         },
+        next: {
+          messageId: 'nextAlternation',
+          data: { oddEpoch: Math.max(1, oddEpoch - 1), evenEpoch: Math.max(2, oddEpoch) },
+        },
       });
     });
     return drafts;
@@ -216,15 +266,28 @@ function trainComparison(
   valMetric: string,
   ignore: ReadonlySet<string>,
   val: AlternationResult,
-): { metric: string | null; p: number | null; alternates: boolean | null; noise: number | null } {
+): {
+  metric: string | null;
+  p: number | null;
+  alternates: boolean | null;
+  phase: PhaseRelation | null;
+  noise: number | null;
+} {
+  const none = { p: null, alternates: null, phase: null, noise: null };
   const twin = trainingTwin(valMetric);
-  if (twin === null || ignore.has(twin)) return { metric: null, p: null, alternates: null, noise: null };
+  if (twin === null || ignore.has(twin)) return { metric: null, ...none };
   const s = finiteSeries(run, twin);
-  if (s.values.length < ALTERNATION_MIN_POINTS)
-    return { metric: twin, p: null, alternates: null, noise: null };
+  if (s.values.length < ALTERNATION_MIN_POINTS) return { metric: twin, ...none };
   const r = testAlternation(s.values);
-  if (r.status !== 'tested') return { metric: twin, p: null, alternates: null, noise: null };
-  // alternating "too" means the same phase, significant at the warning level
-  const alternates = r.p < 0.01 && r.high === val.high;
-  return { metric: twin, p: r.p, alternates, noise: r.robustResidualSd };
+  if (r.status !== 'tested') return { metric: twin, ...none };
+  // the twin alternates "too" when significant at the warning level, in either phase: under a cyclic
+  // schedule epoch-averaged training metrics swing in antiphase with validation (issue 7)
+  const alternates = r.p < 0.01;
+  const phase: PhaseRelation =
+    !alternates || r.high === null || val.high === null
+      ? 'none'
+      : r.high === val.high
+        ? 'in-phase'
+        : 'antiphase';
+  return { metric: twin, p: r.p, alternates, phase, noise: r.robustResidualSd };
 }

@@ -1,14 +1,25 @@
 import { z } from 'zod';
 import { findRole } from '../../model/index.js';
 import type { FindingDraft } from '../define-detector.js';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { metricNames, round } from '../series.js';
+
+/** The numbers of a val-better-than-train finding. */
+export const BetterThanTrainStats = z.object({
+  count: stat(),
+  total: stat(),
+  share: stat(),
+  meanGap: stat(),
+});
 
 export default defineDetector({
   id: 'val-better-than-train',
   title: 'Validation metrics better than training metrics',
   defaultSeverity: 'info',
   requires: ['val', 'train'],
+  kind: 'gap',
+  startsDiagnosis: true,
+  stats: BetterThanTrainStats,
   options: z
     .object({
       /** Share of epochs in which validation must beat training. */
@@ -24,6 +35,7 @@ export default defineDetector({
   messages: {
     better:
       '{valMetric} is better than {trainMetric} in {count} of {total} epochs (mean gap {gap}): expected with dropout/augmentation and epoch-averaged training metrics',
+    next: 'nothing to fix: to compare like with like, evaluate the training data with model.evaluate (dropout off, end-of-epoch weights) and compare that with {valMetric}',
   },
   detect(run, { options, ignoreMetrics }) {
     const names = metricNames(run).filter((n) => !ignoreMetrics.has(n));
@@ -31,7 +43,7 @@ export default defineDetector({
       [findRole(names, 'loss'), findRole(names, 'val_loss'), 'lower'],
       [findRole(names, 'accuracy'), findRole(names, 'val_accuracy'), 'higher'],
     ];
-    const drafts: FindingDraft[] = [];
+    const drafts: FindingDraft<z.output<typeof BetterThanTrainStats>>[] = [];
     for (const [train, val, better] of pairs) {
       if (train === null || val === null) continue;
       const epochs = run.epochs.filter(
@@ -57,6 +69,7 @@ export default defineDetector({
         evidence: { trainMetric: train },
         messageId: 'better',
         data: { valMetric: val, trainMetric: train, count, total: epochs.length, gap: round(gap) },
+        next: { messageId: 'next', data: { valMetric: val } },
       });
     }
     return drafts;

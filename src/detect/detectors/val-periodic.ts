@@ -7,14 +7,28 @@ import {
   type PeriodResult,
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
-import { defineDetector } from '../define-detector.js';
+import { defineDetector, stat } from '../define-detector.js';
 import { finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
+
+/** The numbers of a periodic finding. */
+export const PeriodicStats = z.object({
+  n: stat(),
+  period: stat(),
+  cycles: stat(),
+  amplitude: stat(),
+  p: stat(),
+  f: stat(),
+  phaseConsistent: z.boolean(),
+});
 
 export default defineDetector({
   id: 'val-periodic',
   title: 'Validation metric swings with a period of 3 or more epochs',
   defaultSeverity: 'warning',
   requires: ['val'],
+  kind: 'periodic',
+  startsDiagnosis: true,
+  stats: PeriodicStats,
   options: z
     .object({
       /** Adjusted p (Bonferroni over the periods scanned, then Holm over metrics). */
@@ -31,6 +45,7 @@ export default defineDetector({
   messages: {
     periodic:
       '{metric} swings with a period of {period} epochs ({cycles} cycles, amplitude {amplitude}, p = {p}); the phase holds in both halves',
+    next: 'find what repeats every {period} epochs: a learning-rate cycle of {period} epochs, a validation window that rotates through the set ({period} windows), or weights swapped every {period} epochs; the ranked causes below say what to check first',
   },
   detect(run, { options, ignoreMetrics }) {
     const found: Array<{ series: Series; best: PeriodResult }> = [];
@@ -47,7 +62,7 @@ export default defineDetector({
       found.push({ series, best: scan.best });
     }
     const adjusted = holm(found.map((f) => f.best.pAdjusted));
-    const drafts: FindingDraft[] = [];
+    const drafts: FindingDraft<z.output<typeof PeriodicStats>>[] = [];
     found.forEach(({ series, best }, i) => {
       const p = adjusted[i] ?? 1;
       if (!(p < options.alpha) || !best.halves.consistent) return;
@@ -77,6 +92,7 @@ export default defineDetector({
           amplitude: round(best.amplitude),
           p: round(p, 3),
         },
+        next: { messageId: 'next', data: { period: best.period } },
       });
     });
     return drafts;

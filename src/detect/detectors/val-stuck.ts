@@ -1,81 +1,310 @@
+import { median } from 'simple-statistics';
 import { z } from 'zod';
-import { ACCURACY_NAMES } from '../../model/index.js';
+import { trainingTwin } from '../../model/index.js';
+import { mannKendall } from '../../stats/index.js';
+import { isAccuracyName } from '../accuracy-names.js';
 import type { FindingDraft } from '../define-detector.js';
-import { defineDetector } from '../define-detector.js';
-import { finiteSeries, round, validationMetrics } from '../series.js';
+import { defineDetector, stat } from '../define-detector.js';
+import { evaluatedCounts, finiteSeries, round, thin, validationMetrics, type Series } from '../series.js';
 
-/** Validation accuracy-like metrics: `val_acc`, `val_accuracy`, `val_binary_accuracy`, `val_<out>_acc`. */
-function isValAccuracy(name: string): boolean {
-  const base = name.slice(4);
-  return ACCURACY_NAMES.includes(base) || /(^|_)acc(uracy)?$/.test(base);
-}
+/** The numbers of a val-stuck finding. */
+export const StuckStats = z.object({
+  /** constant: one value in every epoch of the stretch; chance: at 1/K; detached: not following training. */
+  variant: z.enum(['constant', 'chance', 'detached']),
+  /** First epoch of the stuck stretch and its length (the whole run, or the last epochs). */
+  from: stat(),
+  count: stat(),
+  total: stat(),
+  /** The stuck level (the constant, or the median of the stretch). */
+  value: stat(),
+  /** The training twin's median over the stretch, when there is one. */
+  trainValue: stat().nullable(),
+  /** Samples behind each value and the correct ones (read from the digits) for a constant: k / n. */
+  samples: stat().nullable(),
+  correct: stat().nullable(),
+  classes: stat().nullable(),
+  chance: stat().nullable(),
+  /** detached: validation gain over the run and the training gain over the same epochs. */
+  valGain: stat().nullable(),
+  trainGain: stat().nullable(),
+});
+
+/** Mann–Kendall p below which the training curve "still moves" (a strong, pre-set level). */
+const TRAIN_MOVES_ALPHA = 0.001;
+/** Standard errors by which validation must sit below training to be "far from it". */
+const FAR_BELOW_SE = 3;
+
+type Stats = z.output<typeof StuckStats>;
 
 export default defineDetector({
   id: 'val-stuck',
-  title: 'Validation accuracy does not move',
+  title: 'Validation accuracy stuck while training moves',
   defaultSeverity: 'warning',
   requires: ['val'],
+  kind: 'stuck',
+  startsDiagnosis: true,
+  stats: StuckStats,
   options: z
     .object({
       minEpochs: z.number().int().min(2).default(5),
-      /** How close to 1/K counts as "pinned at chance". */
+      /** How close to 1/K counts as "pinned at chance" when the sample count is not known. */
       chanceTolerance: z.number().min(0).default(0.01),
     })
     .strict(),
   docs: {
-    what: 'Fires when a validation accuracy is exactly the same in every epoch (at least 5), or stays within 0.01 of chance (1/K, with K from `Found N images belonging to K classes` or the flags).',
-    why: 'A constant validation accuracy means the predictions on the validation set never change: the model predicts one class (a collapsed or dead network, a learning rate far too high or too low), the labels of the validation set are wrong or constant, the metric does not fit the task (accuracy on a regression target prints 0.0000e+00), or the set is so small that accuracy moves in steps larger than any improvement. Pinned at 1/K means no better than guessing.',
-    example: 'val_acc: 0.0000e+00 in every epoch; or val_accuracy: 0.5000 for 20 epochs of a 2-class problem',
+    what: `Three ways a validation accuracy stops saying anything: (1) constant: the same value in every epoch (at least 5), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch and ends closer to where training started than to where it ended. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
+    why: 'A validation accuracy that does not move, or does not follow training at all, means the predictions on the validation set do not depend on what the model learns: the validation data are preprocessed differently from the training data (rescale on one generator only), the model predicts one class for everything (its accuracy is then that class share), BatchNormalization statistics do not fit the validation inputs, the validation labels are wrong, or the metric does not fit the task (accuracy on a regression target prints 0.0000e+00).',
+    example:
+      'val_accuracy: 0.5028 for the last 36 of 40 epochs while accuracy climbs to 1.0000; or val_acc 0.675 → 0.59 while acc 0.78 → 1.00',
   },
   messages: {
     constant: '{metric} is {value} in all {count} epochs',
-    chance: '{metric} stays within {tolerance} of chance (1/{classes} = {chance}) in all {count} epochs',
+    constantTail:
+      '{metric} is {value} in the last {count} of {total} epochs (from epoch {from}) while {trainMetric} moves on ({trainValue})',
+    constantCounted:
+      '{metric} is {value} = {correct}/{samples} validation samples in the last {count} of {total} epochs (from epoch {from}): the same answers every epoch, while {trainMetric} is at {trainValue}',
+    chance:
+      '{metric} stays within {tolerance} of chance (1/{classes} = {chance}) in the last {count} of {total} epochs while {trainMetric} is at {trainValue}',
+    detached:
+      '{metric} does not follow training: it never improves on its first epoch ({first} → {value}, median of the last epochs) while {trainMetric} rises {trainFirst} → {trainValue}',
+    nextConstant:
+      'the predictions on the validation set do not change: compare the preprocessing of the training and validation data (rescale, preprocess_input, normalisation) and count the predicted classes on the validation set (one class for every sample gives exactly that class share)',
+    nextPerfect:
+      'every epoch scores the whole validation set right: check that it is not a copy of the training data',
+    nextDetached:
+      'validation does not respond to training: print the preprocessing of both generators side by side (rescale, preprocessing_function, normalisation statistics) and evaluate the training images through the validation pipeline: a large drop settles it',
   },
   detect(run, { options, context, ignoreMetrics }) {
-    const drafts: FindingDraft[] = [];
+    const drafts: FindingDraft<Stats>[] = [];
     const classes = context.classes?.value ?? null;
-    for (const metric of validationMetrics(run, ignoreMetrics).filter(isValAccuracy)) {
+    for (const metric of validationMetrics(run, ignoreMetrics).filter(isAccuracyName)) {
       const s = finiteSeries(run, metric);
       if (s.values.length < options.minEpochs) continue;
-      // loops, not Math.min(...values): a spread of 100k+ arguments overflows the call stack
-      const min = s.values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
-      const max = s.values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
-      const span: [number, number] = [s.epochs[0] ?? 1, s.epochs.at(-1) ?? 1];
-      const base = { metric, epochs: span, line: s.lines[0] ?? null, evidence: { values: s.values } };
-      if (max - min <= 1e-12) {
-        drafts.push({
-          ...base,
-          // a set scored perfectly every epoch is worth knowing, not a failure
-          severity: min === 1 ? 'info' : 'warning',
-          stats: { value: min, count: s.values.length },
-          messageId: 'constant',
-          data: { metric, value: min, count: s.values.length },
-        });
+      const twin = trainingTwin(metric);
+      const train = twin !== null && !ignoreMetrics.has(twin) ? finiteSeries(run, twin) : null;
+      const found = constantStretch(s, train, context, metric, options.minEpochs);
+      if (found !== null) {
+        drafts.push(found);
         continue;
       }
       if (classes !== null && classes > 1) {
-        const chance = 1 / classes;
-        if (s.values.every((v) => Math.abs(v - chance) <= options.chanceTolerance)) {
-          drafts.push({
-            ...base,
-            stats: {
-              classes,
-              chance: round(chance),
-              count: s.values.length,
-              maxDeviation: round(Math.max(max - chance, chance - min)),
-            },
-            messageId: 'chance',
-            data: {
-              metric,
-              classes,
-              chance: round(chance),
-              tolerance: options.chanceTolerance,
-              count: s.values.length,
-            },
-          });
+        const chance = chanceStretch(s, train, context, metric, classes, options);
+        if (chance !== null) {
+          drafts.push(chance);
+          continue;
         }
       }
+      const detached = detachedFromTraining(s, train, options.minEpochs);
+      if (detached !== null) drafts.push(detached);
     }
     return drafts;
   },
 });
+
+/** Training values over the epochs of a stretch. */
+function trainOver(train: Series | null, from: number): number[] {
+  if (train === null) return [];
+  return train.values.filter((_, i) => (train.epochs[i] ?? 0) >= from);
+}
+
+/** Binomial standard error of an accuracy p on n samples. */
+function standardError(p: number, n: number | null): number | null {
+  if (n === null || n <= 0) return null;
+  return Math.sqrt(Math.max(p * (1 - p), 1 / n) / n);
+}
+
+function constantStretch(
+  s: Series,
+  train: Series | null,
+  context: Parameters<typeof evaluatedCounts>[0],
+  metric: string,
+  minEpochs: number,
+): FindingDraft<Stats> | null {
+  const last = s.values.at(-1) ?? 0;
+  let start = s.values.length - 1;
+  while (start > 0 && Math.abs((s.values[start - 1] ?? 0) - last) <= 1e-12) start -= 1;
+  const count = s.values.length - start;
+  if (count < minEpochs) return null;
+  const from = s.epochs[start] ?? 1;
+  const total = s.values.length;
+  const { counts } = evaluatedCounts(context, metric, s.epochs.slice(start));
+  const samples = counts.every((c) => c !== null && c === counts[0]) ? (counts[0] ?? null) : null;
+  const correct = samples === null ? null : Math.round(last * samples);
+  const trainValues = trainOver(train, from);
+  const trainValue = trainValues.length > 0 ? median(trainValues) : null;
+  const base = {
+    metric,
+    epochs: [from, s.epochs.at(-1) ?? from] as [number, number],
+    line: s.lines[start] ?? null,
+    evidence: { values: s.values.slice(start) },
+  };
+  const stats: Stats = {
+    variant: 'constant',
+    from,
+    count,
+    total,
+    value: last,
+    trainValue: trainValue === null ? null : round(trainValue),
+    samples,
+    correct,
+    classes: null,
+    chance: null,
+    valGain: null,
+    trainGain: null,
+  };
+  if (start === 0) {
+    return {
+      ...base,
+      // a set scored perfectly every epoch is worth knowing, not a failure
+      severity: last === 1 ? 'info' : 'warning',
+      stats,
+      messageId: 'constant',
+      data: { metric, value: last, count },
+      next: { messageId: last === 1 ? 'nextPerfect' : 'nextConstant', data: {} },
+    };
+  }
+  // a constant tail is a symptom only while training moves on and sits well above it: a converged model
+  // whose rate was cut to almost nothing also repeats its validation answers
+  if (trainValue === null || trainValues.length < 2) return null;
+  const moves = trainValues.some((v) => Math.abs(v - (trainValues[0] ?? v)) > 1e-12);
+  const se = standardError(last, samples);
+  const margin = se === null ? 0.1 : FAR_BELOW_SE * se;
+  if (!moves || !(trainValue - last > margin)) return null;
+  const twin = trainingTwin(metric) ?? 'training';
+  return {
+    ...base,
+    stats,
+    messageId: samples === null ? 'constantTail' : 'constantCounted',
+    data: {
+      metric,
+      value: last,
+      count,
+      total,
+      from,
+      trainMetric: twin,
+      trainValue: round(trainValue),
+      samples,
+      correct,
+    },
+    next: { messageId: 'nextConstant', data: {} },
+  };
+}
+
+function chanceStretch(
+  s: Series,
+  train: Series | null,
+  context: Parameters<typeof evaluatedCounts>[0],
+  metric: string,
+  classes: number,
+  options: { minEpochs: number; chanceTolerance: number },
+): FindingDraft<Stats> | null {
+  const chance = 1 / classes;
+  const { counts } = evaluatedCounts(context, metric, s.epochs);
+  const near = (v: number, i: number): boolean => {
+    const se = standardError(chance, counts[i] ?? null);
+    return (
+      Math.abs(v - chance) <=
+      (se === null ? options.chanceTolerance : Math.max(options.chanceTolerance, 2 * se))
+    );
+  };
+  let start = s.values.length;
+  while (start > 0 && near(s.values[start - 1] ?? 0, start - 1)) start -= 1;
+  const count = s.values.length - start;
+  if (count < options.minEpochs) return null;
+  const from = s.epochs[start] ?? 1;
+  const trainValues = trainOver(train, from);
+  const trainValue = trainValues.length > 0 ? median(trainValues) : null;
+  // the whole run at chance is the finding itself; a late stretch needs training well above chance
+  if (start > 0 && !(trainValue !== null && trainValue - chance > 0.1)) return null;
+  const value = median(s.values.slice(start));
+  const tolerance = round(
+    Math.max(options.chanceTolerance, 2 * (standardError(chance, counts[start] ?? null) ?? 0)),
+    3,
+  );
+  return {
+    metric,
+    epochs: [from, s.epochs.at(-1) ?? from],
+    line: s.lines[start] ?? null,
+    stats: {
+      variant: 'chance',
+      from,
+      count,
+      total: s.values.length,
+      value: round(value),
+      trainValue: trainValue === null ? null : round(trainValue),
+      samples: null,
+      correct: null,
+      classes,
+      chance: round(chance),
+      valGain: null,
+      trainGain: null,
+    },
+    evidence: { values: s.values.slice(start) },
+    messageId: 'chance',
+    data: {
+      metric,
+      classes,
+      chance: round(chance),
+      tolerance,
+      count,
+      total: s.values.length,
+      trainMetric: trainingTwin(metric) ?? 'training',
+      trainValue: trainValue === null ? null : round(trainValue),
+    },
+    next: { messageId: 'nextConstant', data: {} },
+  };
+}
+
+/**
+ * Training improves (Mann–Kendall p < 0.001 on the training accuracy) while validation never gains on its
+ * first epoch and ends closer to where training started than to where it ended: it did not follow training
+ * even halfway. Levels are medians of the last third, so one good or bad epoch does not decide.
+ */
+function detachedFromTraining(
+  s: Series,
+  train: Series | null,
+  minEpochs: number,
+): FindingDraft<Stats> | null {
+  if (train === null || s.values.length < 2 * minEpochs || train.values.length < 2 * minEpochs) return null;
+  const tail = Math.max(3, Math.ceil(s.values.length / 3));
+  const valFirst = s.values[0] ?? 0;
+  const valLate = median(s.values.slice(-tail));
+  const trainFirst = train.values[0] ?? 0;
+  const trainLate = median(train.values.slice(-tail));
+  const trend = mannKendall(thin(train.values));
+  if (!(trend.p < TRAIN_MOVES_ALPHA && trend.tau > 0)) return null;
+  if (!(valLate <= valFirst)) return null;
+  if (!(valLate < (trainFirst + trainLate) / 2)) return null;
+  const metric = s.metric;
+  const from = s.epochs[0] ?? 1;
+  return {
+    metric,
+    epochs: [from, s.epochs.at(-1) ?? from],
+    line: s.lines[0] ?? null,
+    stats: {
+      variant: 'detached',
+      from,
+      count: s.values.length,
+      total: s.values.length,
+      value: round(valLate),
+      trainValue: round(trainLate),
+      samples: null,
+      correct: null,
+      classes: null,
+      chance: null,
+      valGain: round(valLate - valFirst),
+      trainGain: round(trainLate - trainFirst),
+    },
+    evidence: { values: s.values, trainValues: train.values },
+    messageId: 'detached',
+    data: {
+      metric,
+      first: round(valFirst),
+      value: round(valLate),
+      trainMetric: train.metric,
+      trainFirst: round(trainFirst),
+      trainValue: round(trainLate),
+    },
+    next: { messageId: 'nextDetached', data: {} },
+  };
+}

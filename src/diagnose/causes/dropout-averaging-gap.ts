@@ -3,21 +3,14 @@
  * training loss is a running average over the epoch while validation uses the end-of-epoch weights
  * (Keras FAQ). Validation then looks better than training by a smooth, shrinking, constant-sign gap.
  */
-import { because, defineCause, outcome } from '../define-cause.js';
-import { gatherEvidence } from '../evidence.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { provenance } from '../facts.js';
+import { tallyPrior } from '../priors.js';
 
 const messages = {
-  ...PATTERN_MESSAGES,
-  'periodic-not-gap':
-    'dropout and the running training average shift validation by a smooth, constant-sign gap; they cannot make {metric} flip with period {period}',
-  'gap-also':
-    'validation also beats training (val-better-than-train): that part is the benign dropout/averaging gap, not the swing',
-  gap: 'validation beats training (val-better-than-train) without a swing: the benign dropout/averaging gap',
-  'gap-not-stuck':
-    'validation beats training (val-better-than-train): that gap is benign, but it does not explain a validation metric that is stuck ({rule})',
-  'irregular-swing': 'validation swings irregularly above sampling noise; a dropout gap is smooth',
-  'no-gap': 'validation does not beat training, so there is no gap to explain',
+  'has-dropout': 'the model has Dropout layers ({source}, line {line}: `{code}`)',
+  'no-dropout':
+    'the model has no Dropout layer ({source}, line {line}): only the running average of the training metrics remains',
   check:
     'evaluate the training images with model.evaluate (dropout off, end-of-epoch weights): if that matches or beats validation, the gap is dropout and running averages',
   fix: 'none needed; compare training and validation with model.evaluate on both, not with the running training average',
@@ -30,21 +23,21 @@ export default defineCause({
   title: 'Dropout and running-average training metrics (benign gap)',
   predicts:
     'val_* better than train, especially early and with strong dropout; smooth, shrinking, not oscillating',
+  side: 'model',
+  explains: ['gap'],
+  prior: tallyPrior('dropout-averaging-gap'),
+  likelihoods: { pattern: { gap: 0.9 } },
   messages,
-  assess(findings, run) {
-    const evidence = gatherEvidence(findings, run);
-    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
-    const gapFound = evidence.mentioned.has('val-better-than-train');
-    if (evidence.period !== null) {
-      const metric = evidence.primary?.metric ?? evidence.periodic[0]?.metric ?? 'validation';
-      const lead = [because('periodic-not-gap', { metric, period: evidence.period })];
-      return gapFound ? done('unlikely', [...lead, because('gap-also')]) : done('ruled-out', lead);
-    }
-    if (evidence.irregularSwing) return done('unlikely', [because('irregular-swing')]);
-    // A gap explains val > train, not a validation metric that stops moving.
-    if (gapFound && evidence.rules.has('val-stuck'))
-      return done('possible', [because('gap-not-stuck', { rule: 'val-stuck' })]);
-    if (gapFound) return done('likely', [because('gap')]);
-    return done('unlikely', [because('no-gap')]);
+  assess(_evidence, _run, context) {
+    const done = (reasons: TypedReason<MessageId>[]) =>
+      assessment<MessageId>(reasons, because('check'), because('fix'));
+    const dropout = context.dropout;
+    if (dropout === null) return done([]);
+    // about half of such models use dropout; without it, the running average still makes a (smaller) gap
+    return done([
+      dropout.value
+        ? weigh('has-dropout', provenance(dropout), 1, 0.5)
+        : weigh('no-dropout', provenance(dropout), 0.3, 0.5),
+    ]);
   },
 });

@@ -1,29 +1,29 @@
 /**
- * M9 (spec/causes.md §3 M9): steps that overshoot a narrow valley (a high learning rate, a tiny Adam
- * epsilon, no warm-up) make training loss noisy or spiky together with validation, at an irregular period,
- * sometimes ending in NaN; the swings shrink after the rate is reduced.
+ * M9 (spec/causes.md §3 M9): steps that overshoot a narrow valley (a high learning rate, a tiny Adam epsilon,
+ * no warm-up) make the training loss jump together with validation, at irregular epochs, sometimes ending in
+ * NaN. An alternating or cycling training curve is the signature of a schedule, not of overshooting.
  */
-import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
-import { gatherEvidence, isSmooth, isSwinging, percent } from '../evidence.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { provenance } from '../facts.js';
+import { tallyPrior } from '../priors.js';
+
+/** Adaptive optimizers (Adam and kin) and plain SGD take rates of different sizes. */
+const ADAPTIVE = /adam|rmsprop|adagrad|adadelta|nadam|adamax|lion|lamb|ftrl/i;
+/** Rates at or below these are small (10× under the usual defaults 1e-3 and 1e-2); at or above 10× over, large. */
+const SMALL = { adaptive: 1e-4, sgd: 1e-3 } as const;
+const LARGE = { adaptive: 1e-2, sgd: 1e-1 } as const;
 
 const messages = {
-  ...PATTERN_MESSAGES,
-  diverges: 'training diverges: {rule} fired on this run',
-  'not-finite': '{lossMetric} becomes non-finite (NaN or infinity)',
-  'rises-at-end': '{lossMetric} ends above 1.5 × its minimum: training is moving away from its best point',
-  'train-swings':
-    '{lossMetric} swings too: it rose by {maxRisePercent} % at epoch {epoch}, and in {rises} of {intervals} epochs',
-  'train-smooth':
-    '{lossMetric} decreases smoothly (rose in {rises} of {intervals} epochs, by at most {maxRisePercent} %): steps that overshoot would shake the training loss too',
-  'train-mixed':
-    '{lossMetric} rose in {rises} of {intervals} epochs, by at most {maxRisePercent} %: neither smooth nor swinging',
-  'no-train-loss': 'the log has no training loss to compare with',
-  'phase-locked': 'an overshooting optimizer gives irregular swings, not a phase held for {epochs} epochs',
-  'persists-after-lr': 'the swing goes on unchanged after the learning-rate changes at epochs {epochs}',
+  'train-jumps':
+    'the training loss jumps at {jumps} epoch(s), the worst {factor}× its trend at epoch {epoch}: steps overshoot',
+  'code-small-rate':
+    'the code trains with {name} at learning rate {rate} (line {line}: `{code}`), ten times below the usual default',
+  'code-large-rate':
+    'the code trains with {name} at learning rate {rate} (line {line}: `{code}`), ten times above the usual default',
+  'code-rate': 'the code trains with {name} at learning rate {rate} (line {line})',
   check:
-    'rerun a few epochs with the learning rate divided by 10: if the training loss steadies and the validation swing shrinks, the rate was too high',
-  fix: 'lower the learning rate, add warm-up or a decaying schedule, clip gradients, or raise Adam epsilon',
+    'rerun a few epochs with the learning rate divided by 10: if the training loss steadies and the validation jumps shrink, the rate was too high',
+  fix: 'lower the learning rate, add warm-up or a decaying schedule, clip gradients (clipnorm=1.0), or raise Adam epsilon',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -32,39 +32,40 @@ export default defineCause({
   id: 'learning-rate-too-high',
   title: 'Optimization instability (learning rate too high, tiny Adam epsilon, no warm-up)',
   predicts:
-    'training loss noisy or spiking in the same epochs as validation, irregular, possibly NaN; swings shrink after LR reductions',
+    'the training loss jumps above its trend at the same epochs as validation, irregularly, possibly ending in NaN',
+  side: 'training',
+  explains: ['irregular', 'training-irregular', 'periodic'],
+  prior: tallyPrior('learning-rate-too-high'),
+  // overshooting shakes training and validation together; it does not keep a period
+  likelihoods: {
+    pattern: {
+      'shared-irregular': 0.55,
+      'train-irregular': 0.25,
+      'val-irregular': 0.08,
+      'shared-periodic': 0.02,
+    },
+  },
   messages,
-  assess(findings, run, context) {
-    const evidence = gatherEvidence(findings, run);
-    const training = evidence.training;
-    const shape = {
-      lossMetric: training.metric,
-      rises: training.rises,
-      intervals: Math.max(0, training.n - 1),
-      maxRisePercent: percent(training.maxRelativeRise),
-    };
-    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
-    const divergence = ['loss-divergence', 'loss-not-finite'].find((rule) => evidence.mentioned.has(rule));
-    if (divergence !== undefined) return done('likely', [because('diverges', { rule: divergence })]);
-    if (training.metric === null || training.n < 3) return done('possible', [because('no-train-loss')]);
-    if (training.nonFinite) return done('likely', [because('not-finite', shape)]);
-    if (training.risesAtEnd) return done('likely', [because('rises-at-end', shape)]);
-    if (isSwinging(training) || evidence.valOnly === false) {
-      return done('likely', [because('train-swings', { ...shape, epoch: training.maxRiseEpoch })]);
+  assess(evidence, _run, context) {
+    const done = (reasons: TypedReason<MessageId>[]) =>
+      assessment<MessageId>(reasons, because('check'), because('fix'));
+    const reasons: TypedReason<MessageId>[] = [];
+    const jumps = evidence.trainJumps;
+    if (jumps !== null) {
+      reasons.push(
+        because('train-jumps', { jumps: jumps.jumps, factor: jumps.worstFactor, epoch: jumps.worstEpoch }),
+      );
     }
-    if (isSmooth(training)) {
-      const lead: TypedReason<MessageId>[] = [because('train-smooth', shape)];
-      if (evidence.period !== null && evidence.phaseLocked) {
-        lead.push(because('phase-locked', { epochs: evidence.epochsObserved }));
-      }
-      const first = evidence.primary?.epochs[0] ?? 1;
-      const last = evidence.primary?.epochs[1] ?? Number.POSITIVE_INFINITY;
-      const changes = context.lrChanges.filter((e) => e > first && e < last);
-      if (evidence.period !== null && changes.length > 0) {
-        lead.push(because('persists-after-lr', { epochs: changes.join(', ') }));
-      }
-      return done('unlikely', lead);
+    const optimizer = context.optimizer;
+    const rate = optimizer?.value.learningRate ?? null;
+    if (optimizer !== null && rate !== null) {
+      const kind = ADAPTIVE.test(optimizer.value.name) ? 'adaptive' : 'sgd';
+      const data = { name: optimizer.value.name, rate, ...provenance(optimizer) };
+      // a rate ten times below the default rarely overshoots (one run in twenty), ten times above often does
+      if (rate <= SMALL[kind]) reasons.push(weigh('code-small-rate', data, 0.05, 0.5));
+      else if (rate >= LARGE[kind]) reasons.push(weigh('code-large-rate', data, 0.8, 0.2));
+      else reasons.push(because('code-rate', data));
     }
-    return done('possible', [because('train-mixed', shape)]);
+    return done(reasons);
   },
 });

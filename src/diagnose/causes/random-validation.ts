@@ -1,22 +1,22 @@
 /**
  * M5 (spec/causes.md §3 M5): a validation set that differs at random every epoch (shuffle=True with
  * truncated steps, augmentation on the validation generator, a split reshuffled each iteration). Its
- * signature is irregular noise about the size of the subset's binomial noise, never a held phase.
+ * signature is irregular noise about the size of the subset's binomial noise, never a held phase, and never
+ * jumps many standard errors beyond it.
  */
-import { because, defineCause, outcome } from '../define-cause.js';
-import { gatherEvidence, phaseChance } from '../evidence.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { provenance } from '../facts.js';
+import { tallyPrior } from '../priors.js';
 
 const messages = {
-  ...PATTERN_MESSAGES,
-  'phase-locked':
-    'random draws are irregular: keeping one odd/even phase for {epochs} epochs has a chance of about {chance}',
-  'not-shuffled':
-    'the validation iterator does not shuffle (valShuffle = false); only augmentation or a reshuffled split could still randomise it',
   shuffled:
-    'the validation iterator shuffles (valShuffle = true), so each epoch evaluates a different random subset',
-  'irregular-swing': 'validation swings exceed sampling noise ({ratio}× the binomial SE) without a period',
-  'no-swing': 'no irregular validation swing was found',
+    'the validation iterator shuffles ({source}, line {line}), so a partial pass evaluates a different random subset each epoch',
+  'not-shuffled': 'the validation iterator does not shuffle ({source}, line {line}: `{code}`)',
+  augmented: 'the validation data go through random augmentation ({source}, line {line}: `{code}`)',
+  'not-augmented':
+    'the validation generator applies no random augmentation ({source}, line {line}: `{code}`)',
+  'beyond-sampling':
+    'the jumps of {metric} reach {ratio}× the allowance of √2 binomial standard errors on {samples} samples; a random subset or augmentation moves validation by about one',
   check:
     'evaluate one checkpoint twice in a row with the validation generator as configured: different numbers mean a random (shuffled or augmented) validation set',
   fix: 'validate on a fixed, un-augmented set: shuffle=False and no augmentation on the validation generator; split before shuffling (reshuffle_each_iteration=False)',
@@ -28,28 +28,52 @@ export default defineCause({
   id: 'random-validation',
   title: 'Random or augmented validation set',
   predicts: 'irregular, non-periodic validation noise about the binomial noise of the evaluated subset',
+  side: 'evaluation',
+  explains: ['irregular'],
+  prior: tallyPrior('random-validation'),
+  // irregular validation-only noise; a shuffled partial pass evaluates equal-sized random subsets
+  likelihoods: {
+    pattern: { 'val-irregular': 0.8, 'shared-irregular': 0.02 },
+    counts: { 'constant-subset': 0.5, constant: 0.6, 'constant-full': 0.3, cycle: 0.1 },
+  },
   messages,
-  assess(findings, run, context) {
-    const evidence = gatherEvidence(findings, run);
-    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
-    const shuffle = context.valShuffle?.value;
-    const shuffleReason =
-      shuffle === true ? [because('shuffled')] : shuffle === false ? [because('not-shuffled')] : [];
-    if (evidence.period !== null && evidence.phaseLocked) {
-      const epochs = evidence.primary?.longestPhaseRun ?? evidence.epochsObserved;
-      return done('unlikely', [
-        because('phase-locked', { epochs, chance: phaseChance(epochs) }),
-        ...shuffleReason,
-      ]);
+  assess(evidence, _run, context) {
+    const done = (reasons: TypedReason<MessageId>[]) =>
+      assessment<MessageId>(reasons, because('check'), because('fix'));
+    const reasons: TypedReason<MessageId>[] = [];
+    const shuffle = context.valShuffle;
+    const augmented = context.valAugmented;
+    if (shuffle !== null) {
+      reasons.push(
+        shuffle.value
+          ? weigh('shuffled', provenance(shuffle), 1, 0.2)
+          : because('not-shuffled', provenance(shuffle)),
+      );
     }
-    if (evidence.irregularSwing || evidence.period !== null) {
-      const lead = evidence.irregularSwing
-        ? [because('irregular-swing', { ratio: evidence.swing?.ratio ?? null })]
-        : [];
-      if (shuffle === true) return done('likely', [...lead, ...shuffleReason]);
-      if (shuffle === false) return done('unlikely', [...shuffleReason, ...lead]);
-      return done('possible', lead);
+    if (augmented !== null) {
+      reasons.push(
+        augmented.value
+          ? weigh('augmented', provenance(augmented), 1, 0.1)
+          : because('not-augmented', provenance(augmented)),
+      );
     }
-    return done('unlikely', [because('no-swing'), ...shuffleReason]);
+    if (shuffle?.value === false && augmented?.value === false) {
+      // neither a shuffled subset nor augmentation: only a reshuffled split could still randomise it
+      const last = reasons.pop();
+      if (last !== undefined) reasons.push({ ...last, weight: Math.log(0.05) });
+    }
+    const sampled = evidence.instability.find((i) => i.basis === 'sampling' && i.worstRatio !== null);
+    if (sampled !== undefined && sampled.worstRatio !== null) {
+      // a random subset or augmentation keeps within about the allowance; jumps beyond it are rare under it
+      reasons.push(
+        weigh(
+          'beyond-sampling',
+          { metric: sampled.metric, ratio: sampled.worstRatio, samples: sampled.samples },
+          0.05,
+          0.5,
+        ),
+      );
+    }
+    return done(reasons);
   },
 });

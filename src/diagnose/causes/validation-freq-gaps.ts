@@ -4,23 +4,19 @@
  * an alternation. The log itself shows it: epochs without `val_*`, or values repeated exactly.
  */
 import { isValidationName } from '../../model/index.js';
-import { because, defineCause, outcome } from '../define-cause.js';
-import { gatherEvidence } from '../evidence.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { tallyPrior } from '../priors.js';
 import { gcd } from '../slice-rotation.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
 
 /** Share of validated epochs that repeat the previous values exactly before we call it forward-filling. */
 const FILLED_SHARE = 0.3;
 
 const messages = {
-  ...PATTERN_MESSAGES,
   'no-validation': 'the run has no validation metrics',
   'every-epoch':
     'validation values are present on all {epochs} epochs and never repeat exactly: no validation_freq gaps',
   'gaps-with-pattern':
     'validation ran on {validated} of {epochs} epochs (every {spacing}): a period across the gaps can come from how the missing epochs are aligned',
-  'gaps-no-pattern':
-    'validation ran on {validated} of {epochs} epochs (every {spacing}), but no periodic pattern was found',
   'forward-filled':
     '{repeats} of {validated} validated epochs repeat the previous validation values exactly: forward-filled validation_freq values',
   check:
@@ -34,14 +30,18 @@ export default defineCause({
   id: 'validation-freq-gaps',
   title: 'Validation only every k epochs (validation_freq), misaligned or forward-filled',
   predicts: 'val_* missing on some epochs or repeated exactly; an apparent period equal to validation_freq',
+  side: 'measurement',
+  explains: ['periodic'],
+  prior: tallyPrior('validation-freq-gaps'),
+  likelihoods: { pattern: { 'val-periodic': 0.9 } },
   messages,
-  assess(findings, run) {
-    const evidence = gatherEvidence(findings, run);
-    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
+  assess(_evidence, run) {
+    const done = (reasons: TypedReason<MessageId>[]) =>
+      assessment<MessageId>(reasons, because('check'), because('fix'));
     const names = [...new Set(run.epochs.flatMap((e) => Object.keys(e.metrics)))]
       .filter(isValidationName)
       .sort();
-    if (names.length === 0) return done('ruled-out', [because('no-validation')]);
+    if (names.length === 0) return done([weigh('no-validation', {}, 0, 1)]);
     const validated = run.epochs.filter((e) => names.some((n) => e.metrics[n] !== undefined));
     let repeats = 0;
     for (let i = 1; i < validated.length; i++) {
@@ -51,15 +51,14 @@ export default defineCause({
     }
     const epochs = run.epochs.length;
     const spacing = validated.slice(1).reduce((g, e, i) => gcd(g, e.epoch - (validated[i]?.epoch ?? 0)), 0);
+    // what the log shows is decisive: filled values or gaps are there or they are not
     if (validated.length > 1 && repeats >= FILLED_SHARE * (validated.length - 1)) {
-      return done('likely', [because('forward-filled', { repeats, validated: validated.length })]);
+      return done([weigh('forward-filled', { repeats, validated: validated.length }, 1, 0.01)]);
     }
     if (validated.length < epochs) {
       const data = { validated: validated.length, epochs, spacing: spacing > 0 ? spacing : null };
-      return evidence.period !== null
-        ? done('likely', [because('gaps-with-pattern', data)])
-        : done('unlikely', [because('gaps-no-pattern', data)]);
+      return done([weigh('gaps-with-pattern', data, 1, 0.05)]);
     }
-    return done('ruled-out', [because('every-epoch', { epochs })]);
+    return done([weigh('every-epoch', { epochs }, 0, 1)]);
   },
 });

@@ -3,14 +3,17 @@
  * pass evaluates a different window every epoch; with class-sorted, unshuffled data the window's class mix
  * changes systematically. The arithmetic of §2.3 turns N, b and s into a predicted period and phase.
  */
-import type { Scalar } from '../../model/index.js';
-import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
-import { gatherEvidence, percent, round, type AlternationEvidence } from '../evidence.js';
+import type { RunContext, Scalar } from '../../model/index.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { percent, round, type AlternationEvidence } from '../evidence.js';
+import { provenance } from '../facts.js';
 import { GEOMETRY_MESSAGES, resolveValidationGeometry } from '../geometry.js';
 import { validationPersistence } from '../iterator-semantics.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import { tallyPrior } from '../priors.js';
 import {
   apparentPeriod,
+  countsGeometry,
+  shiftsForPeriod,
   batchSizesForPeriod,
   classFractions,
   epochWindows,
@@ -21,12 +24,18 @@ import {
 } from '../slice-rotation.js';
 
 const messages = {
-  ...PATTERN_MESSAGES,
   ...GEOMETRY_MESSAGES,
   'no-period-observed':
     'slice rotation shows as a phase-locked period (2 when the window moves half a pass per epoch); none was found',
   'val-shuffled':
-    'the validation iterator shuffles (valShuffle = true): windows are random draws, not class blocks',
+    'the validation iterator shuffles ({source}, line {line}): windows are random draws, not class blocks',
+  'counts-rotation':
+    'the counts {counts} are what a rotation with validation_steps alone evaluates: N = {samples} in batches of b = {batchSize} (s = {steps}, L = {passLength}, last batch {lastBatch}) gives exactly these window sizes with period {period}{others}',
+  'counts-no-rotation':
+    'no batch size and step count rotate a {samples}-sample set into windows of {counts} with period {period}',
+  'predicted-period':
+    'stated or derived numbers predict the observed period: with random numbers a period {observed} that holds {epochs} epochs arises for {fits} of {passLength} window shifts',
+  'assumed-numbers': 'the numbers rest on the script idiom (assumed), so they count half',
   'val-arrays':
     'validation data are arrays (valData = arrays): they are evaluated in full every epoch, with no iterator',
   'iterator-restarts':
@@ -68,6 +77,8 @@ const messages = {
     'ruled out for the stated/implied numbers N = {samples}, b = {batchSize}, s = {steps}; other numbers can produce it (see the alternatives)',
   'train-contradicts':
     'training alternates too, which slice rotation cannot cause; the arithmetic alone does not settle it',
+  'separate-swap':
+    'the samples behind each validation accuracy: full float32 digits (CSVLogger, history JSON) show windows of different sizes for a rotation and the whole set every epoch for a weight swap; or state --val-steps, --val-batch-size and --val-samples',
   check:
     'print len(validation_generator), validation_generator.batch_size and the validation_steps you pass (the numbers above: L = {passLength}, b = {batchSize}, s = {steps}); then evaluate two consecutive checkpoints on a fresh generator with steps=len(gen): if both give the same accuracy, the swing is an evaluation artifact',
   'check-unknown':
@@ -178,14 +189,69 @@ function alternativeReasons(
   return reasons;
 }
 
+/** How a rotation decides the log: a reason and its likelihoods (this cause vs. not). */
+function rotationWeight(
+  reasons: TypedReason<MessageId>[],
+  known: boolean,
+  assumed: boolean,
+): { reasons: TypedReason<MessageId>[] } {
+  return { reasons: known && assumed ? [...reasons, because('assumed-numbers')] : reasons };
+}
+
+/** The rotation a count cycle implies (N from the log or the sum of one cycle). */
+function countReasons(context: RunContext, observed: number | null): TypedReason<MessageId>[] {
+  const counts = context.valCounts;
+  if (counts === null || counts.pattern !== 'cycle' || counts.period === null) return [];
+  const found = countsGeometry(counts, context.valSamples?.value ?? null);
+  const data = {
+    counts: counts.counts.join(', '),
+    period: counts.period,
+    samples: found.samples,
+  };
+  if (found.candidates.length === 0) {
+    // no rotation evaluates windows of these sizes: the digits speak against a rotation
+    return [weigh('counts-no-rotation', data, 0.05, 1)];
+  }
+  const first = found.candidates[0];
+  if (first === undefined) return [];
+  const others =
+    found.candidates.length > 1
+      ? ` (or b = ${found.candidates
+          .slice(1, 4)
+          .map((c) => `${c.batchSize} with s = ${c.steps}`)
+          .join(', ')})`
+      : '';
+  const matches = observed === null || observed === counts.period;
+  return [
+    because('counts-rotation', {
+      ...data,
+      batchSize: first.batchSize,
+      steps: first.steps,
+      passLength: first.passLength,
+      lastBatch: first.lastBatch,
+      others,
+    }),
+    ...(matches ? [] : [weigh('counts-no-rotation', data, 0.2, 1)]),
+  ];
+}
+
 export default defineCause({
   id: 'validation-slice-rotation',
   title: 'Validation slice rotation (validation_steps does not cover one pass of a persistent iterator)',
   predicts:
-    'only val_* swing, phase-locked with period L / gcd(s mod L, L) (2 when s ≡ L/2 mod L); train metrics and LR smooth; val_acc and val_loss in antiphase',
+    'only val_* swing, phase-locked with period L / gcd(s mod L, L) (2 when s ≡ L/2 mod L); train metrics and LR smooth; val_acc and val_loss in antiphase; the evaluated sample count changes with the window',
+  side: 'evaluation',
+  explains: ['periodic'],
+  prior: tallyPrior('validation-slice-rotation'),
+  // a rotation shows as a validation-only period (class-sorted windows); it moves nothing in training. Unless
+  // the batch size divides the set, one window of a cycle holds the partial last batch, so the counts cycle
+  likelihoods: {
+    pattern: { 'val-periodic': 0.85, 'shared-periodic': 0.03, 'stuck-constant': 0.02 },
+    counts: { cycle: 0.9, constant: 0.1, 'constant-subset': 0.05, 'constant-full': 0.001 },
+  },
+  separatedFrom: { 'weight-averaging-swap': 'separate-swap' },
   messages,
-  assess(findings, run, context) {
-    const evidence = gatherEvidence(findings, run);
+  assess(evidence, _run, context) {
     const resolution = resolveValidationGeometry(context);
     const known = resolution.known ? resolution.geometry : null;
     const check = known
@@ -195,21 +261,21 @@ export default defineCause({
           steps: known.steps,
         })
       : because('check-unknown');
-    // The decisive reasons come first: a reporter may show only the first one of a weak verdict.
-    const done = outcome<MessageId>(describePattern(evidence), check, because('fix'));
+    const fix = because('fix');
+    const done = (reasons: TypedReason<MessageId>[]) => assessment<MessageId>(reasons, check, fix);
 
-    if (context.valShuffle?.value === true) return done('ruled-out', [because('val-shuffled')]);
-    if (context.valData?.value === 'arrays') return done('ruled-out', [because('val-arrays')]);
+    if (context.valShuffle?.value === true) {
+      return done([weigh('val-shuffled', provenance(context.valShuffle), 0, 1)]);
+    }
+    if (context.valData?.value === 'arrays') return done([weigh('val-arrays', {}, 0, 1)]);
     const iterator = validationPersistence(context);
     if (iterator.persistence === 'restarts') {
-      return done('ruled-out', [because('iterator-restarts', { basis: iterator.basis })]);
+      return done([weigh('iterator-restarts', { basis: iterator.basis }, 0, 1)]);
     }
     const observed = evidence.period;
-    if (observed === null) return done('unlikely', [because('no-period-observed')]);
-    if (!resolution.known) {
-      const evaluationSide = evidence.phaseLocked && evidence.valOnly !== false;
-      return done(evaluationSide ? 'possible' : 'unlikely', resolution.reasons);
-    }
+    const fromCounts = countReasons(context, observed);
+    if (observed === null) return done([because('no-period-observed'), ...fromCounts]);
+    if (!resolution.known) return done([...resolution.reasons, ...fromCounts]);
 
     const geometry = resolution.geometry;
     const rotation = sliceRotation(geometry);
@@ -230,11 +296,21 @@ export default defineCause({
       : apparent.phaseEpochs < epochs;
     const accuracy = evidence.accuracy;
     const bound = rotation.maxDifference.fraction;
-    const amplitudeFits = accuracy?.amplitude == null || accuracy.amplitude <= bound;
+    const amplitudeFits = accuracy === null || accuracy.amplitude <= bound;
     const metric = evidence.primary?.metric ?? evidence.periodic[0]?.metric ?? 'the validation metric';
+    // an assumed number (the script idiom) may be wrong: then the arithmetic says nothing (half the weight)
+    const trust = geometry.assumed ? 0.5 : 1;
 
     if (aligned && phaseMatches && amplitudeFits) {
-      const lead = [
+      const fits = shiftsForPeriod(rotation.passLength, observed, epochs).length;
+      const coincidence = Math.max(1, fits) / rotation.passLength;
+      const lead: TypedReason<MessageId>[] = [
+        weigh(
+          'predicted-period',
+          { observed, epochs, fits, passLength: rotation.passLength },
+          trust + (1 - trust) * coincidence,
+          coincidence,
+        ),
         geometryReason,
         ...predictionReasons(
           rotation,
@@ -256,25 +332,19 @@ export default defineCause({
           }),
         );
       }
-      if (evidence.valOnly === false)
-        return done('possible', [because('train-contradicts'), ...lead], geometry.reasons);
-      return done(geometry.validationStated ? 'confirmed' : 'likely', lead, geometry.reasons);
+      if (evidence.valOnly === false) lead.unshift(because('train-contradicts'));
+      return done(
+        rotationWeight([...lead, ...geometry.reasons, ...fromCounts], true, geometry.assumed).reasons,
+      );
     }
 
     const lead: TypedReason<MessageId>[] = [];
-    if (geometry.assumed || geometry.batchBasis === 'derived' || geometry.stepsBasis === 'derived') {
-      lead.push(
-        because('ruled-out-for-numbers', {
-          samples: rotation.samples,
-          batchSize: rotation.batchSize,
-          steps: rotation.steps,
-        }),
-      );
-    }
+    const against = (messageId: MessageId, data: Record<string, Scalar>) =>
+      weigh(messageId, data, 1 - trust, 1);
     lead.push(...geometry.reasons, geometryReason);
     if (rotation.sameWindowEveryEpoch) {
       lead.push(
-        because('same-window', {
+        against('same-window', {
           images: rotation.coversAll ? rotation.samples : rotation.steps * rotation.batchSize,
         }),
       );
@@ -286,7 +356,7 @@ export default defineCause({
         shift: rotation.shift,
         period: rotation.period,
       };
-      lead.push(because(observed === 2 ? 'no-period' : 'no-period-k', data));
+      lead.push(against(observed === 2 ? 'no-period' : 'no-period-k', data));
     }
     lead.push(
       because('max-difference', {
@@ -296,7 +366,15 @@ export default defineCause({
         samples: rotation.samples,
       }),
     );
-    if (!amplitudeFits && accuracy?.amplitude != null) {
+    if (!amplitudeFits && accuracy !== null && aligned) {
+      lead.push(
+        against('too-small-for-swing', {
+          metric: accuracy.metric,
+          boundPoints: round(100 * bound, 2),
+          amplitudePoints: round(100 * accuracy.amplitude, 2),
+        }),
+      );
+    } else if (!amplitudeFits && accuracy !== null) {
       lead.push(
         because('too-small-for-swing', {
           metric: accuracy.metric,
@@ -306,13 +384,25 @@ export default defineCause({
       );
     }
     if (aligned && !phaseMatches) {
-      const phase = because(evidence.phaseLocked ? 'phase-mismatch-locked' : 'phase-mismatch-flips', {
-        observed,
-        phaseEpochs: Number.isFinite(apparent.phaseEpochs) ? round(apparent.phaseEpochs) : null,
-        epochs,
-      });
-      return done('possible', [phase, ...lead.filter((r) => r.messageId !== 'ruled-out-for-numbers')]);
+      const phase = weigh(
+        evidence.phaseLocked ? 'phase-mismatch-locked' : 'phase-mismatch-flips',
+        {
+          observed,
+          phaseEpochs: Number.isFinite(apparent.phaseEpochs) ? round(apparent.phaseEpochs) : null,
+          epochs,
+        },
+        0.3,
+        1,
+      );
+      return done([phase, ...lead, ...fromCounts]);
     }
+    lead.unshift(
+      because('ruled-out-for-numbers', {
+        samples: rotation.samples,
+        batchSize: rotation.batchSize,
+        steps: rotation.steps,
+      }),
+    );
     const alternatives = alternativeReasons(
       rotation.samples,
       rotation.batchSize,
@@ -320,6 +410,6 @@ export default defineCause({
       observed,
       epochs,
     );
-    return done('ruled-out', [...lead, ...alternatives]);
+    return done([...lead, ...alternatives, ...fromCounts]);
   },
 });

@@ -2,20 +2,24 @@
  * M11 (spec/causes.md §3 M11): optimizers with `use_ema=True` overwrite the model variables with their
  * moving average every `ema_overwrite_frequency` iterations; SWA and Lookahead swap weights on their own
  * schedule. If the swap is not aligned with epoch ends, some evaluations see averaged weights and others
- * raw ones: a phase-locked, validation-only period [Inference].
+ * raw ones: a phase-locked, validation-only period [Inference]. The whole validation set is evaluated every
+ * epoch, so the sample count behind each value stays the same.
  */
-import { because, defineCause, outcome, type TypedReason } from '../define-cause.js';
-import { gatherEvidence, hasEvaluationSignature } from '../evidence.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { provenance } from '../facts.js';
+import { tallyPrior } from '../priors.js';
 
 const messages = {
-  ...PATTERN_MESSAGES,
-  'no-pattern': 'a weight swap shows as a validation-only, phase-locked period; no such pattern was found',
-  'train-alternates': 'training alternates too; swapping the evaluated weights changes only validation',
+  'no-pattern': 'a weight swap shows as a validation-only, phase-locked period; none was found',
   'swap-frequency':
     'an averaged-weight overwrite every {iterations} iterations ({period} epochs × {steps} steps) would alternate the evaluated weights with period {period}',
   'config-unknown':
-    'the optimizer configuration (use_ema, ema_overwrite_frequency, SWA or Lookahead wrappers) is not in the log',
+    'the optimizer configuration (use_ema, ema_overwrite_frequency, SWA or Lookahead wrappers) is not known',
+  'code-averaging': 'the code averages weights: {name} (line {line}: `{code}`)',
+  'code-no-averaging':
+    'the code builds {name} without weight averaging (no use_ema, SWA or Lookahead; line {line}: `{code}`)',
+  'separate-rotation':
+    'the samples behind each validation accuracy: a swap evaluates the whole set every epoch (the same count), a rotation windows of different sizes; full float32 digits (CSVLogger, history JSON) show it',
   check:
     'print model.optimizer.get_config() (use_ema, ema_overwrite_frequency) and any SWA/Lookahead wrapper; evaluate one checkpoint with the raw and with the averaged weights: a difference the size of the swing settles it',
   fix: 'evaluate consistently: swap the averaged weights in before every validation (or never), or make the overwrite frequency a multiple of the steps per epoch',
@@ -26,19 +30,38 @@ type MessageId = keyof typeof messages;
 export default defineCause({
   id: 'weight-averaging-swap',
   title: 'Evaluated weights swap between epochs (EMA overwrite, SWA, Lookahead)',
-  predicts: 'a periodic, phase-locked validation swing with smooth training metrics',
+  predicts:
+    'a periodic, phase-locked validation swing with smooth training metrics; the same number of samples evaluated every epoch',
+  side: 'evaluation',
+  explains: ['periodic'],
+  prior: tallyPrior('weight-averaging-swap'),
+  // the swap changes which weights are scored, never which samples: the count stays that of the whole set
+  likelihoods: {
+    pattern: { 'val-periodic': 0.85, 'val-irregular': 0.05 },
+    counts: { 'constant-full': 0.95, constant: 0.95, 'constant-subset': 0.05, cycle: 0.001 },
+  },
+  separatedFrom: { 'validation-slice-rotation': 'separate-rotation' },
   messages,
-  assess(findings, run, context) {
-    const evidence = gatherEvidence(findings, run);
-    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
+  assess(evidence, _run, context) {
+    const done = (reasons: TypedReason<MessageId>[]) =>
+      assessment<MessageId>(reasons, because('check'), because('fix'));
     const period = evidence.period;
-    if (period === null) return done('unlikely', [because('no-pattern')]);
-    if (evidence.valOnly === false) return done('unlikely', [because('train-alternates')]);
-    if (!hasEvaluationSignature(evidence)) return done('unlikely', [because('no-pattern')]);
+    if (period === null) return done([because('no-pattern')]);
+    const reasons: TypedReason<MessageId>[] = [];
+    const optimizer = context.optimizer;
+    if (optimizer !== null && optimizer.source === 'code') {
+      // code that builds the optimizer shows averaging when there is any (a tenth of optimizers average)
+      reasons.push(
+        optimizer.value.averaging
+          ? weigh('code-averaging', { name: optimizer.value.name, ...provenance(optimizer) }, 1, 0.1)
+          : weigh('code-no-averaging', { name: optimizer.value.name, ...provenance(optimizer) }, 0.05, 1),
+      );
+    } else {
+      reasons.push(because('config-unknown'));
+    }
     const steps = context.stepsPerEpoch?.value;
-    const lead: TypedReason<MessageId>[] = [because('config-unknown')];
     if (steps !== undefined)
-      lead.push(because('swap-frequency', { iterations: period * steps, period, steps }));
-    return done('possible', lead);
+      reasons.push(because('swap-frequency', { iterations: period * steps, period, steps }));
+    return done(reasons);
   },
 });

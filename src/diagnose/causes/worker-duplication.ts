@@ -4,17 +4,17 @@
  * `use_multiprocessing=True, workers > 1` is copied into every worker; each copy advances ≈ c / workers
  * batches per epoch, so epochs cycle through ≈ workers windows [Inference].
  */
-import { because, defineCause, outcome } from '../define-cause.js';
-import { gatherEvidence, hasEvaluationSignature } from '../evidence.js';
-import { describePattern, PATTERN_MESSAGES } from '../patterns.js';
+import { assessment, because, defineCause, weigh, type TypedReason } from '../define-cause.js';
+import { provenance } from '../facts.js';
+import { tallyPrior } from '../priors.js';
 
 const messages = {
-  ...PATTERN_MESSAGES,
   'no-pattern':
     'duplicated generator copies show as a validation-only period of about the number of workers; no such pattern was found',
-  'train-alternates':
-    'training alternates too; duplicated validation batches would change only what is evaluated',
-  'single-worker': 'workers = 1: there is one copy of the generator, nothing is duplicated',
+  'single-worker':
+    'workers = 1 ({source}, line {line}): there is one copy of the generator, nothing is duplicated',
+  'no-multiprocessing':
+    'use_multiprocessing is off ({source}, line {line}): worker threads share one generator, they do not copy it',
   'safe-data': 'valData = {valData}: such data are split across workers by index, not copied',
   'sequence-data':
     'valData = sequence: Sequences are split by index; only TF 1.11–1.14 and Keras 2.2.4 with some keras-preprocessing versions failed to recognise ImageDataGenerator iterators as Sequences',
@@ -22,7 +22,7 @@ const messages = {
     'workers = {workers}: each copy of the generator advances ≈ 1/{workers} of the draws, so evaluations cycle through {workers} windows, period ≈ {workers} as observed',
   'workers-mismatch': 'workers = {workers} predicts period ≈ {workers}, not the observed period {period}',
   'workers-unknown':
-    'workers and use_multiprocessing are not in the log: with use_multiprocessing=True and 2 workers a copied generator alternates between two halves (period ≈ workers)',
+    'workers and use_multiprocessing are not known: with use_multiprocessing=True and 2 workers a copied generator alternates between two halves (period ≈ workers)',
   check:
     'search the full output for "may duplicate your data" (Keras UserWarning) and print the workers / use_multiprocessing passed to fit; evaluate one checkpoint with workers=1: if the swing disappears, duplication caused it',
   fix: 'use a keras.utils.Sequence or tf.data for validation, or workers=1 / use_multiprocessing=False',
@@ -35,22 +35,34 @@ export default defineCause({
   title: 'Generator copied into several workers (use_multiprocessing with workers > 1)',
   predicts:
     'a validation-only period of about the number of workers; Keras warns "may duplicate your data"; training may see each batch several times',
+  side: 'evaluation',
+  explains: ['periodic'],
+  prior: tallyPrior('worker-duplication'),
+  // copies duplicate training batches too, so training can share the period; windows are partial
+  likelihoods: {
+    pattern: { 'val-periodic': 0.6, 'shared-periodic': 0.2, 'stuck-constant': 0.05 },
+    counts: { cycle: 0.6, constant: 0.3, 'constant-subset': 0.3, 'constant-full': 0.1 },
+  },
   messages,
-  assess(findings, run, context) {
-    const evidence = gatherEvidence(findings, run);
-    const done = outcome<MessageId>(describePattern(evidence), because('check'), because('fix'));
-    const workers = context.workers?.value;
-    if (workers === 1) return done('ruled-out', [because('single-worker')]);
+  assess(evidence, _run, context) {
+    const done = (reasons: TypedReason<MessageId>[]) =>
+      assessment<MessageId>(reasons, because('check'), because('fix'));
+    const workers = context.workers;
+    if (workers !== null && workers.value === 1)
+      return done([weigh('single-worker', provenance(workers), 0, 1)]);
+    const multi = context.useMultiprocessing;
+    if (multi !== null && multi.value === false)
+      return done([weigh('no-multiprocessing', provenance(multi), 0, 1)]);
     const valData = context.valData?.value;
-    if (valData === 'arrays' || valData === 'dataset')
-      return done('ruled-out', [because('safe-data', { valData })]);
+    if (valData === 'arrays' || valData === 'dataset') return done([weigh('safe-data', { valData }, 0, 1)]);
     const period = evidence.period;
-    if (period === null) return done('unlikely', [because('no-pattern')]);
-    if (evidence.valOnly === false) return done('unlikely', [because('train-alternates')]);
-    if (!hasEvaluationSignature(evidence)) return done('unlikely', [because('no-pattern')]);
-    if (valData === 'sequence') return done('unlikely', [because('sequence-data')]);
-    if (workers === undefined) return done('possible', [because('workers-unknown')]);
-    if (workers === period) return done('likely', [because('workers-match', { workers })]);
-    return done('unlikely', [because('workers-mismatch', { workers, period })]);
+    if (period === null) return done([because('no-pattern')]);
+    const reasons: TypedReason<MessageId>[] = [];
+    if (valData === 'sequence') reasons.push(weigh('sequence-data', {}, 0.1, 1));
+    if (workers === null) return done([...reasons, because('workers-unknown')]);
+    // with w workers the copies cycle through about w windows; another period is a coincidence
+    if (workers.value === period)
+      return done([...reasons, weigh('workers-match', { workers: workers.value }, 1, 0.3)]);
+    return done([...reasons, weigh('workers-mismatch', { workers: workers.value, period }, 0.05, 1)]);
   },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildContext, findLearningRateChanges, inferBatchSize } from '../../src/diagnose/context.js';
+import { buildContext, findLearningRateChanges, inferBatchSize } from '../../src/context/index.js';
 import { RunContext } from '../../src/model/index.js';
-import { realRun, realRuns, syntheticRun } from './helpers.js';
+import { realRun, realRuns, syntheticRun } from '../diagnose/helpers.js';
 
 describe('inferBatchSize', () => {
   it.each([

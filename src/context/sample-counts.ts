@@ -1,0 +1,242 @@
+/**
+ * The evaluated sample count behind each value of an accuracy series (issue 7 §2): an accuracy is
+ * float32(k / n) when printed with all its float32 digits (CSVLogger, history JSON), or k / n rounded when
+ * printed with a few decimals (console). The count is the smallest n that reproduces every value of a group
+ * of epochs that shares it: all epochs (a constant count) or the epochs of each phase of a short cycle
+ * (windows of different sizes, e.g. 192 and 168 images on alternate epochs). A count is reported only when
+ * the digits single it out: the expected number of smaller counts that would fit by chance stays below
+ * `RELIABLE_CHANCE`.
+ */
+import type { Run, SampleCounts } from '../model/index.js';
+import {
+  decimalNumerator,
+  float32HalfUlp,
+  float32Numerator,
+  isFloat32,
+  printedDecimals,
+} from '../stats/fractions.js';
+
+/** Chance fits below this leave about one wrong count in a hundred inferences. */
+export const RELIABLE_CHANCE = 0.01;
+/** Largest count searched when the set size is not known (larger validation sets are rare in logs like these). */
+export const DEFAULT_MAX_COUNT = 100_000;
+/** Cycles looked for: windows of a rotating subset repeat with a short period (causes.md §2.3). */
+const MAX_CYCLE = 6;
+/** Values per phase a cycle needs: with fewer, a smaller count fits by chance too easily. */
+const MIN_PER_PHASE = 4;
+/** Most recent epochs inferred (the cost stays bounded on long runs). */
+const MAX_EPOCHS = 1000;
+
+type Precision = { kind: 'float32' } | { kind: 'decimals'; decimals: number };
+
+/** How a series was printed: every value a float32 with long digits, or a fixed number of decimals. */
+export function detectPrecision(values: readonly number[]): Precision {
+  const long = values.filter((v) => printedDecimals(v) >= 7).length;
+  if (values.every(isFloat32) && long * 2 >= values.length) return { kind: 'float32' };
+  return { kind: 'decimals', decimals: Math.min(12, Math.max(0, ...values.map(printedDecimals))) };
+}
+
+function fits(value: number, n: number, precision: Precision): number | null {
+  return precision.kind === 'float32'
+    ? float32Numerator(value, n)
+    : decimalNumerator(value, n, precision.decimals);
+}
+
+/** Width of the interval of true values that print as `value` (float32 rounding, or the decimals; at least 2e-9). */
+function width(value: number, precision: Precision): number {
+  return precision.kind === 'float32' ? 2 * float32HalfUlp(value) : Math.max(10 ** -precision.decimals, 2e-9);
+}
+
+/**
+ * The smallest n ≤ max that fits every value, and the expected number of smaller n that would fit them all by
+ * chance (a random value fits denominator m with probability ≈ (m + 1) × the width of its rounding interval).
+ */
+export function smallestCommonCount(
+  values: readonly number[],
+  precision: Precision,
+  max: number,
+  giveUpAt: number = Number.POSITIVE_INFINITY,
+): { n: number; chanceFit: number } | null {
+  if (values.length === 0) return null;
+  // 0 and 1 fit every count: they say nothing about it
+  const informative = values.filter((v) => v > 0 && v < 1).map((v) => width(v, precision));
+  const widest = Math.max(0, ...informative);
+  let chance = 0;
+  for (let n = 1; n <= max; n += 1) {
+    let all = true;
+    for (const v of values) {
+      if (fits(v, n, precision) === null) {
+        all = false;
+        break;
+      }
+    }
+    if (all) {
+      // only 0s and 1s: every count fits them, none is singled out
+      if (informative.length === 0) return null;
+      // values near 0 or 1 (few errors) fit whole ranges of counts, which the chance sum does not see:
+      // another count between n and 2n that fits too (not a multiple of n) shows the digits allow several
+      return { n, chanceFit: alsoFits(values, n, precision, max) ? Math.max(1, chance) : chance };
+    }
+    // the product only grows with n; skip it while even its bound is negligible
+    const bound = Math.min(1, (n + 1) * widest) ** informative.length;
+    if (bound > 1e-24) {
+      let product = 1;
+      for (const w of informative) product *= Math.min(1, (n + 1) * w);
+      chance += product;
+    }
+    if (chance >= giveUpAt) return null;
+  }
+  return null;
+}
+
+function alsoFits(values: readonly number[], n: number, precision: Precision, max: number): boolean {
+  for (let m = n + 1; m < Math.min(2 * n, max + 1); m += 1) {
+    if (values.every((v) => fits(v, m, precision) !== null)) return true;
+  }
+  return false;
+}
+
+interface Phase {
+  n: number;
+  chanceFit: number;
+  values: number;
+}
+
+/** Counts per phase of a cycle of `period` epochs, or null when a phase has no reliable count. */
+function cycleCounts(
+  values: readonly number[],
+  period: number,
+  precision: Precision,
+  max: number,
+): Phase[] | null {
+  const phases: Phase[] = [];
+  for (let phase = 0; phase < period; phase += 1) {
+    const group = values.filter((_, i) => i % period === phase);
+    if (group.length < MIN_PER_PHASE) return null;
+    const found = smallestCommonCount(group, precision, max, RELIABLE_CHANCE);
+    if (found === null || found.chanceFit >= RELIABLE_CHANCE) return null;
+    phases.push({ ...found, values: group.length });
+  }
+  return phases;
+}
+
+/**
+ * Infers the sample counts of an accuracy series (values in [0, 1], one per epoch). `maxCount` is the set
+ * size when the log states it (no count can exceed it). Null for series that are not accuracies.
+ */
+export function inferSampleCounts(
+  metric: string,
+  epochs: readonly number[],
+  values: readonly number[],
+  maxCount: number | null,
+): SampleCounts | null {
+  const from = Math.max(0, values.length - MAX_EPOCHS);
+  const v = values.slice(from);
+  const e = epochs.slice(from);
+  if (v.length < 3 || v.some((x) => !(x >= 0 && x <= 1))) return null;
+  const precision = detectPrecision(v);
+  const max = maxCount ?? DEFAULT_MAX_COUNT;
+  const base = {
+    metric,
+    precision: precision.kind,
+    decimals: precision.kind === 'decimals' ? precision.decimals : null,
+  } as const;
+  const constant = smallestCommonCount(v, precision, max);
+  const reliableConstant = constant !== null && constant.chanceFit < RELIABLE_CHANCE;
+
+  // a cycle explains the digits better when each phase has a reliable count of its own, the counts differ,
+  // and no single count up to the largest phase count fits every epoch
+  let cycle: { period: number; phases: Phase[]; chanceFit: number } | null = null;
+  const largestPhase = (phases: Phase[]): number => Math.max(...phases.map((p) => p.n));
+  for (let period = 2; period <= MAX_CYCLE && cycle === null; period += 1) {
+    const phases = cycleCounts(v, period, precision, max);
+    if (phases === null) continue;
+    const distinct = new Set(phases.map((p) => p.n));
+    if (distinct.size < 2) continue;
+    if (constant !== null && constant.n <= largestPhase(phases)) continue;
+    // under a constant count N every phase would fit a smaller count only if all its k were multiples of N / n
+    const underConstant =
+      constant === null ? 0 : phases.reduce((p, ph) => p * (ph.n / constant.n) ** ph.values, 1);
+    const chanceFit = Math.max(...phases.map((p) => p.chanceFit), underConstant);
+    if (chanceFit < RELIABLE_CHANCE) cycle = { period, phases, chanceFit };
+  }
+
+  if (cycle !== null) {
+    const counts = cycle.phases.map((p) => p.n);
+    const rows = e.map((epoch, i) => {
+      const n = counts[i % cycle.period] ?? null;
+      return { epoch, count: n, correct: n === null ? null : fits(v[i] ?? 0, n, precision) };
+    });
+    return {
+      ...base,
+      pattern: 'cycle',
+      counts,
+      period: cycle.period,
+      firstEpoch: e[0] ?? 1,
+      resolved: v.length,
+      unresolved: 0,
+      chanceFit: cycle.chanceFit,
+      constantCorrect: null,
+      epochs: rows,
+    };
+  }
+  if (reliableConstant && constant !== null) {
+    const rows = e.map((epoch, i) => ({
+      epoch,
+      count: constant.n,
+      correct: fits(v[i] ?? 0, constant.n, precision),
+    }));
+    const corrects = new Set(rows.map((r) => r.correct));
+    const only = rows[0]?.correct ?? null;
+    return {
+      ...base,
+      pattern: 'constant',
+      counts: [constant.n],
+      period: null,
+      firstEpoch: null,
+      resolved: v.length,
+      unresolved: 0,
+      chanceFit: constant.chanceFit,
+      constantCorrect: corrects.size === 1 ? only : null,
+      epochs: rows,
+    };
+  }
+  // with a known set size and full float32 digits, no common count at all means the evaluated set changes
+  const varies = precision.kind === 'float32' && maxCount !== null && constant === null;
+  return {
+    ...base,
+    pattern: varies ? 'varies' : 'unknown',
+    counts: [],
+    period: null,
+    firstEpoch: null,
+    resolved: 0,
+    unresolved: v.length,
+    chanceFit: constant?.chanceFit ?? 0,
+    constantCorrect: null,
+    epochs: e.map((epoch) => ({ epoch, count: null, correct: null })),
+  };
+}
+
+/** The series of a metric over the epochs where it is finite. */
+function seriesOf(run: Run, metric: string): { epochs: number[]; values: number[] } {
+  const epochs: number[] = [];
+  const values: number[] = [];
+  for (const epoch of run.epochs) {
+    const value = epoch.metrics[metric];
+    if (value === undefined || !Number.isFinite(value)) continue;
+    epochs.push(epoch.epoch);
+    values.push(value);
+  }
+  return { epochs, values };
+}
+
+/** Sample counts of a run's accuracy metric (null when the run has none or the values are not accuracies). */
+export function runSampleCounts(
+  run: Run,
+  metric: string | null,
+  maxCount: number | null,
+): SampleCounts | null {
+  if (metric === null) return null;
+  const s = seriesOf(run, metric);
+  return inferSampleCounts(metric, s.epochs, s.values, maxCount);
+}

@@ -1,0 +1,124 @@
+/**
+ * The observations several causes weigh, and their weights. Each cause states how likely it makes each
+ * value of an observation (`Likelihoods` in its module); the weight of the observed value for a cause is
+ * ln(its likelihood / the prior-weighted mean likelihood over the causes listed for the run that state one).
+ * A cause that states nothing about an observation is indifferent to it: weight 0, no reason.
+ */
+import type { RunContext, Scalar, WeightedReason } from '../model/index.js';
+import type { Likelihoods } from './define-cause.js';
+import type { CountsClass, Evidence, PatternClass, RateClass } from './evidence.js';
+
+/** Likelihood of a pattern a cause does not list: it rarely produces it (one run in a hundred). */
+export const PATTERN_FLOOR = 0.01;
+/** Likelihood of a counts or rate value a cause's table does not list. */
+export const TABLE_FLOOR = 0.01;
+
+/** Messages of the shared observations; every cause's `messages` includes them (`defineCause`). */
+export const OBSERVATION_MESSAGES = {
+  'pattern-val-periodic': 'validation swings with a period of {period} epochs while training does not',
+  'pattern-shared-periodic': 'validation and training swing with a period of {period} epochs',
+  'pattern-train-periodic': 'training swings with a period of {period} epochs; validation does not share it',
+  'pattern-val-irregular': 'validation jumps irregularly, beyond its noise, while training stays smooth',
+  'pattern-shared-irregular': 'validation and training jump together',
+  'pattern-train-irregular': 'the training loss jumps; validation stays within its noise',
+  'pattern-stuck-constant': 'validation accuracy stays at one value while training moves on',
+  'pattern-stuck-chance': 'validation accuracy stays at chance while training learns',
+  'pattern-stuck-detached': 'validation does not follow training: it never improves on its first epoch',
+  'pattern-gap': 'validation is better than training',
+  'pattern-none': 'no instability pattern among the findings',
+  'counts-cycle':
+    'the digits of {metric} give the samples evaluated per epoch: {counts} in turn (period {period}): the evaluated window changes between epochs',
+  'counts-constant-full': 'the digits of {metric} give {count} samples every epoch: the whole validation set',
+  'counts-constant-subset':
+    'the digits of {metric} give {count} samples every epoch, of the {samples} in the validation set: always the same part',
+  'counts-constant': 'the digits of {metric} give the same {count} samples every epoch',
+  'rate-cycling-in-step': 'the logged {metric} cycles every {period} epochs, in step with validation',
+  'rate-cycling': 'the logged {metric} cycles every {period} epochs',
+  'rate-constant': 'the logged {metric} stays at {value}',
+  'rate-decreasing': 'the logged {metric} only decreases ({max} → {min})',
+  'rate-irregular': 'the logged {metric} changes without a cycle',
+} as const;
+
+export type ObservationMessageId = keyof typeof OBSERVATION_MESSAGES;
+
+interface Stated {
+  id: string;
+  prior: number;
+  likelihoods: Likelihoods;
+}
+
+function weights(causes: readonly Stated[], likelihood: (c: Stated) => number | null): Map<string, number> {
+  const stated = causes
+    .map((c) => ({ c, q: likelihood(c) }))
+    .filter((x): x is { c: Stated; q: number } => x.q !== null);
+  const mass = stated.reduce((s, x) => s + x.c.prior, 0);
+  const mean = mass > 0 ? stated.reduce((s, x) => s + x.c.prior * x.q, 0) / mass : 0;
+  const out = new Map<string, number>();
+  for (const { c, q } of stated) out.set(c.id, mean > 0 ? Math.log(Math.max(q, 1e-12) / mean) : 0);
+  return out;
+}
+
+function patternData(evidence: Evidence): Record<string, Scalar> {
+  const period = evidence.period ?? evidence.trainOscillation[0]?.period ?? null;
+  return { period };
+}
+
+function countsData(context: RunContext): Record<string, Scalar> {
+  const c = context.valCounts;
+  return {
+    metric: c?.metric ?? null,
+    counts: c?.counts.join(', ') ?? null,
+    count: c?.counts[0] ?? null,
+    period: c?.period ?? null,
+    samples: context.valSamples?.value ?? null,
+  };
+}
+
+function rateData(context: RunContext): Record<string, Scalar> {
+  const lr = context.learningRate;
+  return {
+    metric: lr?.metric ?? null,
+    period: lr?.period ?? null,
+    value: lr?.max ?? null,
+    max: lr?.max ?? null,
+    min: lr?.min ?? null,
+  };
+}
+
+/**
+ * The weighted reasons of the shared observations for each listed cause (cause id → reasons). The pattern
+ * is always weighed; the counts and the logged rate when the run has them.
+ */
+export function observationReasons(
+  evidence: Evidence,
+  context: RunContext,
+  causes: readonly Stated[],
+): Map<string, WeightedReason[]> {
+  const out = new Map<string, WeightedReason[]>(causes.map((c) => [c.id, []]));
+  const pattern: PatternClass = evidence.pattern;
+  const byPattern = weights(causes, (c) => c.likelihoods.pattern[pattern] ?? PATTERN_FLOOR);
+  const add = (
+    id: string,
+    messageId: ObservationMessageId,
+    data: Record<string, Scalar>,
+    weight: number,
+  ): void => {
+    out.get(id)?.push({ messageId, data, weight });
+  };
+  for (const [id, w] of byPattern) add(id, `pattern-${pattern}`, patternData(evidence), w);
+  const counts: CountsClass | null = evidence.counts;
+  if (counts !== null) {
+    const byCounts = weights(causes, (c) =>
+      c.likelihoods.counts ? (c.likelihoods.counts[counts] ?? TABLE_FLOOR) : null,
+    );
+    for (const [id, w] of byCounts) add(id, `counts-${counts}`, countsData(context), w);
+  }
+  const rate: RateClass | null = evidence.rate;
+  if (rate !== null) {
+    const byRate = weights(causes, (c) =>
+      c.likelihoods.rate ? (c.likelihoods.rate[rate] ?? TABLE_FLOOR) : null,
+    );
+    for (const [id, w] of byRate) add(id, `rate-${rate}`, rateData(context), w);
+  }
+  return out;
+}
