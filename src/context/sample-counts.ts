@@ -22,10 +22,15 @@ export const RELIABLE_CHANCE = 0.01;
 export const DEFAULT_MAX_COUNT = 100_000;
 /** Cycles looked for: windows of a rotating subset repeat with a short period (causes.md §2.3). */
 const MAX_CYCLE = 6;
+/**
+ * Without a stated set size, a constant count up to this is taken as settled; a larger one may be the least
+ * common multiple of a cycle (192 and 168 windows fit 1344 at every epoch), so cycles are looked for.
+ */
+const SETTLED_COUNT = 1000;
 /** Values per phase a cycle needs: with fewer, a smaller count fits by chance too easily. */
 const MIN_PER_PHASE = 4;
-/** Most recent epochs inferred (the cost stays bounded on long runs). */
-const MAX_EPOCHS = 1000;
+/** Most recent epochs inferred: a few hundred values single a count out; the cost stays bounded on long runs. */
+const MAX_EPOCHS = 200;
 
 type Precision = { kind: 'float32' } | { kind: 'decimals'; decimals: number };
 
@@ -148,7 +153,9 @@ export function inferSampleCounts(
   // and no single count up to the largest phase count fits every epoch
   let cycle: { period: number; phases: Phase[]; chanceFit: number } | null = null;
   const largestPhase = (phases: Phase[]): number => Math.max(...phases.map((p) => p.n));
-  for (let period = 2; period <= MAX_CYCLE && cycle === null; period += 1) {
+  // a count that fits every epoch and is no larger than the set (or a plausible set) needs no cycle
+  const settled = reliableConstant && constant !== null && constant.n <= (maxCount ?? SETTLED_COUNT);
+  for (let period = 2; period <= MAX_CYCLE && cycle === null && !settled; period += 1) {
     const phases = cycleCounts(v, period, precision, max);
     if (phases === null) continue;
     const distinct = new Set(phases.map((p) => p.n));

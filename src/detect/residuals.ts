@@ -14,10 +14,17 @@ export interface Detrended {
   /** 1.4826·MAD of the residuals. */
   scale: number;
   log: boolean;
+  /**
+   * sqrt(1 + 2 / span): a residual around an estimated trend carries the trend's own error too (a local line
+   * on `span` points has about 2/span of the noise variance), so an allowance in noise units is scaled by it.
+   */
+  trendError: number;
 }
 
-/** LOWESS span of the trend: statistics.md B3 step 4 (0.3–0.5). */
+/** LOWESS span of the trend: statistics.md B3 step 4 (0.3–0.5) ... */
 const TREND_FRAC = 0.4;
+/** ... but at most this many points: a spike is judged against its neighbourhood, and the cost stays linear on long runs. */
+const MAX_SPAN = 61;
 
 /**
  * Detrends a curve; `log` takes logarithms of the values first when every value is positive. The trend is
@@ -28,9 +35,18 @@ export function detrend(values: readonly number[], log: boolean, epochs?: readon
   const useLog = log && values.every((v) => v > 0);
   const y = useLog ? values.map(Math.log) : [...values];
   const x = (epochs ?? values.map((_, i) => i + 1)).map((e) => Math.log(Math.max(1, e)));
-  const trend = lowess(y, { frac: TREND_FRAC, iterations: 2, x });
+  const frac = Math.min(TREND_FRAC, MAX_SPAN / Math.max(1, y.length));
+  const trend = lowess(y, { frac, iterations: 2, x });
   const residuals = y.map((v, i) => v - (trend[i] ?? v));
-  return { y, trend, residuals, scale: robustScale(residuals), log: useLog };
+  const span = Math.max(3, Math.ceil(frac * y.length));
+  return {
+    y,
+    trend,
+    residuals,
+    scale: robustScale(residuals),
+    log: useLog,
+    trendError: Math.sqrt(1 + 2 / span),
+  };
 }
 
 /**

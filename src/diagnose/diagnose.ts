@@ -9,7 +9,7 @@ import type { Diagnosis, Finding, Reason, Run, RunContext, WeightedReason } from
 import { CAUSES, causeMessages, findCause } from './causes/index.js';
 import type { Cause } from './define-cause.js';
 import { gatherEvidence, type Evidence } from './evidence.js';
-import { observationReasons } from './observations.js';
+import { observationReasons, patternDetails } from './observations.js';
 import { unlistedPrior } from './priors.js';
 import { posteriorScores, TIE_TOLERANCE, verdictOf, VERDICT_ORDER } from './score.js';
 
@@ -50,6 +50,7 @@ export function diagnoseRun(
     context,
     listed.map((c) => ({ id: c.id, prior: c.prior.probability, likelihoods: c.likelihoods })),
   );
+  const details = patternDetails(evidence).map((d) => ({ ...d, weight: null }));
   const scored = listed.map((cause) => {
     const { reasons, check, fix } = cause.assess(evidence, run, context);
     const all: WeightedReason[] = [
@@ -60,7 +61,7 @@ export function diagnoseRun(
     const weightSum = all.reduce((s, r) => s + (r.weight ?? 0), 0);
     // strongest weights first, then what only describes
     all.sort((a, b) => Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0));
-    return { cause, weightSum, score: 0, reasons: [...all, ...descriptions], check, fix };
+    return { cause, weightSum, score: 0, reasons: [...all, ...descriptions, ...details], check, fix };
   });
   const scores = posteriorScores(
     scored.map((s) => ({ prior: s.cause.prior.probability, weight: s.weightSum })),

@@ -37,6 +37,15 @@ export const OBSERVATION_MESSAGES = {
   'rate-constant': 'the logged {metric} stays at {value}',
   'rate-decreasing': 'the logged {metric} only decreases ({max} → {min})',
   'rate-irregular': 'the logged {metric} changes without a cycle',
+  'detail-alternation':
+    '{metric} alternates every epoch: full swing {amplitude}, high on {parity} epochs; one phase holds {longestRun} of {n} epochs',
+  'detail-periodic': '{metric} repeats every {period} epochs (amplitude {amplitude}) over {n} epochs',
+  'detail-spikes': '{metric} jumps for the worse at {count} epoch(s), the worst at epoch {epoch}',
+  'detail-train-jumps':
+    'the training loss jumps at {count} epoch(s), the worst {factor}× its trend at epoch {epoch}',
+  'detail-train-oscillation': '{metric} swings with a period of {period} epochs (validation: {relation})',
+  'detail-stuck':
+    'validation accuracy sits at {value} from epoch {from} on while training is at {trainValue}',
 } as const;
 
 export type ObservationMessageId = keyof typeof OBSERVATION_MESSAGES;
@@ -83,6 +92,62 @@ function rateData(context: RunContext): Record<string, Scalar> {
     max: lr?.max ?? null,
     min: lr?.min ?? null,
   };
+}
+
+/** What was found, in a few descriptions (weight null) shared by every cause of the run. */
+export function patternDetails(
+  evidence: Evidence,
+): Array<{ messageId: ObservationMessageId; data: Record<string, Scalar> }> {
+  const out: Array<{ messageId: ObservationMessageId; data: Record<string, Scalar> }> = [];
+  const a = evidence.primary;
+  if (a !== null) {
+    out.push({
+      messageId: 'detail-alternation',
+      data: {
+        metric: a.metric,
+        amplitude: a.amplitude,
+        parity: a.highParity,
+        longestRun: a.longestPhaseRun,
+        n: a.n,
+      },
+    });
+  }
+  const p = evidence.periodic[0];
+  if (a === null && p !== undefined) {
+    out.push({
+      messageId: 'detail-periodic',
+      data: { metric: p.metric, period: p.period, amplitude: p.amplitude, n: p.n },
+    });
+  }
+  const i = evidence.instability[0];
+  if (i !== undefined) {
+    out.push({
+      messageId: 'detail-spikes',
+      data: { metric: i.metric, count: i.excursions, epoch: i.worstEpoch },
+    });
+  }
+  const j = evidence.trainJumps;
+  if (j !== null) {
+    out.push({
+      messageId: 'detail-train-jumps',
+      data: { count: j.jumps, factor: j.worstFactor, epoch: j.worstEpoch },
+    });
+  }
+  const o = evidence.trainOscillation[0];
+  if (o !== undefined) {
+    out.push({
+      messageId: 'detail-train-oscillation',
+      data: { metric: o.metric, period: o.period, relation: o.valPhase ?? 'not compared' },
+    });
+  }
+  const st = evidence.stuck;
+  if (st !== null) {
+    out.push({
+      messageId: 'detail-stuck',
+      data: { value: st.value, from: st.from, trainValue: st.trainValue },
+    });
+  }
+  return out;
 }
 
 /**

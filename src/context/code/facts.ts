@@ -39,6 +39,8 @@ export interface CodeFacts {
   valStepsDivisor: CodeFact<string> | null;
   /** The variable `steps_per_epoch` divides by. */
   stepsDivisor: CodeFact<string> | null;
+  /** `validation_steps=len(val_gen) // k`: the steps are a k-th of the validation generator's pass (1: all of it). */
+  valStepsPasses: CodeFact<number> | null;
   /** The batch-size variable the validation generator is built with (`batch_size=val_batchsize`). */
   valBatchVariable: CodeFact<string> | null;
   workers: CodeFact<number> | null;
@@ -67,6 +69,7 @@ export function emptyCodeFacts(): CodeFacts {
     valStepsDivisor: null,
     stepsDivisor: null,
     valBatchVariable: null,
+    valStepsPasses: null,
     workers: null,
     useMultiprocessing: null,
     optimizer: null,
@@ -126,6 +129,22 @@ export function applyCodeFacts(context: RunContext, code: CodeFacts): RunContext
   const generatorBatch = code.valBatchVariable;
   if (divisor !== null && generatorBatch !== null && divisor.value !== generatorBatch.value) {
     out.valStepsDivisor = orCode(context.valStepsDivisor, divisor);
+  }
+  // `len(val_gen) // k` with the set size from the log and the batch size from the code: s = floor(L / k)
+  const passes = code.valStepsPasses;
+  if (out.valSteps === null && passes !== null && out.valSamples !== null && out.valBatchSize !== null) {
+    const passLength = Math.ceil(out.valSamples.value / out.valBatchSize.value);
+    const steps = Math.floor(passLength / passes.value);
+    if (steps >= 1) {
+      out.valSteps = {
+        value: steps,
+        source: 'derived',
+        line: passes.line,
+        note: `validation_steps = len(validation generator) // ${passes.value} = floor(ceil(${out.valSamples.value} / ${out.valBatchSize.value}) / ${passes.value}) = ${steps}`,
+        file: passes.file,
+        excerpt: passes.excerpt,
+      };
+    }
   }
   if (
     out.valSteps === null &&

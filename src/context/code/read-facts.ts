@@ -260,6 +260,45 @@ export function divisorOf(expression: string): string | null {
   return isName(divisor) ? divisor : null;
 }
 
+/** Splits `a, f(b, c), [d, e]` at its top-level commas. */
+export function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i] ?? '';
+    if (quote !== null) {
+      if (c === '\\') i += 1;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth += 1;
+    else if (c === ')' || c === ']' || c === '}') depth -= 1;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** `len(name)` → name; `len(name) // k` or `int(len(name) / k)` → name and k. */
+export function passFractionOf(expression: string): { of: string; parts: number } | null {
+  let t = expression.replace(/\s+/g, '');
+  if (t.startsWith('int(') && t.endsWith(')')) t = t.slice(4, -1);
+  if (!t.startsWith('len(')) return null;
+  const close = t.indexOf(')');
+  if (close < 0) return null;
+  const of = t.slice(4, close);
+  const rest = t.slice(close + 1);
+  if (rest === '') return { of, parts: 1 };
+  const m = /^\/\/?(\d+)$/.exec(rest);
+  return m?.[1] === undefined ? null : { of, parts: Number(m[1]) };
+}
+
 function callsOf(models: readonly ReadModel[]): Located[] {
   return models.flatMap(({ model, file }) => model.calls.map((call) => ({ call, file })));
 }
@@ -419,6 +458,10 @@ function readFit(
     if (literal !== null && literal > 0) facts.valSteps = fact(literal, fit);
     const divisor = divisorOf(valSteps.text);
     if (divisor !== null) facts.valStepsDivisor = fact(divisor, fit);
+    // `len(val_gen) // 2`: a fraction of the validation generator's own pass
+    const fraction = passFractionOf(valSteps.text);
+    const valName = (arg(call, 'validation_data')?.text ?? '').trim();
+    if (fraction !== null && fraction.of === valName) facts.valStepsPasses = fact(fraction.parts, fit);
   }
   const steps = arg(call, 'steps_per_epoch');
   if (steps !== null) {
@@ -436,12 +479,10 @@ function readFit(
   const callbacks = arg(call, 'callbacks');
   const names: string[] = [];
   if (callbacks !== null) {
-    const inner = callbacks.text.trim().replace(/^\[/, '').replace(/\]$/, '');
-    const listed = isName(callbacks.text) ? (values.value(callbacks.text) ?? '') : inner;
-    const items = (listed.startsWith('[') ? listed.slice(1, -1) : listed)
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
+    const listed = (isName(callbacks.text) ? (values.value(callbacks.text) ?? '') : callbacks.text).trim();
+    const items = splitTopLevel(
+      listed.startsWith('[') && listed.endsWith(']') ? listed.slice(1, -1) : listed,
+    );
     for (const item of items) {
       const open = item.indexOf('(');
       if (open > 0) names.push(item.slice(0, open).split('.').pop() ?? item);

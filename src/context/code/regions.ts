@@ -144,7 +144,7 @@ export function codeInNotebook(text: string, file: string | null): CodeText[] {
     regions.push({
       text: code,
       origin: 'notebook',
-      file: `${file ?? 'notebook'}#cell-${index + 1}`,
+      file: `${file ?? ''}#cell-${index + 1}`,
       firstLine: 1,
       intact: true,
     });

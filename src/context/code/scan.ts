@@ -100,6 +100,11 @@ export function tokenize(text: string, intact: boolean, firstLine = 1): Token[] 
       continue;
     }
     if (c === 39 || c === 34) {
+      // a quote glued to a letter is an apostrophe of prose (I've, it's), not a string (prefixes are above)
+      if (c === 39 && i > 0 && isNameChar(text.charCodeAt(i - 1))) {
+        i += 1;
+        continue;
+      }
       const str = readString(text, i, intact);
       if (str !== null) {
         tokens.push({ kind: 'string', text: text.slice(i, str), start: i, end: str, line });

@@ -4,7 +4,7 @@ import { findRole, isValidationName, trainingTwin } from '../../model/index.js';
 import { studentTPValue } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
-import { periodOf } from '../periodicity.js';
+import { periodOfRun } from '../periodicity.js';
 import { detrend, extremeZ } from '../residuals.js';
 import { finiteSeries, metricNames, recent, round, type Series } from '../series.js';
 
@@ -80,7 +80,7 @@ export default defineDetector({
     const n = s.values.length;
     if (n < options.minEpochs || !s.values.every((v) => v > 0)) return [];
     // a loss that swings on a schedule is train-oscillation's finding, not overshooting
-    if (periodOf(s.values.map(Math.log)) !== null) return [];
+    if (periodOfRun(run, `log ${metric}:${n}`, s.values.map(Math.log)) !== null) return [];
     const fit = detrend(s.values, true, s.epochs);
     const first = s.values[0] ?? 0;
     const jumps: Array<{ index: number; factor: number }> = [];

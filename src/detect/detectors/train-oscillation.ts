@@ -10,6 +10,8 @@ import {
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
+import { alternationOf, periodicOf } from '../memo.js';
+import { periodOfRun } from '../periodicity.js';
 import { PhaseRelation } from '../phase.js';
 import { finiteSeries, metricNames, recent, round, type Series } from '../series.js';
 
@@ -89,7 +91,7 @@ export default defineDetector({
     for (const metric of metrics) {
       const s = recent(finiteSeries(run, metric));
       if (s.values.length < ALTERNATION_MIN_POINTS) continue;
-      const alternation = testAlternation(s.values);
+      const alternation = alternationOf(run, `${metric}:${s.values.length}`, s.values);
       if (
         alternation.status === 'tested' &&
         alternation.halves.consistent &&
@@ -106,10 +108,8 @@ export default defineDetector({
       }
       if (s.values.length >= PERIODIC_MIN_POINTS) {
         const top = Math.min(20, Math.floor(s.values.length / PERIODIC_MIN_CYCLES));
-        const periods: number[] = [];
-        for (let p = 3; p <= top; p += 1) periods.push(p);
-        if (periods.length > 0) {
-          const scan = testPeriodic(s.values, { periods });
+        if (top >= 3) {
+          const scan = periodicOf(run, `${metric}:${s.values.length}`, s.values, top);
           if (scan.status === 'tested' && scan.best !== null && scan.best.halves.consistent) {
             tested.push({
               series: s,
@@ -195,20 +195,7 @@ export default defineDetector({
 /** The period the validation metric shows on its own test at p < 0.001 (2, a cycle of 3+, or null). */
 function validationPeriod(run: Parameters<typeof finiteSeries>[0], valName: string): number | null {
   const s = recent(finiteSeries(run, valName));
-  const alternation = testAlternation(s.values);
-  if (alternation.status === 'tested' && alternation.p < 0.001 && alternation.halves.consistent) return 2;
-  if (s.values.length < PERIODIC_MIN_POINTS) return null;
-  const top = Math.min(20, Math.floor(s.values.length / PERIODIC_MIN_CYCLES));
-  const periods: number[] = [];
-  for (let p = 3; p <= top; p += 1) periods.push(p);
-  if (periods.length === 0) return null;
-  const scan = testPeriodic(s.values, { periods });
-  return scan.status === 'tested' &&
-    scan.best !== null &&
-    scan.best.pAdjusted < 0.001 &&
-    scan.best.halves.consistent
-    ? scan.best.period
-    : null;
+  return periodOfRun(run, `${valName}:${s.values.length}`, s.values, 0.001);
 }
 
 /**
@@ -223,7 +210,7 @@ function phaseWith(
 ): PhaseRelation {
   const s = recent(finiteSeries(run, valName));
   if (period === 2) {
-    const r = testAlternation(s.values);
+    const r = alternationOf(run, `${valName}:${s.values.length}`, s.values);
     if (r.status !== 'tested' || !(r.p < 0.01) || r.high === null || high === null) return 'none';
     const first = s.epochs[0] ?? 1;
     const valHigh = (r.high === 'even-index') === (first % 2 === 1) ? 'odd' : 'even';

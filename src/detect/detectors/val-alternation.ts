@@ -14,6 +14,7 @@ import {
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
+import { alternationOf } from '../memo.js';
 import { PhaseRelation } from '../phase.js';
 import { MAX_TESTED_POINTS, finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
 
@@ -132,10 +133,9 @@ export default defineDetector({
         firstShort ??= series;
         continue;
       }
-      const indexOffset = 0;
-      const result = testAlternation(series.values, { indexOffset });
+      const result = alternationOf(run, `${metric}:${series.values.length}`, series.values);
       if (result.status !== 'tested') continue;
-      const rank = testParityRanks(series.values, { indexOffset });
+      const rank = testParityRanks(series.values, { indexOffset: 0 });
       tested.push({
         series,
         result,

@@ -4,7 +4,7 @@ import { metricDirection, trainingTwin } from '../../model/index.js';
 import { isAccuracyName } from '../accuracy-names.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
-import { periodOf } from '../periodicity.js';
+import { periodOfRun } from '../periodicity.js';
 import { detrend, extremeZ, type Detrended } from '../residuals.js';
 import { evaluatedCounts, finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
 
@@ -17,6 +17,8 @@ import { evaluatedCounts, finiteSeries, recent, round, validationMetrics, type S
 const HONEST_SE = Math.SQRT2;
 /** A loss that rises to twice its trend (or falls to half) has left ordinary noise whatever the noise scale. */
 const LOSS_FACTOR = Math.LN2;
+/** A single excursion is an error from this multiple of the allowance on. */
+const STRONG_RATIO = 1.5;
 /** A validation set whose binomial SE is at least this (2 points) swings by several points by arithmetic. */
 const NOISY_SET_SE = 0.02;
 
@@ -73,7 +75,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: `Fits a robust LOWESS trend (against log epoch) to each validation accuracy and loss (log scale) and flags the epochs that are worse (a loss up, an accuracy down) beyond an allowance, both from the trend and either from the epoch before or from the training twin of the same epoch (at the end of an epoch the model is at least as good as its average during it): z × max(√2 × the binomial standard error of the accuracy on the counted samples, the curve's own robust residual noise, the training twin's), with z the Bonferroni normal quantile for the epochs tested at family-wise level 0.001 (4.1 for 40 epochs). The count of samples comes from the accuracy digits or the log; a loss has no sampling arithmetic, so its allowance rests on its own and the training twin's noise, and a spike must also double the loss, relative to its trend and to the epoch before or to the training loss. Error: an accuracy with a known count, excursions the training curve does not share; warning: excursions shared with training (validation moves with training) or judged against the curve's own noise. A periodic swing is left to val-alternation and val-periodic. A small validation set that is noisy by arithmetic (SE of 2 points or more) with no excursion gets a note.`,
+    what: `Fits a robust LOWESS trend (against log epoch) to each validation accuracy and loss (log scale) and flags the epochs that are worse (a loss up, an accuracy down) beyond an allowance, both from the trend and either from the epoch before or, beyond the usual gap, from the training twin of the same epoch (at the end of an epoch the model is at least as good as its average during it): z × max(√2 × the binomial standard error of the accuracy on the counted samples, the curve's own robust residual noise, the training twin's), with z the Bonferroni normal quantile for the epochs tested at family-wise level 0.001 (4.1 for 40 epochs). The count of samples comes from the accuracy digits or the log; a loss has no sampling arithmetic, so its allowance rests on its own and the training twin's noise, and a spike must also double the loss, relative to its trend and to the epoch before or to the training loss. Error: an accuracy with a known count, excursions the training curve does not share, and two of them or one at 1.5× the allowance; warning: excursions shared with training (validation moves with training) or judged against the curve's own noise. A periodic swing is left to val-alternation and val-periodic. A small validation set that is noisy by arithmetic (SE of 2 points or more) with no excursion gets a note.`,
     why: 'Irregular, large validation jumps while the training curve is smooth are not learning: one epoch of training does not undo itself. The usual causes are BatchNormalization moving statistics that lag fast-moving weights (worst early, with small batches and high learning rates), a random or augmented validation set, or, when the training loss jumps at the same epochs, a learning rate too high. A validation set of 30 images is noisy by arithmetic: that is not instability, and epochlint says so instead.',
     example:
       'val_loss 0.07, 0.06, 1.02, 0.08 ... while loss 0.05, 0.05, 0.05; val_acc 0.97 → 0.77 at epoch 3 on 360 images (SE 1 point)',
@@ -103,7 +105,7 @@ export default defineDetector({
       const s = recent(finiteSeries(healthy, metric));
       if (s.values.length < options.minEpochs) continue;
       if (accuracy && s.values.some((v) => v < 0 || v > 1)) continue;
-      if (periodOf(s.values) !== null) continue;
+      if (periodOfRun(healthy, `${metric}:${s.values.length}`, s.values) !== null) continue;
       const draft = assess(s, accuracy, healthy, context, ignoreMetrics, options.alpha);
       if (draft !== null) drafts.push(draft);
     }
@@ -171,7 +173,7 @@ function assess(
   const allowance = s.values.map((_, i) => {
     const parts = [trainNoise ?? 0, val.scale];
     if (sampling) parts.push(HONEST_SE * (se[i] ?? 0));
-    return z * Math.max(...parts);
+    return z * val.trendError * Math.max(...parts);
   });
 
   // an excursion is an epoch for the worse (a loss up, an accuracy down) beyond the allowance from the
@@ -181,6 +183,16 @@ function assess(
   // follow the steep first epochs leaves residuals there that neither comparison shows
   const trainValue = new Map<number, number>();
   if (train !== null) train.epochs.forEach((e, i) => trainValue.set(e, train.values[i] ?? Number.NaN));
+  // the gap to training is judged against its usual size: a generalisation gap is not an excursion
+  const gapOf = (i: number): number => {
+    const twin = trainValue.get(s.epochs[i] ?? 0);
+    const value = s.values[i] ?? 0;
+    if (twin === undefined || !Number.isFinite(twin)) return Number.NaN;
+    if (accuracy) return value - twin;
+    return twin > 0 && value > 0 ? Math.log(value / twin) : Number.NaN;
+  };
+  const gaps = s.values.map((_, i) => gapOf(i)).filter(Number.isFinite);
+  const usualGap = gaps.length > 0 ? median(gaps) : Number.NaN;
   const excursions: Excursion[] = [];
   if (!(accuracy && !sampling)) {
     const worse = accuracy ? -1 : 1;
@@ -190,16 +202,7 @@ function assess(
       if (!(limit > 0) || !(worse * r > floor)) return;
       const epoch = s.epochs[i] ?? i + 1;
       const step = i === 0 ? Number.NaN : (val.y[i] ?? 0) - (val.y[i - 1] ?? 0);
-      const twin = trainValue.get(epoch);
-      const value = s.values[i] ?? 0;
-      const gap =
-        twin === undefined || !Number.isFinite(twin)
-          ? Number.NaN
-          : accuracy
-            ? value - twin
-            : twin > 0 && value > 0
-              ? Math.log(value / twin)
-              : Number.NaN;
+      const gap = gapOf(i) - usualGap;
       const jumped = worse * step > floor;
       const belowTraining = worse * gap > floor;
       if (!jumped && !belowTraining) return;
@@ -264,7 +267,11 @@ function assess(
   const fromVal = (i: number): number => (val.log ? Math.exp(i) : i);
   const trainCoupled = coupled * 2 >= excursions.length;
   const trainNote = train === null ? 'noTrain' : trainCoupled ? 'trainCoupled' : 'trainSmooth';
-  const severity = sampling && !trainCoupled ? 'error' : 'warning';
+  // an error needs the evidence well past the allowance: two excursions, or one at 1.5× it. A single epoch
+  // just beyond a Bonferroni allowance is what honest noise does once in a thousand runs under the model of
+  // the allowance, and that model (jitter no larger than the sampling noise) is itself an assumption
+  const strong = excursions.length >= 2 || worst.ratio >= STRONG_RATIO;
+  const severity = sampling && !trainCoupled && strong ? 'error' : 'warning';
   const listed =
     excursions
       .slice(0, 8)

@@ -7,6 +7,7 @@ import {
   type PeriodResult,
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
+import { periodicOf } from '../memo.js';
 import { defineDetector, stat } from '../define-detector.js';
 import { finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
 
@@ -54,10 +55,8 @@ export default defineDetector({
       const n = series.values.length;
       if (n < PERIODIC_MIN_POINTS) continue;
       const top = Math.min(options.maxPeriod, Math.floor(n / PERIODIC_MIN_CYCLES));
-      const periods: number[] = [];
-      for (let p = 3; p <= top; p += 1) periods.push(p);
-      if (periods.length === 0) continue;
-      const scan = testPeriodic(series.values, { periods });
+      if (top < 3) continue;
+      const scan = periodicOf(run, `${metric}:${n}`, series.values, top);
       if (scan.status !== 'tested' || scan.best === null) continue;
       found.push({ series, best: scan.best });
     }

@@ -271,10 +271,11 @@ function detachedFromTraining(
   const valLate = median(s.values.slice(-tail));
   const trainFirst = train.values[0] ?? 0;
   const trainLate = median(train.values.slice(-tail));
-  const trend = mannKendall(thin(train.values));
-  if (!(trend.p < TRAIN_MOVES_ALPHA && trend.tau > 0)) return null;
   if (!(valLate <= valFirst)) return null;
   if (!(valLate < (trainFirst + trainLate) / 2)) return null;
+  // the costly test last
+  const trend = mannKendall(thin(train.values));
+  if (!(trend.p < TRAIN_MOVES_ALPHA && trend.tau > 0)) return null;
   const metric = s.metric;
   const from = s.epochs[0] ?? 1;
   return {
