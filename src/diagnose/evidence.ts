@@ -72,6 +72,8 @@ export interface AlternationEvidence {
   trainMetric: string | null;
   trainAlternates: boolean | null;
   trainPhase: 'in-phase' | 'antiphase' | 'none' | null;
+  /** p of the same alternation test on the training twin. */
+  trainP: number | null;
   isAccuracy: boolean;
 }
 
@@ -146,6 +148,11 @@ export interface Evidence {
   /** val-swing-exceeds-sampling-noise numbers, when it fired. */
   swing: { ratio: number; samples: number } | null;
   counts: CountsClass | null;
+  /**
+   * For a validation-only period: the smallest p of the training twins' alternation test when below 0.05
+   * (training leans toward sharing the swing without reaching the level that makes it shared); else null.
+   */
+  trainLeanP: number | null;
   rate: RateClass | null;
   training: TrainingShape;
   /** Rules with an error or warning finding on this run. */
@@ -240,6 +247,7 @@ export function gatherEvidence(findings: readonly Finding[], run: Run, context: 
         trainMetric: alternation.trainMetric,
         trainAlternates: alternation.trainAlternates,
         trainPhase: alternation.trainPhase,
+        trainP: alternation.trainP,
         isAccuracy: isAccuracyName(f.metric),
       });
     }
@@ -339,6 +347,13 @@ export function gatherEvidence(findings: readonly Finding[], run: Run, context: 
     stuck,
     swing,
     counts: countsClass(context),
+    trainLeanP:
+      pattern === 'val-periodic'
+        ? alternations.reduce<number | null>(
+            (m, a) => (a.trainP !== null && a.trainP < 0.05 && (m === null || a.trainP < m) ? a.trainP : m),
+            null,
+          )
+        : null,
     rate: rateClass(context, period),
     training: describeTraining(run),
     rules,

@@ -37,6 +37,8 @@ export const OBSERVATION_MESSAGES = {
   'rate-constant': 'the logged {metric} stays at {value}',
   'rate-decreasing': 'the logged {metric} only decreases ({max} → {min})',
   'rate-irregular': 'the logged {metric} changes without a cycle',
+  'train-lean':
+    'training leans toward the same swing (its alternation test gives p = {p}: a Bayes factor of at most {factor} for training moving with validation)',
   'detail-alternation':
     '{metric} alternates every epoch: full swing {amplitude}, high on {parity} epochs; one phase holds {longestRun} of {n} epochs',
   'detail-periodic': '{metric} repeats every {period} epochs (amplitude {amplitude}) over {n} epochs',
@@ -177,6 +179,20 @@ export function observationReasons(
       c.likelihoods.counts ? (c.likelihoods.counts[counts] ?? TABLE_FLOOR) : null,
     );
     for (const [id, w] of byCounts) add(id, `counts-${counts}`, countsData(context), w);
+  }
+  // a training twin that leans toward alternating (p < 0.05 but not shared): the p-value's Bayes factor
+  // bound 1 / (−e·p·ln p) (Sellke, Bayarri & Berger 2001) for "training moves too", applied through each
+  // cause's own split between a shared and a validation-only period
+  const lean = evidence.trainLeanP;
+  if (lean !== null && lean > 0) {
+    const factor = Math.max(1, 1 / (-Math.E * lean * Math.log(lean)));
+    const byLean = weights(causes, (c) => {
+      const shared = c.likelihoods.pattern['shared-periodic'] ?? PATTERN_FLOOR;
+      const valOnly = c.likelihoods.pattern['val-periodic'] ?? PATTERN_FLOOR;
+      return (shared * factor + valOnly) / (shared + valOnly);
+    });
+    const data = { p: Number(lean.toPrecision(3)), factor: Number(factor.toPrecision(3)) };
+    for (const [id, w] of byLean) add(id, 'train-lean', data, w);
   }
   const rate: RateClass | null = evidence.rate;
   if (rate !== null) {

@@ -135,6 +135,20 @@ describe('scores and verdicts', () => {
     expect(rotation?.score).toBe(swap?.score);
   });
 
+  it('a training twin that leans toward alternating (p = 0.02) weighs for the causes that move training', () => {
+    const s = scenario('alternation, sizes unknown');
+    const findings = s.findings.map((f) =>
+      f.rule === 'val-alternation' ? { ...f, stats: { ...f.stats, trainP: 0.02 } } : f,
+    );
+    const diagnoses = diagnoseRun(s.run, findings, buildContext(s.run, s.hints));
+    const lean = (cause: string) =>
+      diagnoses.find((d) => d.cause === cause)?.reasons.find((r) => r.messageId === 'train-lean');
+    // 1 / (−e · 0.02 · ln 0.02) = 4.70
+    expect(lean('cyclic-learning-rate')?.data).toMatchObject({ p: 0.02, factor: 4.7 });
+    expect(lean('cyclic-learning-rate')?.weight).toBeGreaterThan(0);
+    expect(lean('validation-slice-rotation')?.weight).toBeLessThan(0);
+  });
+
   it('the digits separate them: windows of 192 and 168 samples put slice rotation first, untied', () => {
     const diagnoses = diagnosed('lab: slice rotation, CSVLogger digits');
     expect(diagnoses[0]).toMatchObject({ cause: 'validation-slice-rotation', tiedWith: [] });
