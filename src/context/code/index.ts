@@ -7,13 +7,20 @@ import type { CodeSource } from '../../model/index.js';
 import type { CodeFacts } from './facts.js';
 import type { CodeModel, CodeText } from './model.js';
 import { readFacts, type ReadModel } from './read-facts.js';
-import { codeInInput } from './regions.js';
+import { codeInInput, MAX_CODE_CHARS } from './regions.js';
 import { scanCode } from './scan.js';
 import { parseCode } from './tree.js';
 
 export type { CodeText } from './model.js';
 export { createHeadCollector } from './collect.js';
-export { codeInInput, codeInNotebook, codeInText, isCodeLine, MAX_CODE_BYTES } from './regions.js';
+export {
+  codeInInput,
+  codeInNotebook,
+  codeInText,
+  isCodeLine,
+  MAX_CODE_BYTES,
+  MAX_CODE_CHARS,
+} from './regions.js';
 export { scanCode } from './scan.js';
 export { loadPythonParser, parseCode } from './tree.js';
 export { divisorOf, readFacts } from './read-facts.js';
@@ -61,7 +68,15 @@ export async function readTrainingCode(
     texts.push(
       ...(script.file.endsWith('.ipynb')
         ? codeInInput(script.text, script.file).map((t) => ({ ...t, origin: 'script' as const }))
-        : [{ text: script.text, origin: 'script' as const, file: script.file, firstLine: 1, intact: true }]),
+        : [
+            {
+              text: script.text.slice(0, MAX_CODE_CHARS),
+              origin: 'script' as const,
+              file: script.file,
+              firstLine: 1,
+              intact: true,
+            },
+          ]),
     );
   }
   return texts.length === 0 ? null : readCode(texts);

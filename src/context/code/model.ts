@@ -64,6 +64,8 @@ export const EXCERPT_CHARS = 160;
 
 /** One line, at most EXCERPT_CHARS, for an excerpt. */
 export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // only the head is ever shown: a long text is cut before it is flattened
+  const head = text.length > 4 * EXCERPT_CHARS ? text.slice(0, 4 * EXCERPT_CHARS) : text;
+  const flat = head.replace(/\s+/g, ' ').trim();
   return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
 }

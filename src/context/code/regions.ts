@@ -7,6 +7,12 @@ import type { CodeText } from './model.js';
 
 /** Only the head of a large input is searched: code pasted with a log comes before the training output. */
 export const MAX_CODE_BYTES = 4 * 1024 * 1024;
+/**
+ * Code read from one input at most: a training script is a few hundred lines; a block of code-like lines
+ * longer than this is generated text (or an attack on the reader), and is cut to its first part.
+ */
+export const MAX_CODE_CHARS = 256 * 1024;
+const MAX_BLOCK_LINES = 5000;
 /** A line this long with several calls is a flattened paste, not a line of a script. */
 const FLATTENED_LINE = 300;
 
@@ -87,9 +93,16 @@ export function codeInText(text: string, file: string | null): CodeText[] {
   let block: string[] = [];
   let blockStart = 0;
   let codeLines = 0;
+  let budget = MAX_CODE_CHARS;
+  const keep = (region: CodeText): void => {
+    if (budget <= 0) return;
+    const text = region.text.length > budget ? region.text.slice(0, budget) : region.text;
+    budget -= text.length;
+    regions.push({ ...region, text });
+  };
   const flush = (): void => {
     if (codeLines >= 2) {
-      regions.push({ text: block.join('\n'), origin: 'log', file, firstLine: blockStart + 1, intact: true });
+      keep({ text: block.join('\n'), origin: 'log', file, firstLine: blockStart + 1, intact: true });
     }
     block = [];
     codeLines = 0;
@@ -98,13 +111,13 @@ export function codeInText(text: string, file: string | null): CodeText[] {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length >= FLATTENED_LINE && callCount(line) >= 3) {
       flush();
-      regions.push({ text: line, origin: 'log', file, firstLine: i + 1, intact: false });
+      keep({ text: line, origin: 'log', file, firstLine: i + 1, intact: false });
       return;
     }
     const code = isCodeLine(line);
     const continuation =
       block.length > 0 && (line.trim() === '' || line.trimStart().startsWith('#') || /^\s/.test(line));
-    if (code || continuation) {
+    if ((code || continuation) && block.length < MAX_BLOCK_LINES) {
       if (block.length === 0) blockStart = i;
       block.push(line);
       if (code) codeLines += 1;
@@ -134,6 +147,7 @@ export function codeInNotebook(text: string, file: string | null): CodeText[] {
   }
   const cells = cellsOf(parsed);
   const regions: CodeText[] = [];
+  let budget = MAX_CODE_CHARS;
   cells.forEach((cell, index) => {
     if (typeof cell !== 'object' || cell === null) return;
     const record = cell as Record<string, unknown>;
@@ -141,8 +155,11 @@ export function codeInNotebook(text: string, file: string | null): CodeText[] {
     const source = record.source ?? record.input;
     const code = Array.isArray(source) ? source.filter((s) => typeof s === 'string').join('') : source;
     if (typeof code !== 'string' || code.trim() === '') return;
+    if (budget <= 0) return;
+    const text = code.length > budget ? code.slice(0, budget) : code;
+    budget -= text.length;
     regions.push({
-      text: code,
+      text,
       origin: 'notebook',
       file: `${file ?? ''}#cell-${index + 1}`,
       firstLine: 1,

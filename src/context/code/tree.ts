@@ -60,6 +60,39 @@ function callOf(node: SyntaxNode, firstLine: number, target: string | null): Cod
   };
 }
 
+/** Records one assignment, call or function definition (calls inside are visited by the walk itself). */
+function visit(node: SyntaxNode, model: CodeModel, firstLine: number): void {
+  if (node.type === 'assignment') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (left === null || right === null) return;
+    model.assignments.push({
+      target: left.text,
+      value: right.text,
+      line: firstLine + node.startPosition.row,
+      text: excerpt(node.text),
+    });
+    return;
+  }
+  if (node.type === 'call') {
+    // the variable a call is assigned to: `validation_generator = test_datagen.flow_from_directory(...)`
+    const parent = node.parent;
+    const target =
+      parent !== null && parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id
+        ? (parent.childForFieldName('left')?.text ?? null)
+        : null;
+    const call = callOf(node, firstLine, target);
+    if (call !== null) model.calls.push(call);
+    return;
+  }
+  const body = node.childForFieldName('body');
+  model.functions.push({
+    name: node.childForFieldName('name')?.text ?? '',
+    yields: body !== null && body.descendantsOfType('yield').length > 0,
+    line: firstLine + node.startPosition.row,
+  });
+}
+
 /**
  * Parses intact Python; null when the parser is not available or the text is not Python (too many syntax
  * errors: the caller scans it instead).
@@ -74,48 +107,24 @@ export async function parseCode(text: string, firstLine = 1): Promise<CodeModel 
     let nodes = 0;
     let errors = 0;
     const model: CodeModel = { calls: [], assignments: [], functions: [] };
-    // an explicit stack: deep nesting must not overflow the call stack
-    const stack: SyntaxNode[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop();
-      if (node === undefined) break;
-      nodes += 1;
-      if (node.type === 'ERROR' || node.isMissing) errors += 1;
-      if (node.type === 'assignment') {
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        if (left !== null && right !== null) {
-          model.assignments.push({
-            target: left.text,
-            value: right.text,
-            line: firstLine + node.startPosition.row,
-            text: excerpt(node.text),
-          });
-          if (right.type === 'call') {
-            const call = callOf(right, firstLine, left.text);
-            if (call !== null) model.calls.push(call);
-            // its arguments may hold calls of their own
-            for (const child of right.childForFieldName('arguments')?.namedChildren ?? [])
-              if (child) stack.push(child);
-            continue;
-          }
+    // a cursor walk: only the nodes that matter become Node objects (each crosses into wasm)
+    const cursor = tree.walk();
+    try {
+      for (;;) {
+        nodes += 1;
+        const type = cursor.nodeType;
+        if (type === 'ERROR' || cursor.nodeIsMissing) errors += 1;
+        if (type === 'assignment' || type === 'call' || type === 'function_definition') {
+          visit(cursor.currentNode, model, firstLine);
         }
-      } else if (node.type === 'call') {
-        const call = callOf(node, firstLine, null);
-        if (call !== null) model.calls.push(call);
-      } else if (node.type === 'function_definition') {
-        const name = node.childForFieldName('name')?.text ?? '';
-        const body = node.childForFieldName('body');
-        model.functions.push({
-          name,
-          yields: body !== null && body.descendantsOfType('yield').length > 0,
-          line: firstLine + node.startPosition.row,
-        });
+        if (cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) break;
+        }
+        if (cursor.nodeId === root.id) break;
       }
-      for (let i = node.childCount - 1; i >= 0; i -= 1) {
-        const child = node.child(i);
-        if (child !== null) stack.push(child);
-      }
+    } finally {
+      cursor.delete();
     }
     if (errors > MAX_ERROR_SHARE * nodes) return null;
     model.calls.sort((a, b) => a.line - b.line);
