@@ -17,6 +17,8 @@ import { DETECTORS, runDetectors } from '../dist/detect/index.js';
 import { ar1Series, createRandom, normalSeries, randomNormal, studentTSeries } from '../dist/stats/index.js';
 
 const REPS = Number(process.env.EPOCHLINT_CALIBRATE_REPS ?? 1000);
+/** `EPOCHLINT_CALIBRATE_PARTS=2` runs part 2 only (both by default). */
+const PARTS = new Set((process.env.EPOCHLINT_CALIBRATE_PARTS ?? '1,2').split(','));
 const SIZES = (process.env.EPOCHLINT_CALIBRATE_SIZES ?? '12,20,40,100,300').split(',').map(Number);
 const SIGMA = 0.02;
 const RULES = process.env.EPOCHLINT_CALIBRATE_OPTIONS
@@ -132,7 +134,7 @@ let worst = 0;
 let worstCell = '';
 let seed = 1;
 const power20 = [];
-for (const [trendName, trend] of Object.entries(trends)) {
+for (const [trendName, trend] of PARTS.has('1') ? Object.entries(trends) : []) {
   for (const [noiseName, noise] of Object.entries(noises)) {
     for (const n of SIZES) {
       const tally = (amplitude) => {
@@ -171,6 +173,9 @@ for (const [trendName, trend] of Object.entries(trends)) {
     }
   }
 }
+
+// false alarms need many replications; power and the heavy-tailed case are read at a coarser grain
+const POWER_REPS = Math.min(REPS, Number(process.env.EPOCHLINT_CALIBRATE_POWER_REPS ?? 200));
 
 // Part 2 ----------------------------------------------------------------------------------------------
 const ACC_SIZES = (process.env.EPOCHLINT_CALIBRATE_ACC_SIZES ?? '20,40,100').split(',').map(Number);
@@ -226,7 +231,7 @@ function simulateAccuracy(rng, n, nVal, curve, jitter, effect) {
 
 console.log('');
 console.log(
-  `Part 2: accuracy curves (${REPS} replications per cell; validation accuracy binomial on n_val samples plus a model jitter of one sampling SE)`,
+  `Part 2: accuracy curves (${REPS} replications per null cell, ${POWER_REPS} per power cell and per heavy-tailed row; validation accuracy binomial on n_val samples plus a model jitter of one sampling SE)`,
 );
 console.log(
   [
@@ -248,11 +253,11 @@ let worstAcc = 0;
 let worstAccCell = '';
 const powers = { collapse: [], jumps: [], alternation: [] };
 const instabilityError = (fs) => fs.some((f) => f.rule === 'val-instability' && f.severity === 'error');
-const count = (n, nVal, curve, jitter, effect, pick) => {
+const count = (n, nVal, curve, jitter, effect, pick, reps = REPS) => {
   const rng = createRandom(seed++);
   let hits = 0;
   const warnings = Object.fromEntries(NEW.map((id) => [id, 0]));
-  for (let rep = 0; rep < REPS; rep += 1) {
+  for (let rep = 0; rep < reps; rep += 1) {
     const run = simulateAccuracy(rng, n, nVal, curve, jitter, effect);
     const findings = runDetectors(newDetectors, run, context(0, nVal), {
       rules: {},
@@ -262,29 +267,56 @@ const count = (n, nVal, curve, jitter, effect, pick) => {
     for (const id of NEW)
       if (findings.some((f) => f.rule === id && f.severity === 'warning')) warnings[id] += 1;
   }
-  return { hits, warnings };
+  return {
+    hits: (hits * REPS) / reps,
+    warnings: Object.fromEntries(NEW.map((id) => [id, (warnings[id] * REPS) / reps])),
+  };
 };
 const row = (cells) => console.log(cells.join('  '));
-for (const [jitterSet, label] of [
-  [jitters, 'null'],
-  [heavy, 'heavy-tailed jumps'],
-]) {
+for (const [jitterSet, label] of PARTS.has('2')
+  ? [
+      [jitters, 'null'],
+      [heavy, 'heavy-tailed jumps'],
+    ]
+  : []) {
   for (const [curveName, curve] of Object.entries(curves)) {
     for (const [jitterName, jitter] of Object.entries(jitterSet)) {
       for (const nVal of VAL_SETS) {
         for (const n of ACC_SIZES) {
-          const nul = count(n, nVal, curve, jitter, 'none', instabilityError);
+          const nul = count(
+            n,
+            nVal,
+            curve,
+            jitter,
+            'none',
+            instabilityError,
+            label === 'null' ? REPS : POWER_REPS,
+          );
           // power at one set size, to keep the run short
           const measured = nVal === 1000 && label === 'null';
-          const collapse = measured ? count(n, nVal, curve, jitter, 'collapse', instabilityError) : null;
+          const collapse = measured
+            ? count(n, nVal, curve, jitter, 'collapse', instabilityError, POWER_REPS)
+            : null;
           const jumps = measured
-            ? count(n, nVal, curve, jitter, 'jumps', (fs) =>
-                fs.some((f) => f.rule === 'train-loss-jumps' && f.severity !== 'info'),
+            ? count(
+                n,
+                nVal,
+                curve,
+                jitter,
+                'jumps',
+                (fs) => fs.some((f) => f.rule === 'train-loss-jumps' && f.severity !== 'info'),
+                POWER_REPS,
               )
             : null;
           const alternation = measured
-            ? count(n, nVal, curve, jitter, 'alternation', (fs) =>
-                fs.some((f) => f.rule === 'train-oscillation' && f.severity !== 'info'),
+            ? count(
+                n,
+                nVal,
+                curve,
+                jitter,
+                'alternation',
+                (fs) => fs.some((f) => f.rule === 'train-oscillation' && f.severity !== 'info'),
+                POWER_REPS,
               )
             : null;
           if (label === 'null' && nul.hits > worstAcc) {
