@@ -154,7 +154,16 @@ function describeError(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EIO':
+      return 'input/output error';
     default:
-      return error instanceof Error ? (error.message.split('\n')[0] ?? 'read error') : 'read error';
+      // Node's messages quote the path again (unbounded): the code says enough
+      return typeof code === 'string' ? `cannot be read (${code})` : 'read error';
   }
 }

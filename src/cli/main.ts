@@ -19,7 +19,7 @@ import {
   type Run,
   type Severity,
 } from '../model/index.js';
-import { escapeControl } from '../report/escape.js';
+import { escapeControl, quoteInput, shorten } from '../report/escape.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
 import { jsonSchemas } from '../report/json-schema.js';
 import { renderStatus } from '../report/status.js';
@@ -31,7 +31,7 @@ import {
 } from '../report/records.js';
 import { countFindings } from '../report/counts.js';
 import { loadConfig, toRuleSettings } from './config.js';
-import { hintsFromOptions } from './hints.js';
+import { hintsFromOptions, parseWholeNumber } from './hints.js';
 import { readInput } from './input.js';
 import { expandInputs } from './inputs.js';
 import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
@@ -49,6 +49,17 @@ export interface Io {
   interrupted(): boolean;
   /** Aborted on the first interrupt, so a stream waiting for data is closed at once. */
   interruptSignal?: AbortSignal;
+}
+
+/** Longest `epochlint: ...` line; a longer quoted input loses its middle. */
+const MAX_MESSAGE_CHARS = 1200;
+
+/** Commander's usage errors quote argv, which may be megabytes long: each line is bounded. */
+function boundLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => shorten(line, MAX_MESSAGE_CHARS))
+    .join('\n');
 }
 
 /** Exit codes (design: CLI contract). */
@@ -69,13 +80,14 @@ function packageVersion(): string {
 
 /** Runs epochlint with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // every message may quote input (file names, parse errors, config keys): one escaped, bounded line
   const fail = (message: string): void => {
-    io.stderr.write(`epochlint: ${message}\n`);
+    io.stderr.write(`epochlint: ${quoteInput(message, MAX_MESSAGE_CHARS)}\n`);
   };
   const { program, result } = buildProgram({
     version: packageVersion(),
     write: (text) => io.stdout.write(text),
-    writeError: (text) => io.stderr.write(text),
+    writeError: (text) => io.stderr.write(boundLines(text)),
     parse: (files, options) => runParse(files, options, io, fail),
     lint: (files, options) => runLint(files, options, io, fail),
     rules: () => {
@@ -203,8 +215,8 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
   problems.push(...hintProblems);
   let maxWarnings: number | null = config.maxWarnings ?? null;
   if (options.maxWarnings !== undefined) {
-    const n = Number(options.maxWarnings);
-    if (!Number.isInteger(n) || n < 0)
+    const n = parseWholeNumber(options.maxWarnings);
+    if (n === null)
       problems.push(`--max-warnings: expected a whole number >= 0, got '${options.maxWarnings}'`);
     else maxWarnings = n;
   }

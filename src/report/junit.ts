@@ -36,9 +36,13 @@ export function escapeXml(text: string): string {
   return text.replace(XML_FORBIDDEN, '').replace(/[&<>"']/g, (c) => XML_ENTITY[c] ?? c);
 }
 
-/** Escapes an attribute value; line breaks and tabs as character references so parsers keep them. */
+/**
+ * Escapes an attribute value. Attribute values carry file names and metric names from the input, and CI
+ * tools show them raw in a terminal or a web page: every control, bidi or invisible character is
+ * escaped first (line breaks and tabs too, so an attribute stays one line).
+ */
 function escapeAttribute(text: string): string {
-  return escapeXml(text).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeXml(escapeControl(text));
 }
 
 function attributes(values: Record<string, string | number>): string {

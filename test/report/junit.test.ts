@@ -123,7 +123,7 @@ describe('junit report', () => {
     expect(failure?.attributes.message).toContain(escapeControl(HOSTILE_METRIC));
   });
 
-  test('characters XML forbids are removed, even from a file name', () => {
+  test('characters XML forbids are removed from text; attributes show them escaped', () => {
     expect(escapeXml('a\u0000b\u0008c\td\u000be\uffff\ud800f<&>"\'')).toBe(
       'abc\tdef&lt;&amp;&gt;&quot;&apos;',
     );
@@ -142,7 +142,32 @@ describe('junit report', () => {
       ],
     };
     const root = parseXml(renderJunit(report, sampleOptions()));
-    expect(findAll(root, 'testsuite')[0]?.attributes.name).toBe('badname.log');
+    // a file name reaches CI pages raw: its control characters are shown escaped, never dropped or raw
+    expect(findAll(root, 'testsuite')[0]?.attributes.name).toBe('bad\\x01name\\x1b.log');
+  });
+
+  test.each([
+    { name: 'C1 CSI', raw: '\u009b' },
+    { name: 'bidi override', raw: '\u202e' },
+    { name: 'zero-width space', raw: '\u200b' },
+    { name: 'Arabic letter mark', raw: '\u061c' },
+    { name: 'line break', raw: '\n' },
+  ])('a file name with $name is escaped in every attribute', ({ raw }) => {
+    const file = `run${raw}x.log`;
+    const report: Report = {
+      ...SAMPLE,
+      files: [{ ...(SAMPLE.files[0] as Report['files'][number]), file }],
+    };
+    const xml = renderJunit(report, sampleOptions());
+    expect(xml).not.toContain(raw === '\n' ? `run${raw}` : raw);
+    const root = parseXml(xml);
+    const escaped = `run\\${raw === '\n' ? 'n' : `u${raw.charCodeAt(0).toString(16).padStart(4, '0')}`}x.log`;
+    expect(findAll(root, 'testsuite')[0]?.attributes.name).toBe(raw === '\u009b' ? 'run\\x9bx.log' : escaped);
+    expect(
+      findAll(root, 'testcase').every(
+        (c) => c.attributes.classname === findAll(root, 'testsuite')[0]?.attributes.name,
+      ),
+    ).toBe(true);
   });
 
   test.each([
