@@ -2,8 +2,7 @@
  * The only module that touches the process: argv, environment, stdin, stdout, stderr and the exit
  * code. `main` returns the code; nothing calls `process.exit()` mid-run.
  */
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { fstatSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -30,11 +29,14 @@ import {
   type FileRecords,
 } from '../report/records.js';
 import { countFindings } from '../report/counts.js';
-import { loadConfig, toRuleSettings } from './config.js';
+import { loadConfig, toRuleSettings, type ConfigSource } from './config.js';
+import { identity } from './fd.js';
 import { hintsFromOptions, parseWholeNumber } from './hints.js';
-import { readInput } from './input.js';
+import { readInput, type InputNotice, type InputResult } from './input.js';
 import { expandInputs } from './inputs.js';
+import { checkOutputFile, inputIdentities, writeOutputFile } from './output.js';
 import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
+import { INTERRUPT_EXIT_CODES, installInterrupts, type InterruptSignal } from './signals.js';
 
 /** The process surface `main` works against (replaced in tests). */
 export interface Io {
@@ -47,8 +49,12 @@ export interface Io {
   columns?: number;
   /** True once the user interrupted (Ctrl-C): reading stops and the report so far is printed. */
   interrupted(): boolean;
+  /** Which interrupt it was (SIGINT when unset): decides the exit code, 130 or 143. */
+  interruptedBy?(): InterruptSignal | null;
   /** Aborted on the first interrupt, so a stream waiting for data is closed at once. */
   interruptSignal?: AbortSignal;
+  /** `dev:ino` of stdin when it is a regular file (`< train.log`), so `-o train.log` is refused. */
+  stdinIdentity?: string | null;
 }
 
 /** Longest `epochlint: ...` line; a longer quoted input loses its middle. */
@@ -134,9 +140,10 @@ async function runParse(
   }
   const records: FileRecords[] = [];
   let code = EXIT_OK;
-  for (const entry of await expandInputs(inputs, io.cwd)) {
+  for (const entry of await expandInputs(inputs, io.cwd, { stop: () => io.interrupted() })) {
+    if (io.interrupted()) break;
     if ('problem' in entry) {
-      fail(`${escapeControl(entry.input)}: ${entry.problem}`);
+      fail(`${entry.input}: ${entry.problem}`);
       code = EXIT_FAILURE;
       continue;
     }
@@ -148,13 +155,14 @@ async function runParse(
       stop: () => io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
     });
+    const cut = markInterrupted(input, io);
     if (input.error !== null) {
-      fail(`${escapeControl(file)}: ${input.error}`);
+      fail(`${file}: ${input.error}`);
       code = EXIT_FAILURE;
       continue;
     }
-    if ((input.summary?.epochs ?? 0) === 0) {
-      fail(`${escapeControl(file)}: no completed epoch found`);
+    if ((input.summary?.epochs ?? 0) === 0 && !cut) {
+      fail(`${file}: no completed epoch found`);
       code = EXIT_FAILURE;
     }
     records.push({ file, format: input.summary?.dialect ?? null, runs: input.runs, issues: input.issues });
@@ -168,7 +176,32 @@ async function runParse(
           : renderRecordsJson;
     io.stdout.write(render(records));
   }
+  const signal = interruption(io);
+  if (signal !== null) {
+    fail(`interrupted (${signal}): the records are partial`);
+    return INTERRUPT_EXIT_CODES[signal];
+  }
   return code;
+}
+
+/** The interrupt that stopped this run, or null. */
+function interruption(io: Io): InterruptSignal | null {
+  return io.interrupted() ? (io.interruptedBy?.() ?? 'SIGINT') : null;
+}
+
+/**
+ * When an interrupt cut `input` short, says so in its own issues (so a file of records or a report
+ * read later shows where it stops); true when it did.
+ */
+function markInterrupted(input: InputResult, io: Io): boolean {
+  const signal = interruption(io);
+  if (signal === null || !input.stopped) return false;
+  input.issues.push({
+    kind: 'interrupted',
+    line: null,
+    message: `reading was interrupted (${signal}) before the input ended: the records stop here`,
+  });
+  return true;
 }
 
 /**
@@ -199,6 +232,8 @@ interface LintPlan {
   failOn: Severity | 'never';
   maxWarnings: number | null;
   settings: LintSettings;
+  /** The config file used, as the report names it. */
+  config: ConfigSource | null;
 }
 
 /** Merges flags over the config file; flags win. Problems are one line each. */
@@ -231,6 +266,7 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
         ignoreMetrics: config.ignoreMetrics ?? [],
         hints: { ...(config.context ?? {}), ...hints },
       },
+      config: loaded.loaded.source,
     },
   };
 }
@@ -259,14 +295,39 @@ async function runLint(
     return EXIT_FAILURE;
   }
   const { plan } = planned;
+  if (plan.config?.discovered === true && plan.config.outsideProject) {
+    // a config anyone could have left in an ancestor (/tmp) must not change results in silence
+    fail(
+      `warning: using the config file ${plan.config.shown}, found outside this project (above ${plan.config.projectRoot}); --no-config ignores it`,
+    );
+  }
   if (files.length === 0 && io.stdin.isTTY === true) {
     fail('no input: give a log file, or pipe a log into epochlint (see --help)');
     return EXIT_FAILURE;
   }
-  const expanded = await expandInputs(files.length > 0 ? files : ['-'], io.cwd);
-  if (options.follow === true && expanded.length > 1) {
+  const follow = options.follow === true;
+  const expanded = await expandInputs(files.length > 0 ? files : ['-'], io.cwd, {
+    stop: () => io.interrupted(),
+  });
+  if (follow && expanded.length > 1) {
     fail('--follow reads one input (a growing file or a stream); give one file');
     return EXIT_FAILURE;
+  }
+  // the output is checked before anything is read: a report must never replace one of its inputs
+  const inputIds =
+    options.outputFile === undefined
+      ? new Set<string>()
+      : await inputIdentities(
+          expanded.flatMap((e) => ('file' in e ? [e.file] : [])),
+          io.cwd,
+          io.stdinIdentity ?? null,
+        );
+  if (options.outputFile !== undefined) {
+    const problem = await checkOutputFile(options.outputFile, io.cwd, inputIds);
+    if (problem !== null) {
+      fail(problem);
+      return EXIT_FAILURE;
+    }
   }
   const chalk = chalkFor(io, options.color);
   const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
@@ -277,8 +338,10 @@ async function runLint(
   let failed = false;
   let stoppedEarly = false;
   for (const input of expanded) {
+    // an interrupt ends a run's reading; a follow is ended by one, and then reports as usual
+    if (io.interrupted()) break;
     if ('problem' in input) {
-      fail(`${escapeControl(input.input)}: ${input.problem}`);
+      fail(`${input.input}: ${input.problem}`);
       failed = true;
       continue;
     }
@@ -290,7 +353,9 @@ async function runLint(
       cwd: io.cwd,
       inputFormat: options.inputFormat,
       stdin: io.stdin,
-      follow: options.follow === true,
+      follow,
+      onNotice: (notice: InputNotice) =>
+        fail(`${file}: ${notice.line === null ? '' : `line ${notice.line}: `}${notice.message}`),
       stop: () => (options.failFast === true && established) || io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
       ...(options.tee === true ? { onChunk: (chunk: Uint8Array) => io.stdout.write(chunk) } : {}),
@@ -308,19 +373,20 @@ async function runLint(
           }),
     });
     progress?.done();
+    const cut = !follow && markInterrupted(result, io);
     if (established && options.failFast === true) stoppedEarly = true;
     // readable but not a training log (params.json, package.json, notes): skipped; an unreadable, binary
     // or malformed log is still a failure
     const notALog =
       (result.error === null && (result.summary?.epochs ?? 0) === 0) ||
       (result.error !== null && result.error.includes('no metric lists found'));
-    if (input.fromDirectory === true && notALog && !stoppedEarly) {
+    if (input.fromDirectory === true && notALog && !stoppedEarly && !cut) {
       // a sweep folder also holds configs and notes (params.json, package.json): not training logs
       skipped.push(file);
       continue;
     }
     if (result.error !== null) {
-      fail(`${escapeControl(file)}: ${result.error}`);
+      fail(`${file}: ${result.error}`);
       failed = true;
       reports.push({
         file,
@@ -333,8 +399,8 @@ async function runLint(
       });
       continue;
     }
-    if ((result.summary?.epochs ?? 0) === 0) {
-      fail(`${escapeControl(file)}: no completed epoch found`);
+    if ((result.summary?.epochs ?? 0) === 0 && !cut) {
+      fail(`${file}: no completed epoch found`);
       failed = true;
     }
     runsByFile.set(file, result.runs);
@@ -347,11 +413,18 @@ async function runLint(
       `epochlint: skipped ${skipped.length} file(s) found in directories that hold no training log: ${names}${skipped.length > 5 ? ', ...' : ''}\n`,
     );
   }
-  if (reports.length === 0 && !failed) {
+  const signal = follow ? null : interruption(io);
+  if (reports.length === 0 && !failed && signal === null) {
     fail('no training log found in the inputs');
     return EXIT_FAILURE;
   }
-  const report: Report = { schemaVersion: REPORT_SCHEMA_VERSION, files: reports };
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    files: reports,
+    interrupted: signal,
+    config:
+      plan.config === null ? null : { path: plan.config.shown, outsideProject: plan.config.outsideProject },
+  };
   const shown = options.quiet === true ? onlyErrors(report) : report;
   const text = REPORTERS[plan.format](shown, {
     chalk: options.outputFile === undefined && options.tee !== true ? chalk : chalkFor(io, false),
@@ -361,13 +434,17 @@ async function runLint(
     width: Math.min(Math.max(io.columns ?? 80, 60), 120),
   });
   if (options.outputFile !== undefined) {
-    const written = await writeReport(resolve(io.cwd, options.outputFile), text);
+    const written = await writeOutputFile(resolve(io.cwd, options.outputFile), text, inputIds);
     if (written !== null) {
-      fail(`${escapeControl(options.outputFile)}: ${written}`);
+      fail(`${options.outputFile}: ${written}`);
       return EXIT_FAILURE;
     }
   } else if (options.tee === true) io.stderr.write(text);
   else io.stdout.write(text);
+  if (signal !== null) {
+    fail(`interrupted (${signal}): the report covers only what was read before`);
+    return INTERRUPT_EXIT_CODES[signal];
+  }
   if (stoppedEarly) {
     io.stderr.write(`epochlint: stopped early (--fail-fast): an error finding is established\n`);
     return EXIT_FINDINGS;
@@ -381,16 +458,6 @@ function onlyErrors(report: Report): Report {
     ...report,
     files: report.files.map((f) => ({ ...f, findings: f.findings.filter((x) => x.severity === 'error') })),
   };
-}
-
-async function writeReport(path: string, text: string): Promise<string | null> {
-  try {
-    await writeFile(path, text);
-    return null;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : 'cannot write';
-  }
 }
 
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
@@ -462,30 +529,40 @@ function renderExplain(id: string): string {
 
 /** Entry point used by `bin/epochlint.js`. */
 export async function run(): Promise<void> {
-  let interrupted = false;
-  const controller = new AbortController();
-  const stop = (): void => {
-    // a second Ctrl-C leaves at once, the way a user expects
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const interrupts = installInterrupts();
+  // `epochlint ... | head`, `--tee | head`: the reader went away. That is not our failure: output to
+  // it stops, reading and the report (on stderr with --tee) go on, and the exit code is the lint's.
+  let stdoutClosed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // `epochlint ... | head`: the reader went away; that is not our failure
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') stdoutClosed = true;
+  });
+  process.stderr.on('error', () => {
+    // nowhere left to say anything: the exit code still tells
   });
   process.exitCode = await main(process.argv.slice(2), {
-    stdout: process.stdout,
+    stdout: {
+      write: (data) => (stdoutClosed ? true : process.stdout.write(data)),
+      isTTY: process.stdout.isTTY,
+    },
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
     ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
-    interrupted: () => interrupted,
-    interruptSignal: controller.signal,
+    interrupted: () => interrupts.signal() !== null,
+    interruptedBy: () => interrupts.signal(),
+    interruptSignal: interrupts.abortSignal,
+    stdinIdentity: regularFileIdentity(0),
   });
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  interrupts.dispose();
+}
+
+/** `dev:ino` of a descriptor when it is a regular file (stdin redirected from a file), else null. */
+function regularFileIdentity(fd: number): string | null {
+  try {
+    const info = fstatSync(fd);
+    return info.isFile() ? identity(info) : null;
+  } catch {
+    return null;
+  }
 }

@@ -131,6 +131,12 @@ export const ParseIssueKind = z.enum([
   'malformed-input',
   /** Something the parser had to guess (epoch numbering, lists of different lengths, ...). */
   'ambiguous',
+  /** `--follow`: the name now points at another file (rotated, recreated) or the file was removed. */
+  'file-replaced',
+  /** `--follow`: the file shrank or its bytes changed in place (truncation, copytruncate, rewrite). */
+  'file-truncated',
+  /** Reading was interrupted (SIGINT/SIGTERM) before the input ended: the records stop here. */
+  'interrupted',
 ]);
 export type ParseIssueKind = z.infer<typeof ParseIssueKind>;
 

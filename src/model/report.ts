@@ -34,5 +34,9 @@ export type FileReport = z.infer<typeof FileReport>;
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   files: z.array(FileReport),
+  /** Set when reading was interrupted before the inputs ended: the report is partial. */
+  interrupted: z.enum(['SIGINT', 'SIGTERM']).nullable(),
+  /** The config file used: its path as shown, and whether it lies outside the project. */
+  config: z.object({ path: z.string(), outsideProject: z.boolean() }).nullable(),
 });
 export type Report = z.infer<typeof Report>;

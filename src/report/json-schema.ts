@@ -75,6 +75,19 @@ export const LintJsonDocument = z
         error: z.string().nullable().describe('set when the file could not be read'),
       }),
     ),
+    interrupted: z
+      .enum(['SIGINT', 'SIGTERM'])
+      .nullable()
+      .describe('set when reading was interrupted before the inputs ended: the report is partial'),
+    config: z
+      .object({
+        path: z.string().describe('as given to --config, or relative to the working directory'),
+        outsideProject: z
+          .boolean()
+          .describe('above the nearest package.json or .git of the working directory'),
+      })
+      .nullable()
+      .describe('the config file used; null when none'),
     summary: z.object({
       files: z.number().int().min(0),
       unreadable: z.number().int().min(0),

@@ -39,5 +39,12 @@ export function renderJson(report: Report): string {
     warnings: counts.warning,
     infos: counts.info,
   };
-  return `${escapeJsonText(JSON.stringify({ schemaVersion: report.schemaVersion, files, summary }, jsonNumberReplacer, 2))}\n`;
+  const document = {
+    schemaVersion: report.schemaVersion,
+    files,
+    interrupted: report.interrupted,
+    config: report.config,
+    summary,
+  };
+  return `${escapeJsonText(JSON.stringify(document, jsonNumberReplacer, 2))}\n`;
 }

@@ -183,6 +183,25 @@ function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[]
   return lines;
 }
 
+/** What the report as a whole rests on: a partial read, the config file used. */
+function headerLines(report: Report, chalk: ChalkInstance): string[] {
+  const lines: string[] = [];
+  if (report.interrupted !== null) {
+    lines.push(
+      paint(
+        chalk,
+        'error',
+        `interrupted (${report.interrupted}): reading stopped early; this report covers only what was read`,
+      ),
+    );
+  }
+  if (report.config !== null) {
+    const where = report.config.outsideProject ? ' (outside the project)' : '';
+    lines.push(chalk.dim(`config: ${escapeControl(report.config.path)}${where}`));
+  }
+  return lines.length === 0 ? [] : [...lines, ''];
+}
+
 /** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
 export function renderText(
   report: Report,
@@ -190,7 +209,7 @@ export function renderText(
   runs?: ReadonlyMap<string, readonly Run[]>,
   width = 80,
 ): string {
-  const out: string[] = [];
+  const out: string[] = [...headerLines(report, chalk)];
   for (const file of report.files) out.push(...fileLines(file, chalk, runs?.get(file.file), width), '');
   const c = countFindings(report);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -87,6 +87,8 @@ const missing: FileReport = {
 export const SAMPLE: Report = {
   schemaVersion: REPORT_SCHEMA_VERSION,
   files: [lintFixture(SEED), lintFixture(NAN), lintFixture(HEALTHY), missing, hostile],
+  interrupted: null,
+  config: null,
 };
 
 /** Reporter options for the sample: no colour, a fixed version. */
