@@ -762,11 +762,17 @@ export const CONFIG_DOC = `## Configuration
 epochlint reads one JSON config file. Without \`--config\`, it looks in the working directory and then in
 each parent directory up to the filesystem root, and uses the first directory that has one of (in this
 order) \`epochlint.config.json\`, \`.epochlintrc.json\`, or a \`package.json\` with an \`"epochlint"\` key (a
-\`package.json\` without the key is skipped). \`--config <file>\` uses exactly that file (for a
-\`package.json\`, its \`"epochlint"\` key); \`--no-config\` uses none. Command-line flags override the file.
+\`package.json\` without the key is skipped; an \`epochlint.config.json\` or \`.epochlintrc.json\` that is a
+directory or a named pipe is an error). \`--config <file>\` uses exactly that file (for a \`package.json\`,
+its \`"epochlint"\` key); \`--no-config\` uses none. Command-line flags override the file. A config must be a
+regular file of at most 1 MiB.
+
+The report names the config used (\`config:\` in the text header, \`"config"\` in the JSON); one found above
+the project (the nearest \`package.json\` or \`.git\` from the working directory up) is marked
+\`(outside the project)\` and announced with a warning.
 
 Every key is optional; unknown keys, unknown rule ids and invalid values are errors (exit code 2), reported
-one per line as \`<file>: <key path>: expected ..., got ...\`.
+one per line as \`<file>: <key path>: expected ..., got ...\`; after 20 lines the rest are counted.
 
 | Key | Value | Default |
 |---|---|---|
