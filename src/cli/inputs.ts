@@ -73,7 +73,8 @@ export async function expandInputs(
       const found: ExpandedInput[] = [];
       await walkDirectory(absolute, arg, walk, found);
       if (found.length === 0) out.push({ problem: 'directory holds no log files', input: arg });
-      out.push(...found.map((f) => ('problem' in f ? f : { ...f, fromDirectory: true })));
+      // a loop, not push(...found): a folder may hold more files than a call takes arguments
+      for (const f of found) out.push('problem' in f ? f : { ...f, fromDirectory: true });
       continue;
     }
     if (info === null && WILDCARD.test(arg)) {

@@ -18,7 +18,7 @@ import {
   type Run,
   type Severity,
 } from '../model/index.js';
-import { escapeControl, quoteInput, shorten } from '../report/escape.js';
+import { quoteInput, shorten } from '../report/escape.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
 import { jsonSchemas } from '../report/json-schema.js';
 import { renderStatus } from '../report/status.js';
@@ -107,7 +107,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     explain: (id) => {
       const detector = findDetector(id);
       if (detector === undefined) {
-        fail(`unknown rule '${escapeControl(id)}' (see: epochlint rules)`);
+        fail(`unknown rule '${id}' (see: epochlint rules)`);
         return EXIT_FAILURE;
       }
       io.stdout.write(renderExplain(id));
@@ -408,7 +408,10 @@ async function runLint(
     if (stoppedEarly) break;
   }
   if (skipped.length > 0) {
-    const names = skipped.slice(0, 5).map(escapeControl).join(', ');
+    const names = skipped
+      .slice(0, 5)
+      .map((name) => quoteInput(name, 200))
+      .join(', ');
     io.stderr.write(
       `epochlint: skipped ${skipped.length} file(s) found in directories that hold no training log: ${names}${skipped.length > 5 ? ', ...' : ''}\n`,
     );
@@ -478,7 +481,7 @@ function createProgress(io: Io, chalk: ChalkInstance, file: string, live: boolea
       const filled = Math.round((width * percent) / 100);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
       io.stderr.write(
-        `\r${chalk.dim(`reading ${escapeControl(file)}`)} ${bar} ${String(percent).padStart(3)}%`,
+        `\r${chalk.dim(`reading ${quoteInput(file, 60)}`)} ${bar} ${String(percent).padStart(3)}%`,
       );
     },
     done: (): void => {

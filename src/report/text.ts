@@ -210,7 +210,11 @@ export function renderText(
   width = 80,
 ): string {
   const out: string[] = [...headerLines(report, chalk)];
-  for (const file of report.files) out.push(...fileLines(file, chalk, runs?.get(file.file), width), '');
+  // a loop, not push(...lines): a file with 50k runs has more lines than a call takes arguments
+  for (const file of report.files) {
+    for (const line of fileLines(file, chalk, runs?.get(file.file), width)) out.push(line);
+    out.push('');
+  }
   const c = countFindings(report);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   out.push(

@@ -18,6 +18,11 @@ import {
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { Dirent } from 'node:fs';
+import { Chalk } from 'chalk';
+import { expandInputs } from '../../src/cli/inputs.js';
+import type { Report } from '../../src/model/index.js';
+import { renderText } from '../../src/report/text.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { FORMATS } from '../../src/report/index.js';
 import { hasRawUnsafe, runMain, scratch } from './hostile-helpers.js';
@@ -378,5 +383,44 @@ describe('config trust', () => {
     const { code, stderr } = await runCli([seed, '--config', path]);
     expect(code).toBe(2);
     expect(hasRawUnsafe(stderr)).toBe(false);
+  });
+});
+
+describe('no argument spread over data', () => {
+  test('a text report of a file with 200k lines does not overflow the stack (probe: 50k runs, internal error)', () => {
+    const issues = Array.from({ length: 200_000 }, (_, i) => ({
+      kind: 'bad-value' as const,
+      line: i + 1,
+      message: 'x',
+    }));
+    const report: Report = {
+      schemaVersion: 1,
+      files: [
+        { file: 'f.log', format: 'keras-text', runs: [], findings: [], diagnoses: [], issues, error: null },
+      ],
+      interrupted: null,
+      config: null,
+    };
+    const text = renderText(report, new Chalk({ level: 0 }));
+    expect(text.split('\n').filter((l) => l.includes('bad-value'))).toHaveLength(200_000);
+  });
+
+  test('a folder of 150k logs expands without a spread (in an injected file system)', async () => {
+    const names = Array.from({ length: 150_000 }, (_, i) => `r${i}.log`);
+    const root = join(work.dir, 'wide');
+    mkdirSync(root, { recursive: true });
+    let ino = 10;
+    const fakeFile = () => Object.assign(statSync(seed), { ino: (ino += 1) });
+    const inputs = await expandInputs([root], ROOT, {
+      fs: {
+        readdir: async () =>
+          names.map(
+            (name) =>
+              ({ name, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false }) as Dirent,
+          ),
+        stat: async (p: string) => (p === root ? statSync(root) : fakeFile()),
+      },
+    });
+    expect(inputs).toHaveLength(150_000);
   });
 });
