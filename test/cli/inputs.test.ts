@@ -223,3 +223,37 @@ test('a folder of files written by the test (sanity of the fixture helper)', () 
   writeFileSync(join(root, 'b.txt'), 'x');
   expect(readdirSync(root).sort()).toEqual(['a.log', 'b.txt']);
 });
+
+describe('segment matching agrees with a reference matcher on random patterns (seeded)', () => {
+  /** mulberry32: reproducible. */
+  let a = 7;
+  const random = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const PARTS = ['a', 'b', '*', '?', '[ab]', '[!a]', '[a-b]', '.'];
+  /** The same language as a regular expression (fine for these short inputs). */
+  const reference = (pattern: string[]): RegExp =>
+    new RegExp(
+      `^${pattern
+        .map((p) => (p === '*' ? '.*' : p === '?' ? '.' : p === '[!a]' ? '[^a]' : p === '.' ? '\\.' : p))
+        .join('')}$`,
+      's',
+    );
+
+  test('4000 pattern/name pairs', () => {
+    for (let i = 0; i < 4000; i += 1) {
+      const parts = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(PARTS));
+      const name = Array.from({ length: Math.floor(random() * 10) }, () => pick(['a', 'b', '.'])).join('');
+      const segment = compileSegment(parts.join(''));
+      if (segment.kind !== 'name') continue;
+      expect(matchSegment(segment.tokens, name), `${parts.join('')} ~ ${name}`).toBe(
+        reference(parts).test(name),
+      );
+    }
+  });
+});

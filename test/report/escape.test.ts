@@ -83,3 +83,86 @@ test('escapeJsonText keeps the layout of pretty-printed JSON', () => {
   expect(safe.split('\n').length).toBe(JSON.stringify(value, null, 2).split('\n').length);
   expect(JSON.parse(safe)).toEqual(value);
 });
+
+/** Deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Code points a hostile log or file name is made of: every class the escaper must handle, and plain text. */
+const POOL = [
+  ...'abcXYZ019 _-./\\"\'{}[]:,',
+  ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)),
+  '\u007f',
+  ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(0x80 + i)),
+  '\u061c',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u200e',
+  '\u200f',
+  '\u202a',
+  '\u202e',
+  '\u2060',
+  '\u2066',
+  '\u2069',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u00ad',
+  '\u3164',
+  '\ufe0f',
+  '\uffff',
+  '\ud800',
+  '\udc00',
+  '\u{e0001}',
+  '\u{e0041}',
+  'é',
+  '∞',
+  '精',
+  '😀',
+  '\u00a0',
+];
+
+describe('escaping, over random hostile strings (seeded)', () => {
+  const random = prng(20240601);
+  const strings = Array.from({ length: 3000 }, () => {
+    const n = Math.floor(random() * 40);
+    let s = '';
+    for (let i = 0; i < n; i += 1) s += POOL[Math.floor(random() * POOL.length)] ?? '';
+    return s;
+  });
+
+  test('escapeControl: nothing unsafe left, idempotent, linear in size', () => {
+    for (const s of strings) {
+      const shown = escapeControl(s);
+      expect(hasUnsafeCharacters(shown), JSON.stringify(s)).toBe(false);
+      expect(escapeControl(shown)).toBe(shown);
+      expect(shown.length).toBeLessThanOrEqual(10 * s.length);
+    }
+  });
+
+  test('escapeJsonText: nothing unsafe left, and the JSON parses back to the same string', () => {
+    for (const s of strings) {
+      const json = escapeJsonText(JSON.stringify({ s }, null, 2));
+      expect(hasUnsafeCharacters(json.replace(/\n/g, '')), JSON.stringify(s)).toBe(false);
+      expect((JSON.parse(json) as { s: string }).s).toBe(s);
+    }
+  });
+
+  test('quoteInput: bounded and safe', () => {
+    for (const s of strings) {
+      const long = s.repeat(50);
+      const quoted = quoteInput(long, 120);
+      expect(quoted.length).toBeLessThanOrEqual(120 + 24);
+      expect(hasUnsafeCharacters(quoted)).toBe(false);
+    }
+  });
+});
