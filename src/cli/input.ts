@@ -161,7 +161,7 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
       result.stopped = stop();
     } else if (opened.kind === 'file') {
       // a small file gets a small buffer: a sweep of 20,000 logs must not allocate 20 GB of chunks
-      const highWaterMark = Math.min(CHUNK_BYTES, Math.max(64 * 1024, opened.info.size + 1));
+      const highWaterMark = Math.min(CHUNK_BYTES, Math.max(16 * 1024, opened.info.size + 1));
       const stream = createReadStream(path, { fd: opened.fd, start: 0, highWaterMark });
       result.stopped = await readStream(stream, take, stopReading, options.signal, true);
     } else if (opened.kind === 'fifo') {

@@ -87,6 +87,8 @@ export async function writeOutputFile(
   try {
     opened = await openForWriting(path);
   } catch (error) {
+    // the folder exists (checked before reading), yet no file can be made there (/proc, a lost mount)
+    if (errorCode(error) === 'ENOENT') return 'no file can be created there';
     return describeFsError(error, 'write');
   }
   const bytes = Buffer.from(text);

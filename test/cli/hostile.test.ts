@@ -207,6 +207,11 @@ describe('-o never destroys an input and never blocks', () => {
     },
     { name: '/dev/full', output: () => '/dev/full', message: '/dev/full: no space left on the device' },
     {
+      name: 'a folder where no file can be made',
+      output: () => '/proc/x.txt',
+      message: '/proc/x.txt: no file can be created there',
+    },
+    {
       name: 'a named pipe nobody reads (probe: hang)',
       output: () => {
         const fifo = join(work.dir, 'out.fifo');
