@@ -125,7 +125,8 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
     if (follow) {
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lineBreaks += 1;
       if (headBytes < SNIFF_CHARS) {
-        head.push(chunk.subarray(0, SNIFF_CHARS - headBytes));
+        // a copy: a view would keep the whole chunk alive
+        head.push(Buffer.from(chunk.subarray(0, SNIFF_CHARS - headBytes)));
         headBytes += Math.min(chunk.length, SNIFF_CHARS - headBytes);
       }
     }

@@ -437,7 +437,13 @@ async function runLint(
     width: Math.min(Math.max(io.columns ?? 80, 60), 120),
   });
   if (options.outputFile !== undefined) {
-    const written = await writeOutputFile(resolve(io.cwd, options.outputFile), text, inputIds);
+    // identities again: a followed file that did not exist at the start does now
+    const inputsNow = await inputIdentities(
+      expanded.flatMap((e) => ('file' in e ? [e.file] : [])),
+      io.cwd,
+      io.stdinIdentity ?? null,
+    );
+    const written = await writeOutputFile(resolve(io.cwd, options.outputFile), text, inputsNow);
     if (written !== null) {
       fail(`${options.outputFile}: ${written}`);
       return EXIT_FAILURE;

@@ -28,7 +28,10 @@ const ftruncateAsync = promisify(ftruncate);
 /** Why the output cannot be written, as the tail of `epochlint: <path>: ...`. */
 export const OUTPUT_IS_INPUT = 'is also an input: refusing to overwrite it with the report';
 
-/** Identities (`dev:ino`) of the inputs that exist; `-` stands for stdin's, when given. */
+/**
+ * What the inputs are: identities (`dev:ino`) of those that exist (`-` stands for stdin's, when
+ * given), and the resolved paths of all of them (a followed file may not exist yet).
+ */
 export async function inputIdentities(
   files: readonly string[],
   cwd: string,
@@ -40,6 +43,7 @@ export async function inputIdentities(
       if (stdinIdentity !== null) ids.add(stdinIdentity);
       continue;
     }
+    ids.add(`path:${resolve(cwd, file)}`);
     const info = await stat(resolve(cwd, file)).catch(() => null);
     if (info !== null) ids.add(identity(info));
   }
@@ -57,6 +61,7 @@ export async function checkOutputFile(
 ): Promise<string | null> {
   if (shown.length === 0) return '--output-file: needs a file name';
   const path = resolve(cwd, shown);
+  if (inputs.has(`path:${path}`)) return `${shown}: ${OUTPUT_IS_INPUT}`;
   let info;
   try {
     info = await stat(path);

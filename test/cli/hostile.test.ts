@@ -163,6 +163,13 @@ describe('-o never destroys an input and never blocks', () => {
     expect(readFileSync(input)).toEqual(logText);
   });
 
+  test('refused: a followed file that does not exist yet', async () => {
+    const path = join(work.dir, 'not-yet.log');
+    const { code, stderr } = await runCli(['--follow', path, '-o', path]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`epochlint: ${path}: is also an input: refusing to overwrite it with the report\n`);
+  });
+
   test('refused: a file found in an input folder', async () => {
     const dir = join(work.dir, 'sweep-o');
     mkdirSync(dir, { recursive: true });
