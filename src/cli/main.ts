@@ -541,9 +541,10 @@ export async function run(): Promise<void> {
   const interrupts = installInterrupts();
   // `epochlint ... | head`, `--tee | head`: the reader went away. That is not our failure: output to
   // it stops, reading and the report (on stderr with --tee) go on, and the exit code is the lint's.
+  // Any other write error (EIO, a closed descriptor) leaves stdout as unusable: the same holds.
   let stdoutClosed = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') stdoutClosed = true;
+  process.stdout.on('error', () => {
+    stdoutClosed = true;
   });
   process.stderr.on('error', () => {
     // nowhere left to say anything: the exit code still tells
