@@ -112,6 +112,12 @@ export async function followFile(options: FollowOptions): Promise<void> {
       }
       const bytesRead = await readAt(fd, buffer, buffer.length, offset);
       if (bytesRead > 0) {
+        // the file may have been rewritten between the checks above and this read (a copytruncate
+        // landing in between): keep the new bytes only if what was read before is still in place
+        if (print.length > 0 && !(await print.edgesIntact(rangeReader(fd)))) {
+          verifying = { why: 'rewritten', blocks: 0 };
+          continue;
+        }
         const bytes = Buffer.from(buffer.subarray(0, bytesRead));
         offset += bytesRead;
         print.add(bytes);
