@@ -1,7 +1,14 @@
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
 import { numericLiteral, readTolerant, readTolerantSequence } from './json-tolerant.js';
 import type { TolerantNode, TolerantObject, TolerantResult } from './json-tolerant.js';
-import type { ParseOptions, ParseResult } from './types.js';
+import type {
+  FormatReader,
+  ParseOptions,
+  ParseResult,
+  ReaderContext,
+  ReaderEntry,
+  SniffHead,
+} from './types.js';
 
 /**
  * One named column of a saved history: the value node at each epoch position (undefined where the
@@ -369,3 +376,29 @@ function epochLine(table: Table, position: number, rootLine: number): number {
 function epochRecord(epoch: number, metrics: Record<string, number>, line: number): Epoch {
   return { epoch, of: null, metrics, steps: null, countUnit: null, seconds: null, stepTime: null, line };
 }
+
+/** Text that starts like a JSON or Python-literal document; more specific JSON formats score higher. */
+function sniff(head: SniffHead): number {
+  return /^(?:\{|\[\s*[{["\d\-\]]|"|\[\s*$)/.test(head.text.trimStart()) ? 0.5 : 0;
+}
+
+export const historyJsonReader: ReaderEntry = {
+  dialect: 'history-json',
+  aliases: ['json'],
+  binary: false,
+  fileHint: /\.json$/i,
+  sniff,
+  create(ctx: ReaderContext): FormatReader {
+    return {
+      kind: 'text',
+      end(text: string) {
+        const result = parseHistoryJson(text, { file: ctx.file });
+        for (const issue of result.issues) ctx.onIssue(issue);
+        for (const run of result.runs) ctx.onRun(run);
+        const malformed =
+          result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
+        return { fatal: malformed ? malformed.message : null };
+      },
+    };
+  },
+};
