@@ -162,15 +162,18 @@ function createReader(ctx: ReaderContext): FormatReader {
   const closeTop = (g: Group): void => {
     topGroups += 1;
     if (held !== null) {
-      emit(held.values, held.line);
+      emit(valuesOf(held), held.line);
       held = null;
     }
     if (topGroups === 1) {
       held = g;
       return;
     }
-    emit(g.values.length > 0 ? g.values : (g.items[0] ?? []), g.line);
+    emit(valuesOf(g), g.line);
   };
+
+  /** A top-level list as one record: its numbers, or its sub-lists' numbers (`tensor([...])`). */
+  const valuesOf = (g: Group): number[] => (g.values.length > 0 ? g.values : g.items.flat());
 
   const line = (tl: TerminalLine): void => {
     const text = tl.text;

@@ -184,7 +184,9 @@ class CsvReader {
     target.rows++;
     target.toLine = lineNumber;
     const epoch = epochValue === null ? target.rows : epochValue + 1;
-    target.epochs.push(epochRecord(epoch, this.metrics(fields, header, lineNumber), lineNumber));
+    const record = epochRecord(epoch, this.metrics(fields, header, lineNumber), lineNumber);
+    if (epochValue !== null) record.epochValue = epochValue; // the 0-based value as written
+    target.epochs.push(record);
   }
 
   /** The run a row with this epoch value belongs to: a value that does not increase starts a new one. */

@@ -137,6 +137,8 @@ function tableOf(root: TolerantNode): Table | null {
 
 /** A list of per-epoch dicts (also JSON Lines and pandas `orient='records'`). */
 function recordsTable(items: TolerantNode[]): Table | null {
+  // records holding text or nested objects (a manifest, a list of runs' settings) are not epochs
+  if (items.some((item) => item.kind === 'object' && item.entries.some((e) => isProse(e.value)))) return null;
   const byName = new Map<string, Column>();
   const rowLines: number[] = [];
   items.forEach((item, position) => {
@@ -154,6 +156,11 @@ function recordsTable(items: TolerantNode[]): Table | null {
   if (byName.size === 0) return null;
   for (const column of byName.values()) column.cells.length = items.length;
   return { columns: [...byName.values()], rowLines };
+}
+
+/** A member no per-epoch record holds: a nested object, or a string that is not a number. */
+function isProse(node: TolerantNode): boolean {
+  return node.kind === 'object' || (node.kind === 'string' && numericLiteral(node.value.trim()) === null);
 }
 
 /** pandas `orient='split'`: `{"columns": [...], "index": [...], "data": [[...], ...]}`. */
