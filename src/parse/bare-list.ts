@@ -323,3 +323,22 @@ export const bareListReader: ReaderEntry = {
   sniff,
   create: createReader,
 };
+
+/**
+ * A bare list's series under another name (`--metric`): `val_value` → `val_loss`, `val_value[3]` →
+ * `val_loss[3]`. Runs of other formats are returned as they are.
+ */
+export function nameSeries(run: Run, name: string): Run {
+  if (run.source.dialect !== 'bare-list') return run;
+  const rename = (key: string): string => {
+    const bracket = key.lastIndexOf('[');
+    return bracket > 0 && key.endsWith(']') ? `${name}${key.slice(bracket)}` : name;
+  };
+  return {
+    ...run,
+    epochs: run.epochs.map((e) => ({
+      ...e,
+      metrics: Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [rename(k), v])),
+    })),
+  };
+}

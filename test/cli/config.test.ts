@@ -295,7 +295,7 @@ describe('loadConfig: problems, one line each', () => {
       name: 'unknown key without a close match',
       tree: { 'epochlint.config.json': json({ colour: true }) },
       problems: [
-        'epochlint.config.json: colour: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format',
+        'epochlint.config.json: colour: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format',
       ],
     },
     {
@@ -413,7 +413,7 @@ describe('loadConfig: problems, one line each', () => {
       tree: { 'package.json': json({ name: 'x', epochlint: { rules: { plateau: 'loud' }, colour: 1 } }) },
       problems: [
         'package.json: epochlint.rules.plateau: expected "error", "warning", "info", "off" or { severity, options }, got "loud"',
-        'package.json: epochlint.colour: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format',
+        'package.json: epochlint.colour: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format',
       ],
     },
     {
