@@ -543,15 +543,10 @@ function splitCells(text: string): Split {
     return { cells, sep: 'tab', bar: null };
   }
   const t = text.trim();
-  if (t.startsWith('|') && t.endsWith('|') && t.length > 1) {
-    return {
-      cells: t
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-      sep: 'pipe',
-      bar: null,
-    };
+  if (t.startsWith('|') && t.length > 1) {
+    // a markdown row; a row cut by the end of the log has no closing pipe
+    const inner = t.endsWith('|') ? t.slice(1, -1) : t.slice(1);
+    return { cells: inner.split('|').map((c) => c.trim()), sep: 'pipe', bar: null };
   }
   if (t.includes(',') && !t.includes(' ') && !t.includes(':')) {
     // `*******train_loss,train_acc,valid_loss,valid_ac**********`

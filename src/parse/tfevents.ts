@@ -281,7 +281,7 @@ function createReader(ctx: ReaderContext): FormatReader {
           message: `the file ends inside a record (${buffer.length} bytes after byte ${offset}): not read`,
         });
       }
-      if (records === 0 && !broken) return { fatal: 'not a TensorBoard event file: no complete record' };
+      if (records === 0) return { fatal: 'not a TensorBoard event file: no record with a valid checksum' };
       // Keras logs `epoch_*` tags once per epoch, with the 0-based epoch as the step
       const perEpoch =
         rows.length > 0 && rows.every((r) => [...r.values.keys()].every((k) => /(?:^|\/)epoch_/.test(k)));
