@@ -341,7 +341,21 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
   const emitEarly = (): void => {
     const final = slot.final;
     if (options.onEpoch === undefined || final === null || slot.emitted) return;
+    if (final.line === announcedLine) {
+      slot.emitted = true; // announced while it waited for a possible continuation line
+      return;
+    }
     if (![...final.frame.metrics.keys()].some((k) => k.startsWith('val_'))) return;
+    slot.emitted = true;
+    announce(final.frame, final.line);
+  };
+
+  /** The line a final frame was announced from before it was handled (see `deferred`). */
+  let announcedLine: number | null = null;
+
+  const announce = (frame: Frame, line: number): void => {
+    if (options.onEpoch === undefined) return;
+    const final = { frame, line };
     const r = currentRun(final.line);
     const previous = r.epochs.at(-1)?.epoch ?? null;
     const provisional = slot.header?.epoch ?? slot.hintPrinted;
@@ -354,8 +368,25 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       frame: final.frame,
       line: final.line,
     };
-    slot.emitted = true;
     options.onEpoch(toEpoch(pending, epoch), runIndex);
+  };
+
+  /**
+   * A final frame waits for the next line (it may be wrapped onto it), but live status must not: a
+   * complete final frame with validation metrics is announced now.
+   */
+  const announceDeferred = (piece: string, line: number): void => {
+    // only under a header: a header-less run's slot still holds the previous epoch until this frame is handled
+    if (options.onEpoch === undefined || slot.header === null) return;
+    const frame = parseFrame(piece);
+    if (frame === null || !frame.hasCounter || frame.eta || frame.cut || frame.done === null) return;
+    // Keras 3's pre-validation frame of the same epoch may be there already; anything else is not ours
+    if (slot.final !== null && slot.final.frame.total !== frame.total) return;
+    if (frame.total === null || frame.done < frame.total || frame.badValues.length > 0) return;
+    if (frame.lastValueText === null || !isCompleteKerasValue(frame.lastValueText)) return;
+    if (![...frame.metrics.keys()].some((k) => k.startsWith('val_'))) return;
+    announcedLine = line;
+    announce(frame, line);
   };
 
   const onProgress = (total: number | null, line: number): void => {
@@ -481,6 +512,7 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         const last = i === pieces.length - 1;
         if (last && !atEndOfInput && /^\d+\/(?:\d+|Unknown)/.test(piece)) {
           deferred = { text: piece, line: tl.line, atEnd: false };
+          announceDeferred(piece, mapLine(tl.line));
           continue;
         }
         handlePiece(piece, tl.line, last && atEndOfInput);

@@ -303,6 +303,8 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
   };
 
   const onMessage = (text: string, line: number): boolean => {
+    // cheap tests first: most lines are neither message
+    if (!text.includes('educing') && !text.includes('arly')) return false;
     const lr = LR_MESSAGE.exec(text);
     const early = lr === null && EARLY_STOP.test(text);
     if (lr === null && !early) return false;
@@ -320,6 +322,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
   const onEvalTableLine = (text: string, line: number): boolean => {
     const t = evalTable;
     if (t === null) {
+      if (!text.includes(' metric')) return false;
       const m = EVAL_TABLE.exec(text);
       if (m === null) return false;
       evalTable = { phase: /^test/i.test(m[1] ?? '') ? 'test' : 'validation', metrics: new Map(), line };
@@ -378,6 +381,16 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     atEnd: boolean,
   ): { kind: 'header' } | { kind: 'reading'; reading: Reading } | { kind: 'skip' } | null => {
     if (isMarkdownRule(text)) return candidate !== null ? { kind: 'skip' } : null;
+    // `name: value` and `name=value` lines are not tables (a markdown row may hold `{'acc': 0.9}`, a
+    // YOLOv5 header ends in `mAP@.5:.95: 100%|`)
+    if (
+      text.charCodeAt(0) !== 124 &&
+      (text.includes(': ') || text.includes('=')) &&
+      !text.includes('%|') &&
+      !text.includes('\t')
+    ) {
+      return null;
+    }
     const split = splitCells(text);
     if (split.cells.length < 2) return null;
     const cells = split.cells.map(readCell);
