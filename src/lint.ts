@@ -81,5 +81,6 @@ function summarize(run: Run): RunSummary {
     fromLine: run.source.fromLine,
     toLine: run.source.toLine,
     metrics: [...metrics],
+    ...(run.axis === undefined || run.axis === 'epoch' ? {} : { axis: run.axis }),
   };
 }
