@@ -15,8 +15,8 @@
  * data checksum skips that record, a bad length checksum ends the reading (the framing is lost).
  * Streamed record by record.
  */
-import { create, createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
-import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { createRequire } from 'node:module';
+import type { DescMessage } from '@bufbuild/protobuf';
 import type { Run } from '../model/index.js';
 import { nameParts } from '../model/roles.js';
 import { maskedCrc32c } from './crc32c.js';
@@ -44,19 +44,12 @@ type FieldSpec = [
   oneof?: number,
 ];
 
+/** A message descriptor (DescriptorProto JSON) from field specs. */
 function message(
   name: string,
   fields: FieldSpec[],
   oneofs: string[] = [],
-  nested: ReturnType<typeof messageJson>[] = [],
-) {
-  return messageJson(name, fields, oneofs, nested);
-}
-function messageJson(
-  name: string,
-  fields: FieldSpec[],
-  oneofs: string[],
-  nested: Array<{ name: string }>,
+  nested: Array<{ name: string }> = [],
 ): { name: string; field: object[]; oneofDecl: object[]; nestedType: object[] } {
   return {
     name,
@@ -73,60 +66,74 @@ function messageJson(
   };
 }
 
-/** The parts of tensorflow/core/util/event.proto and framework/summary.proto, tensor.proto epochlint reads. */
-const EVENT_FILE = create(FileDescriptorProtoSchema, {
-  name: 'epochlint/tensorboard.proto',
-  package: 'tensorboard',
-  syntax: 'proto3',
-  messageType: [
-    message(
-      'Event',
-      [
-        ['wall_time', 1, DOUBLE],
-        ['step', 2, INT64],
-        ['file_version', 3, STRING, OPTIONAL, undefined, 0],
-        ['summary', 5, MESSAGE, OPTIONAL, '.tensorboard.Summary', 0],
-      ],
-      ['what'],
-    ),
-    message('Summary', [['value', 1, MESSAGE, REPEATED, '.tensorboard.SummaryValue']]),
-    message(
-      'SummaryValue',
-      [
-        ['tag', 1, STRING],
-        ['simple_value', 2, FLOAT, OPTIONAL, undefined, 0],
-        ['node_name', 7, STRING],
-        ['tensor', 8, MESSAGE, OPTIONAL, '.tensorboard.TensorProto', 0],
-        ['metadata', 9, MESSAGE, OPTIONAL, '.tensorboard.SummaryMetadata'],
-      ],
-      ['value'],
-    ),
-    message('SummaryMetadata', [
-      ['plugin_data', 1, MESSAGE, OPTIONAL, '.tensorboard.PluginData'],
-      ['display_name', 2, STRING],
-    ]),
-    message('PluginData', [
-      ['plugin_name', 1, STRING],
-      ['content', 2, BYTES],
-    ]),
-    message('TensorProto', [
-      ['dtype', 1, INT32],
-      ['tensor_shape', 2, MESSAGE, OPTIONAL, '.tensorboard.TensorShape'],
-      ['tensor_content', 4, BYTES],
-      ['float_val', 5, FLOAT, REPEATED],
-      ['double_val', 6, DOUBLE, REPEATED],
-      ['int_val', 7, INT32, REPEATED],
-      ['int64_val', 10, INT64, REPEATED],
-      ['bool_val', 11, BOOL, REPEATED],
-      ['half_val', 13, INT32, REPEATED],
-    ]),
-    message('TensorShape', [['dim', 2, MESSAGE, REPEATED, '.tensorboard.TensorShapeDim']]),
-    message('TensorShapeDim', [['size', 1, INT64]]),
-  ],
-});
+/**
+ * The decoder of `Event` records, made on first use: loading the protobuf library costs about a tenth
+ * of a second, which no other format should pay at startup.
+ */
+let decoder: ((bytes: Uint8Array) => EventShape) | null = null;
+const load = createRequire(import.meta.url);
 
-const registry = createFileRegistry(EVENT_FILE, () => undefined);
-const EVENT = registry.getMessage('tensorboard.Event') as DescMessage;
+/** The parts of tensorflow/core/util/event.proto, framework/summary.proto and tensor.proto epochlint reads. */
+function eventDecoder(): (bytes: Uint8Array) => EventShape {
+  if (decoder !== null) return decoder;
+  const pb = load('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
+  const wkt = load('@bufbuild/protobuf/wkt') as typeof import('@bufbuild/protobuf/wkt');
+  const file = pb.create(wkt.FileDescriptorProtoSchema, {
+    name: 'epochlint/tensorboard.proto',
+    package: 'tensorboard',
+    syntax: 'proto3',
+    messageType: [
+      message(
+        'Event',
+        [
+          ['wall_time', 1, DOUBLE],
+          ['step', 2, INT64],
+          ['file_version', 3, STRING, OPTIONAL, undefined, 0],
+          ['summary', 5, MESSAGE, OPTIONAL, '.tensorboard.Summary', 0],
+        ],
+        ['what'],
+      ),
+      message('Summary', [['value', 1, MESSAGE, REPEATED, '.tensorboard.SummaryValue']]),
+      message(
+        'SummaryValue',
+        [
+          ['tag', 1, STRING],
+          ['simple_value', 2, FLOAT, OPTIONAL, undefined, 0],
+          ['node_name', 7, STRING],
+          ['tensor', 8, MESSAGE, OPTIONAL, '.tensorboard.TensorProto', 0],
+          ['metadata', 9, MESSAGE, OPTIONAL, '.tensorboard.SummaryMetadata'],
+        ],
+        ['value'],
+      ),
+      message('SummaryMetadata', [
+        ['plugin_data', 1, MESSAGE, OPTIONAL, '.tensorboard.PluginData'],
+        ['display_name', 2, STRING],
+      ]),
+      message('PluginData', [
+        ['plugin_name', 1, STRING],
+        ['content', 2, BYTES],
+      ]),
+      message('TensorProto', [
+        ['dtype', 1, INT32],
+        ['tensor_shape', 2, MESSAGE, OPTIONAL, '.tensorboard.TensorShape'],
+        ['tensor_content', 4, BYTES],
+        ['float_val', 5, FLOAT, REPEATED],
+        ['double_val', 6, DOUBLE, REPEATED],
+        ['int_val', 7, INT32, REPEATED],
+        ['int64_val', 10, INT64, REPEATED],
+        ['bool_val', 11, BOOL, REPEATED],
+        ['half_val', 13, INT32, REPEATED],
+      ]),
+      message('TensorShape', [['dim', 2, MESSAGE, REPEATED, '.tensorboard.TensorShapeDim']]),
+      message('TensorShapeDim', [['size', 1, INT64]]),
+    ],
+  });
+
+  const registry = pb.createFileRegistry(file, () => undefined);
+  const event = registry.getMessage('tensorboard.Event') as DescMessage;
+  decoder = (bytes) => pb.fromBinary(event, bytes) as unknown as EventShape;
+  return decoder;
+}
 
 /** The decoded shapes epochlint reads (what `fromBinary` returns for the descriptors above). */
 interface EventShape {
@@ -237,7 +244,7 @@ function createReader(ctx: ReaderContext): FormatReader {
   const readEvent = (data: Uint8Array, index: number): void => {
     let event: EventShape;
     try {
-      event = fromBinary(EVENT, data) as unknown as EventShape;
+      event = eventDecoder()(data);
     } catch {
       ctx.onIssue({
         kind: 'malformed-input',
