@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { DETECTORS, findDetector, type Detector, type RuleSetting } from '../detect/index.js';
 import { Hints } from '../model/index.js';
+import { INPUT_FORMATS } from '../parse/readers.js';
 
 /** Config file names in priority order within one directory; `package.json` counts only with an `"epochlint"` key. */
 export const CONFIG_FILE_NAMES = ['epochlint.config.json', '.epochlintrc.json', 'package.json'] as const;
@@ -57,6 +58,10 @@ export const EpochlintConfig = z
     rules: Rules,
     /** Metric names (as printed) that no detector looks at. */
     ignoreMetrics: z.array(z.string()),
+    /** Lint only these metrics (as printed); the first also names a bare list's series (`--metric`). */
+    metrics: z.array(z.string()),
+    /** Read inputs as this format instead of sniffing (`--input-format`; from the readers table). */
+    inputFormat: z.enum(INPUT_FORMATS as [string, ...string[]]),
     /** What the log cannot say about the run (same as the context flags). */
     context: Hints,
     /** Lowest severity that makes the exit code 1. */
@@ -777,7 +782,9 @@ one per line as \`<file>: <key path>: expected ..., got ...\`; after 20 lines th
 | Key | Value | Default |
 |---|---|---|
 | \`rules\` | object: rule id → \`"error"\`, \`"warning"\`, \`"info"\` or \`"off"\`, or \`{ "severity": ..., "options": { ... } }\`; options are the rule's own (see \`epochlint explain <id>\`) | each rule at its default severity and options |
-| \`ignoreMetrics\` | array of metric names as printed (\`"lr"\`, \`"val_lr"\`) that no rule looks at | \`[]\` |
+| \`ignoreMetrics\` | array of metric names as printed (\`"lr"\`, \`"val_lr"\`) that no rule looks at (\`--ignore-metric\`) | \`[]\` |
+| \`metrics\` | array of metric names as printed: lint only these (\`--metric\`); the first names a bare list of values | all metrics |
+| \`inputFormat\` | \`"auto"\` or an input format of \`--input-format\` (\`"epoch-lines"\`, \`"lightning-csv"\`, ...) | \`"auto"\` |
 | \`context\` | what the log cannot say: \`valSamples\`, \`valBatchSize\`, \`valSteps\`, \`trainSamples\`, \`batchSize\`, \`stepsPerEpoch\` (positive integers), \`valClassCounts\` (array of counts), \`valShuffle\`, \`batchnorm\` (booleans), \`valData\` (\`"generator"\`, \`"sequence"\`, \`"dataset"\`, \`"arrays"\`), \`kerasVersion\` (string), \`workers\` (positive integer); the same as the context flags | nothing known |
 | \`failOn\` | \`"error"\`, \`"warning"\`, \`"info"\` or \`"never"\`: lowest severity that makes the exit code 1 (\`--fail-on\`) | \`"error"\` |
 | \`maxWarnings\` | integer ≥ 0: more warnings than this makes the exit code 1 (\`--max-warnings\`) | no limit |

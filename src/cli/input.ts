@@ -15,7 +15,6 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
 import { createParser, type InputFormat, type ParseSummary, type Parser } from '../parse/index.js';
-import { SNIFF_CHARS, sniffFormat } from '../parse/sniff.js';
 import {
   KIND_NAME,
   closeQuietly,
@@ -115,20 +114,12 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   let read = 0;
   /** Line breaks fed since the parser started (followed files only: notices carry a line). */
   let lineBreaks = 0;
-  /** The first bytes since the parser started, to tell a console log from a whole-file format. */
-  let head: Uint8Array[] = [];
-  let headBytes = 0;
   const take = (chunk: Uint8Array): void => {
     options.onChunk?.(chunk);
     parser.feed(chunk);
     read += chunk.length;
     if (follow) {
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lineBreaks += 1;
-      if (headBytes < SNIFF_CHARS) {
-        // a copy: a view would keep the whole chunk alive
-        head.push(Buffer.from(chunk.subarray(0, SNIFF_CHARS - headBytes)));
-        headBytes += Math.min(chunk.length, SNIFF_CHARS - headBytes);
-      }
     }
     options.onProgress?.(read, size);
   };
@@ -137,11 +128,10 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
     if (kind !== 'waiting-for-file') issues.push({ kind, line, message: `the followed file ${message}` });
     options.onNotice?.({ kind, line, message });
     // a JSON or CSV document that was rewritten is parsed anew: the old one was replaced, not continued
-    if (restart && isWholeFile(Buffer.concat(head), options.inputFormat, file)) {
+    // (so is a head whose format was not decided yet: its bytes were replaced before they were read)
+    if (restart && parser.readsWhole() !== false) {
       parser = newParser();
       lineBreaks = 0;
-      head = [];
-      headBytes = 0;
     }
   };
   const stopReading = (): boolean => stop() || parser.failed();
@@ -203,12 +193,6 @@ function refuse(opened: OpenedFile): string | null {
     default:
       return `is ${KIND_NAME[opened.kind]}, not a log file`;
   }
-}
-
-function isWholeFile(head: Uint8Array, inputFormat: InputFormat, file: string): boolean {
-  if (inputFormat !== 'auto') return inputFormat !== 'keras';
-  const text = new TextDecoder().decode(head).replace(/^\uFEFF/, '');
-  return sniffFormat(text, file) !== 'keras-text';
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   REPORT_SCHEMA_VERSION,
   type Epoch,
   type FileReport,
+  type ParseIssue,
   type Report,
   type Run,
   type Severity,
@@ -21,6 +22,7 @@ import {
 import { quoteInput, shorten } from '../report/escape.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
 import { jsonSchemas } from '../report/json-schema.js';
+import { nameSeries } from '../parse/bare-list.js';
 import { renderStatus } from '../report/status.js';
 import {
   renderRecordsCsv,
@@ -162,10 +164,11 @@ async function runParse(
       continue;
     }
     if ((input.summary?.epochs ?? 0) === 0 && !cut) {
-      fail(`${file}: no completed epoch found`);
+      fail(`${file}: ${misreadMessage(input.issues)}`);
       code = EXIT_FAILURE;
     }
-    records.push({ file, format: input.summary?.dialect ?? null, runs: input.runs, issues: input.issues });
+    const runs = input.runs.map((run) => selectMetrics(run, options.metric, options.ignoreMetric));
+    records.push({ file, format: input.summary?.dialect ?? null, runs, issues: input.issues });
   }
   if (records.length > 0) {
     const render =
@@ -227,7 +230,33 @@ function forceLevel(force: string): 0 | 1 | 2 | 3 {
   return 1;
 }
 
+/**
+ * What to say about an input that gave no record: the parser's own sentence (which shapes it saw, or
+ * that nothing looked like a training log), never a silent "no findings".
+ */
+function misreadMessage(issues: readonly ParseIssue[]): string {
+  const said = issues.find((i) => i.kind === 'not-a-log' || i.kind === 'no-epochs');
+  return said === undefined ? 'no completed epoch found' : said.message;
+}
+
+/** `--metric` names a bare list's series and keeps only the named metrics; `--ignore-metric` drops some. */
+function selectMetrics(run: Run, metrics: readonly string[], ignore: readonly string[]): Run {
+  const named = metrics[0] === undefined ? run : nameSeries(run, metrics[0]);
+  if (metrics.length === 0 && ignore.length === 0) return named;
+  const keep = (name: string): boolean =>
+    !ignore.includes(name) &&
+    (metrics.length === 0 || metrics.some((m) => name === m || name.startsWith(`${m}[`)));
+  return {
+    ...named,
+    epochs: named.epochs.map((e) => ({
+      ...e,
+      metrics: Object.fromEntries(Object.entries(e.metrics).filter(([k]) => keep(k))),
+    })),
+  };
+}
+
 interface LintPlan {
+  inputFormat: string;
   format: FormatName;
   failOn: Severity | 'never';
   maxWarnings: number | null;
@@ -256,14 +285,17 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
     else maxWarnings = n;
   }
   if (problems.length > 0) return { problems };
+  const metrics = options.metric.length > 0 ? options.metric : (config.metrics ?? []);
   return {
     plan: {
+      inputFormat: options.inputFormat ?? config.inputFormat ?? 'auto',
       format: (options.format ?? config.format ?? 'text') as FormatName,
       failOn: (options.failOn ?? config.failOn ?? 'error') as Severity | 'never',
       maxWarnings,
       settings: {
         rules: toRuleSettings(config),
-        ignoreMetrics: config.ignoreMetrics ?? [],
+        ignoreMetrics: [...(config.ignoreMetrics ?? []), ...options.ignoreMetric],
+        metrics,
         hints: { ...(config.context ?? {}), ...hints },
       },
       config: loaded.loaded.source,
@@ -351,7 +383,7 @@ async function runLint(
     const progress = createProgress(io, errChalk, file, live);
     const result = await readInput(file, {
       cwd: io.cwd,
-      inputFormat: options.inputFormat,
+      inputFormat: plan.inputFormat,
       stdin: io.stdin,
       follow,
       onNotice: (notice: InputNotice) =>
@@ -400,11 +432,17 @@ async function runLint(
       continue;
     }
     if ((result.summary?.epochs ?? 0) === 0 && !cut) {
-      fail(`${file}: no completed epoch found`);
+      // never "no findings" for a log that could not be read: one line, exit 2, and the report says why
+      const message = misreadMessage(result.issues);
+      fail(`${file}: ${message}`);
       failed = true;
+      reports.push({ file, format: null, runs: [], findings: [], diagnoses: [], issues: [], error: message });
+      continue;
     }
-    runsByFile.set(file, result.runs);
-    reports.push(lintRuns(file, result.summary?.dialect ?? null, result.runs, result.issues, plan.settings));
+    const series = plan.settings.metrics?.[0];
+    const runs = series === undefined ? result.runs : result.runs.map((r) => nameSeries(r, series));
+    runsByFile.set(file, runs);
+    reports.push(lintRuns(file, result.summary?.dialect ?? null, runs, result.issues, plan.settings));
     if (stoppedEarly) break;
   }
   if (skipped.length > 0) {

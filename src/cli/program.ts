@@ -3,20 +3,31 @@
  * the handlers and the output streams.
  */
 import { Argument, Command, Option } from 'commander';
+import { INPUT_FORMATS } from '../parse/readers.js';
 import { escapeControl } from '../report/escape.js';
 import { FORMATS } from '../report/index.js';
 
 /** `epochlint parse` options after parsing. */
 export interface ParseCommandOptions {
   format: 'json' | 'table' | 'csv';
-  inputFormat: 'auto' | 'keras' | 'csv' | 'json' | 'ipynb';
+  /** `auto`, a dialect of the readers table or one of its aliases (`--input-format`). */
+  inputFormat: string;
+  /** `--metric`: names a bare list's series, and keeps only these metrics. */
+  metric: string[];
+  /** `--ignore-metric`: metrics left out. */
+  ignoreMetric: string[];
 }
 
 /** `epochlint [files...]` options after parsing (hint values are still strings). */
 export interface LintCommandOptions {
   /** Unset when the flag was not given (the config may choose). */
   format?: string;
-  inputFormat: ParseCommandOptions['inputFormat'];
+  /** Unset when the flag was not given (the config may choose; else `auto`). */
+  inputFormat?: string;
+  /** `--metric` (repeatable): lint only these metrics; also names a bare list's series. */
+  metric: string[];
+  /** `--ignore-metric` (repeatable): metrics no rule looks at. */
+  ignoreMetric: string[];
   color?: boolean;
   outputFile?: string;
   failOn?: string;
@@ -53,10 +64,30 @@ export interface ProgramHandlers {
   schema(which: 'lint' | 'records'): number;
 }
 
-const inputFormatOption = (): Option =>
-  new Option('--input-format <format>', 'read the input as this instead of sniffing its content')
-    .choices(['auto', 'keras', 'csv', 'json', 'ipynb'])
-    .default('auto');
+/** The input formats come from the readers table: every dialect, its aliases, and `auto`. */
+const inputFormatOption = (withDefault: boolean): Option => {
+  const option = new Option(
+    '--input-format <format>',
+    'read the input as this format instead of sniffing its content',
+  ).choices([...INPUT_FORMATS]);
+  return withDefault ? option.default('auto') : option;
+};
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `--metric` and `--ignore-metric`, repeatable, on lint and parse. */
+function addMetricOptions(command: Command, lint: boolean): Command {
+  return command
+    .option(
+      '--metric <name>',
+      lint
+        ? 'lint only this metric (repeatable); also names a bare list of values (default val_value)'
+        : 'keep only this metric (repeatable); also names a bare list of values (default val_value)',
+      collect,
+      [],
+    )
+    .option('--ignore-metric <name>', 'leave this metric out (repeatable)', collect, []);
+}
 
 /** The context flags of the diagnosis: facts the log cannot tell. */
 const HINT_OPTIONS: Array<[string, string]> = [
@@ -110,9 +141,10 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     )
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .option('--no-config', 'use no config file')
-    .addOption(inputFormatOption())
+    .addOption(inputFormatOption(false))
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
+  addMetricOptions(program, true);
   for (const [flags, description] of HINT_OPTIONS) program.option(flags, description);
   program
     .addHelpText(
@@ -139,14 +171,15 @@ Examples:
       result.code = await handlers.lint(files, options);
     });
 
-  program
+  const parse = program
     .command('parse')
     .description('print the typed records (epochs, callback events, datasets) read from training logs')
     .argument('[files...]', "log files ('-' or nothing for stdin)")
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['json', 'table', 'csv']).default('json'),
     )
-    .addOption(inputFormatOption())
+    .addOption(inputFormatOption(true));
+  addMetricOptions(parse, false)
     .addHelpText(
       'after',
       `

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Diagnosis, Finding } from './findings.js';
-import { Dialect, ParseIssue } from './records.js';
+import { Dialect, ParseIssue, TimeAxis } from './records.js';
 
 /** Version of the lint JSON report; bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -14,6 +14,11 @@ export const RunSummary = z.object({
   fromLine: z.number().int().min(1),
   toLine: z.number().int().min(1),
   metrics: z.array(z.string()),
+  /**
+   * What the records count when it is not epochs: `step`, `round` or `evaluation` (the findings'
+   * `epochs` are then positions on that axis). Absent for epochs.
+   */
+  axis: TimeAxis.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

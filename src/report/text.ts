@@ -154,6 +154,8 @@ function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[]
   lines.push(
     chalk.dim(`  ${file.format ?? 'unknown format'}, ${file.runs.length} run(s), ${epochs} epoch(s)`),
   );
+  for (const axis of new Set(file.runs.flatMap((r) => (r.axis === undefined ? [] : [r.axis]))))
+    lines.push(chalk.dim(`  time axis: ${axis}s, not epochs (an "epoch" below is the record's position)`));
   lines.push('', ...chartLines(file, runs, chalk, width));
   if (file.findings.length === 0) lines.push('  no findings');
   for (const severity of ['error', 'warning', 'info'] as const) {

@@ -340,7 +340,7 @@ describe('loadConfig: problems, one line each', () => {
       name: 'unknown key without a close match',
       tree: { 'epochlint.config.json': json({ colour: true }) },
       problems: [
-        'epochlint.config.json: colour: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format',
+        'epochlint.config.json: colour: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format',
       ],
     },
     {
@@ -458,7 +458,7 @@ describe('loadConfig: problems, one line each', () => {
       tree: { 'package.json': json({ name: 'x', epochlint: { rules: { plateau: 'loud' }, colour: 1 } }) },
       problems: [
         'package.json: epochlint.rules.plateau: expected "error", "warning", "info", "off" or { severity, options }, got "loud"',
-        'package.json: epochlint.colour: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format',
+        'package.json: epochlint.colour: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format',
       ],
     },
     {
@@ -489,7 +489,7 @@ describe('loadConfig: problems, one line each', () => {
         ...Array.from(
           { length: 20 },
           (_, i) =>
-            `epochlint.config.json: k${i}: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format`,
+            `epochlint.config.json: k${i}: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format`,
         ),
         'epochlint.config.json: ... and 4980 more problem(s)',
       ],
