@@ -14,9 +14,13 @@ import type { LintSettings } from './lint.js';
 export interface LiveUpdate {
   run: number;
   epoch: Epoch;
-  /** Findings (error or warning) that were not there before this epoch. */
+  /**
+   * Findings (error or warning) established by the live look that were not there before this epoch, or
+   * that reached a higher severity. Each carries the severity the report gives the same epochs (the
+   * user's levels), so the status line and the final report agree.
+   */
   newFindings: Finding[];
-  /** An error finding exists in the current window. */
+  /** The live look (stricter levels) establishes an error in the current window: `--fail-fast` stops. */
   hasError: boolean;
 }
 
@@ -79,14 +83,23 @@ export function createLiveLinter(settings: LintSettings, window: number = LIVE_W
       };
       const context = buildContext(slice, settings.hints);
       const findings = runDetectors(DETECTORS, slice, context, { rules, ignoreMetrics });
+      const established = findings.filter((f) => f.severity !== 'info');
+      // the stricter look decides *that* a finding is announced; its label is the severity the report
+      // gives these epochs at the user's levels (a p of 1e-5 can be a warning live and an error in the report)
+      const reported =
+        established.length === 0
+          ? []
+          : runDetectors(DETECTORS, slice, context, { rules: settings.rules, ignoreMetrics });
       const newFindings: Finding[] = [];
-      for (const f of findings) {
-        if (f.severity === 'info') continue;
+      for (const f of established) {
         const key = `${f.rule}\u0000${f.metric ?? ''}`;
+        const same = reported.find((r) => `${r.rule}\u0000${r.metric ?? ''}` === key);
+        const severity =
+          same !== undefined && RANK[same.severity] < RANK[f.severity] ? same.severity : f.severity;
         const before = seen.get(key);
-        if (before === undefined || RANK[f.severity] < RANK[before]) {
-          seen.set(key, f.severity);
-          newFindings.push(f);
+        if (before === undefined || RANK[severity] < RANK[before]) {
+          seen.set(key, severity);
+          newFindings.push({ ...f, severity });
         }
       }
       return { run, epoch, newFindings, hasError: findings.some((f) => f.severity === 'error') };

@@ -4,11 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
-import { DETECTORS, findDetector } from '../detect/index.js';
 import { lintRuns, type LintSettings } from '../lint.js';
 import { createLiveLinter } from '../live.js';
 import {
@@ -20,8 +19,11 @@ import {
   type Severity,
 } from '../model/index.js';
 import { escapeControl } from '../report/escape.js';
+import { renderExplain, renderRules, suggestId } from '../report/help.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
 import { jsonSchemas } from '../report/json-schema.js';
+import { CLI_MESSAGES } from '../report/prose.js';
+import { attachSeries } from '../report/series.js';
 import { renderStatus } from '../report/status.js';
 import {
   renderRecordsCsv,
@@ -30,11 +32,11 @@ import {
   type FileRecords,
 } from '../report/records.js';
 import { countFindings } from '../report/counts.js';
-import { loadConfig, toRuleSettings } from './config.js';
+import { loadConfig, suggest, toRuleSettings } from './config.js';
 import { hintsFromOptions } from './hints.js';
 import { readInput } from './input.js';
 import { expandInputs } from './inputs.js';
-import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
+import { COMMANDS, buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
 
 /** The process surface `main` works against (replaced in tests). */
 export interface Io {
@@ -55,6 +57,11 @@ export interface Io {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
+
+/** Width to wrap help-like output to: the terminal's, within reason; 80 when not a terminal. */
+function terminalWidth(io: Io): number {
+  return Math.min(Math.max(io.columns ?? 80, 40), 120);
+}
 
 function packageVersion(): string {
   try {
@@ -79,7 +86,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     parse: (files, options) => runParse(files, options, io, fail),
     lint: (files, options) => runLint(files, options, io, fail),
     rules: () => {
-      io.stdout.write(renderRules());
+      io.stdout.write(renderRules(terminalWidth(io)));
       return EXIT_OK;
     },
     schema: (which) => {
@@ -87,12 +94,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT_OK;
     },
     explain: (id) => {
-      const detector = findDetector(id);
-      if (detector === undefined) {
-        fail(`unknown rule '${escapeControl(id)}' (see: epochlint rules)`);
+      const text = renderExplain(id, terminalWidth(io));
+      if (text === null) {
+        fail(CLI_MESSAGES.unknownId(id, suggestId(id, suggest)));
         return EXIT_FAILURE;
       }
-      io.stdout.write(renderExplain(id));
+      io.stdout.write(text);
       return EXIT_OK;
     },
   });
@@ -187,6 +194,8 @@ interface LintPlan {
   failOn: Severity | 'never';
   maxWarnings: number | null;
   settings: LintSettings;
+  /** The config file used, as the report shows it. */
+  config: Report['config'];
 }
 
 /** Merges flags over the config file; flags win. Problems are one line each. */
@@ -199,6 +208,7 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
   });
   if (!loaded.ok) return { problems: loaded.problems };
   const config = loaded.loaded.config;
+  const configPath = loaded.loaded.path;
   const { hints, problems: hintProblems } = hintsFromOptions(options);
   problems.push(...hintProblems);
   let maxWarnings: number | null = config.maxWarnings ?? null;
@@ -219,6 +229,11 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
         ignoreMetrics: config.ignoreMetrics ?? [],
         hints: { ...(config.context ?? {}), ...hints },
       },
+      config:
+        configPath === null
+          ? null
+          : // where the config lies relative to the project is judged by the config loader's provenance
+            { path: relative(io.cwd, configPath) || configPath, outsideProject: false },
     },
   };
 }
@@ -260,10 +275,13 @@ async function runLint(
   const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
   const live = options.follow === true || options.failFast === true;
   const reports: FileReport[] = [];
-  const runsByFile = new Map<string, readonly Run[]>();
   const skipped: string[] = [];
   let failed = false;
+  let stoppedAt: number | null = null;
   let stoppedEarly = false;
+  // the name piped input is reported under (`--stdin-filename`), in every format and error line
+  const shown = (file: string): string =>
+    file === '-' && options.stdinFilename !== undefined ? options.stdinFilename : file;
   for (const input of expanded) {
     if ('problem' in input) {
       fail(`${escapeControl(input.input)}: ${input.problem}`);
@@ -271,9 +289,13 @@ async function runLint(
       continue;
     }
     const file = input.file;
+    const name = shown(file);
     const linter = live ? createLiveLinter(plan.settings) : null;
     let established = false;
-    const progress = createProgress(io, errChalk, file, live);
+    // whether the log passed through to stdout (--tee) last stopped inside a line: a status line on the
+    // same terminal must then start on a fresh line, never in the middle of a progress bar
+    let midLine = false;
+    const progress = createProgress(io, errChalk, name, live);
     const result = await readInput(file, {
       cwd: io.cwd,
       inputFormat: options.inputFormat,
@@ -281,7 +303,14 @@ async function runLint(
       follow: options.follow === true,
       stop: () => (options.failFast === true && established) || io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
-      ...(options.tee === true ? { onChunk: (chunk: Uint8Array) => io.stdout.write(chunk) } : {}),
+      ...(options.tee === true
+        ? {
+            onChunk: (chunk: Uint8Array) => {
+              io.stdout.write(chunk);
+              if (chunk.length > 0) midLine = chunk[chunk.length - 1] !== 0x0a;
+            },
+          }
+        : {}),
       ...(progress === null ? {} : { onProgress: progress.update }),
       ...(linter === null
         ? {}
@@ -290,8 +319,14 @@ async function runLint(
               // after --fail-fast has decided, the rest of the chunk is read but not announced
               if (established && options.failFast === true) return;
               const update = linter.add(epoch, run);
-              io.stderr.write(`${renderStatus(epoch, run, update.newFindings, errChalk)}\n`);
-              if (update.hasError) established = true;
+              io.stderr.write(
+                `${midLine ? '\n' : ''}${renderStatus(epoch, run, update.newFindings, errChalk)}\n`,
+              );
+              midLine = false;
+              if (update.hasError) {
+                established = true;
+                stoppedAt = epoch.epoch;
+              }
             },
           }),
     });
@@ -308,10 +343,10 @@ async function runLint(
       continue;
     }
     if (result.error !== null) {
-      fail(`${escapeControl(file)}: ${result.error}`);
+      fail(`${escapeControl(name)}: ${result.error}${commandHint(file, result.error)}`);
       failed = true;
       reports.push({
-        file,
+        file: name,
         format: null,
         runs: [],
         findings: [],
@@ -322,31 +357,41 @@ async function runLint(
       continue;
     }
     if ((result.summary?.epochs ?? 0) === 0) {
-      fail(`${escapeControl(file)}: no completed epoch found`);
+      fail(`${escapeControl(name)}: no completed epoch found`);
       failed = true;
     }
-    runsByFile.set(file, result.runs);
-    reports.push(lintRuns(file, result.summary?.dialect ?? null, result.runs, result.issues, plan.settings));
+    // --fail-fast stopped reading on purpose: the epoch it was inside is not a truncated log
+    const issues = stoppedEarly ? result.issues.filter((i) => i.kind !== 'truncated-epoch') : result.issues;
+    const linted = lintRuns(name, result.summary?.dialect ?? null, result.runs, issues, plan.settings);
+    reports.push(attachSeries(linted, result.runs));
     if (stoppedEarly) break;
   }
   if (skipped.length > 0) {
     const names = skipped.slice(0, 5).map(escapeControl).join(', ');
-    io.stderr.write(
-      `epochlint: skipped ${skipped.length} file(s) found in directories that hold no training log: ${names}${skipped.length > 5 ? ', ...' : ''}\n`,
-    );
+    fail(CLI_MESSAGES.skipped(skipped.length, `${names}${skipped.length > 5 ? ', ...' : ''}`));
   }
   if (reports.length === 0 && !failed) {
     fail('no training log found in the inputs');
     return EXIT_FAILURE;
   }
-  const report: Report = { schemaVersion: REPORT_SCHEMA_VERSION, files: reports };
-  const shown = options.quiet === true ? onlyErrors(report) : report;
-  const text = REPORTERS[plan.format](shown, {
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    files: reports,
+    // the signal's name is the interrupt handler's to give; an interrupt here came from Ctrl-C
+    interrupted: io.interrupted() ? 'SIGINT' : null,
+    config: plan.config,
+  };
+  // the text report lays out --quiet itself (the runs table keeps every run's verdict); documents keep errors
+  const quiet = options.quiet === true;
+  const rendered = quiet && plan.format !== 'text' ? onlyErrors(report) : report;
+  const text = REPORTERS[plan.format](rendered, {
     chalk: options.outputFile === undefined && options.tee !== true ? chalk : chalkFor(io, false),
     version: packageVersion(),
     failOn: plan.failOn,
-    runs: runsByFile,
     width: Math.min(Math.max(io.columns ?? 80, 60), 120),
+    verbose: options.verbose === true,
+    quiet,
+    chart: options.chart !== false,
   });
   if (options.outputFile !== undefined) {
     const written = await writeReport(resolve(io.cwd, options.outputFile), text);
@@ -357,11 +402,22 @@ async function runLint(
   } else if (options.tee === true) io.stderr.write(text);
   else io.stdout.write(text);
   if (stoppedEarly) {
-    io.stderr.write(`epochlint: stopped early (--fail-fast): an error finding is established\n`);
+    fail(CLI_MESSAGES.stoppedEarly(stoppedAt));
     return EXIT_FINDINGS;
   }
   if (failed) return EXIT_FAILURE;
-  return exitCodeFor(report, plan.failOn, plan.maxWarnings);
+  const code = exitCodeFor(report, plan.failOn, plan.maxWarnings);
+  const warnings = countFindings(report).warning;
+  if (plan.maxWarnings !== null && warnings > plan.maxWarnings)
+    fail(CLI_MESSAGES.maxWarnings(warnings, plan.maxWarnings));
+  return code;
+}
+
+/** A missing file named like a command (`epochlint rulez`): the user probably meant the command. */
+function commandHint(file: string, error: string): string {
+  if (error !== 'no such file' || /[/\\.]/.test(file)) return '';
+  const command = suggest(file, COMMANDS);
+  return command === null ? '' : `; ${CLI_MESSAGES.noSuchCommand(command)}`;
 }
 
 function onlyErrors(report: Report): Report {
@@ -406,46 +462,6 @@ function createProgress(io: Io, chalk: ChalkInstance, file: string, live: boolea
       if (shown) io.stderr.write('\r\u001b[2K');
     },
   };
-}
-
-function renderRules(): string {
-  const width = Math.max(...DETECTORS.map((d) => d.id.length));
-  const lines = DETECTORS.map((d) => `${d.id.padEnd(width)}  ${d.defaultSeverity.padEnd(7)}  ${d.title}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** The rule's options with their defaults, as set in the config (`rules.<id>.options`). */
-function optionLines(id: string): string[] {
-  const detector = findDetector(id);
-  if (detector === undefined) return [];
-  const defaults = detector.options.parse({}) as Record<string, unknown>;
-  const names = Object.keys(defaults);
-  if (names.length === 0) return ['Options', '  none', ''];
-  return [
-    `Options (config: "rules": { "${id}": { "options": { ... } } })`,
-    ...names.map((name) => `  ${name} = ${JSON.stringify(defaults[name])}`),
-    '',
-  ];
-}
-
-function renderExplain(id: string): string {
-  const d = findDetector(id);
-  if (d === undefined) return '';
-  return [
-    `${d.id} — ${d.title}`,
-    `default severity: ${d.defaultSeverity}`,
-    '',
-    'What it checks',
-    `  ${d.docs.what}`,
-    '',
-    'Why it matters',
-    `  ${d.docs.why}`,
-    '',
-    'Example',
-    ...d.docs.example.split('\n').map((l) => `  ${l}`),
-    '',
-    ...optionLines(d.id),
-  ].join('\n');
 }
 
 /** Entry point used by `bin/epochlint.js`. */
