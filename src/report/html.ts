@@ -58,6 +58,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
 figure { margin: 0; } figcaption { font-size: 13px; color: var(--muted); }
+.legend { font-size: 13px; margin: 4px 0 12px; }
 svg { width: 100%; height: auto; background: #fff; border: 1px solid #e3e3e3; }
 .notice { background: #fff4d6; border: 1px solid #e2c16b; padding: 8px 12px; margin: 8px 0; }
 ul.reasons { margin: 4px 0 10px; }
@@ -75,6 +76,9 @@ const COLOURS = {
   nonFinite: '#c0392b',
 };
 const SPAN_FILL: Record<Severity, string> = { error: '#c0392b', warning: '#d39e00', info: '#2c6fbb' };
+
+const CHART_LEGEND =
+  'Solid: validation; dashed: its training twin; shaded: the epochs of a finding; dot: the best epoch; dashed vertical line: a learning-rate change.';
 
 const WIDTH = 460;
 const HEIGHT = 170;
@@ -248,7 +252,8 @@ function chartsHtml(run: RunView, key: string): string {
     const caption = `${metric}${twin !== null && series.metrics[twin] !== undefined ? ` (dashed: ${twin})` : ''}`;
     return `<figure>${chartSvg(series, metric, run.findings, `${key}-c${i}`)}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
   });
-  return figures.length === 0 ? '' : `<div class="charts">${figures.join('')}</div>`;
+  if (figures.length === 0) return '';
+  return `<div class="charts">${figures.join('')}</div><p class="legend muted">${escapeHtml(CHART_LEGEND)}</p>`;
 }
 
 function findingsHtml(run: RunView): string {
