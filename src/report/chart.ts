@@ -31,6 +31,8 @@ const DEFAULT_WIDTH = 80;
 const MAX_DEFAULT_SERIES = 4;
 /** Longer names get a line of their own above their row, so no name is ever cut. */
 const MAX_LABEL = 16;
+/** A label may grow past MAX_LABEL while this many curve columns still fit beside it. */
+const ROOMY_CURVE = 40;
 /** Below this many columns the annotation and then the label give way to the curve. */
 const MIN_COLUMNS = 8;
 
@@ -81,7 +83,14 @@ export function renderChart(series: RunSeries, options: ChartOptions): string[] 
   const columnsIfOne = groupColumns(total, total);
   const legend = markerLegend(markerCells(series, columnsIfOne));
   const labelWidth = Math.max(longest, displayWidth(axis), legend === null ? 0 : displayWidth(legend));
-  const layout = chooseLayout(width, total, Math.min(labelWidth, MAX_LABEL), annotationWidth);
+  // a long name keeps its row when the curve (or 40 columns of it) and the annotation still fit beside it
+  const roomy = width - 1 - Math.min(total, ROOMY_CURVE) - (annotationWidth + 2);
+  const layout = chooseLayout(
+    width,
+    total,
+    Math.min(labelWidth, Math.max(MAX_LABEL, roomy)),
+    annotationWidth,
+  );
   if (layout === null) return [];
 
   const columns = groupColumns(total, layout.columns);
@@ -130,9 +139,20 @@ export function renderChart(series: RunSeries, options: ChartOptions): string[] 
   return lines;
 }
 
-/** The metrics a chart draws by default (validation curves and their training twins, at most four). */
-export function chartMetrics(series: RunSeries): string[] {
-  return defaultSeries(Object.keys(series.metrics));
+/** Rows a chart draws at most when the findings add their metrics to the default ones. */
+export const MAX_CHART_ROWS = 6;
+
+/**
+ * The metrics a chart draws: the default ones (validation curves and their training twins, at most four),
+ * then the metrics of `findings` that are not among them, up to {@link MAX_CHART_ROWS} rows.
+ */
+export function chartMetrics(series: RunSeries, findingMetrics: readonly string[] = []): string[] {
+  const chosen = defaultSeries(Object.keys(series.metrics));
+  for (const metric of findingMetrics) {
+    if (chosen.length >= MAX_CHART_ROWS) break;
+    if (series.metrics[metric] !== undefined && !chosen.includes(metric)) chosen.push(metric);
+  }
+  return chosen;
 }
 
 /** One metric as a one-line sparkline of at most `columns` characters (grouped like the chart). */
@@ -240,7 +260,7 @@ function annotate(series: RunSeries, name: string): { text: string; bestIndex: n
     }
   }
   if (min > max) return { text: values.some((v) => v !== null) ? 'not finite' : '', bestIndex: null };
-  const range = min === max ? formatFigure(min) : `${formatFigure(min)}–${formatFigure(max)}`;
+  const range = min === max ? formatFigure(min) : formatRange(min, max);
   const direction = isValidationName(name) ? metricDirection(name) : null;
   if (direction === null) return { text: range, bestIndex: null };
   const target = direction === 'lower' ? min : max;
@@ -250,6 +270,16 @@ function annotate(series: RunSeries, name: string): { text: string; bestIndex: n
     text: epoch === undefined || min === max ? range : `${range} ${WORDS.best} at ${epoch}`,
     bestIndex: bestIndex < 0 || min === max ? null : bestIndex,
   };
+}
+
+/** `lo–hi` with 3 significant digits, more when both ends would read the same (`4.669–4.674`). */
+function formatRange(min: number, max: number): string {
+  for (let digits = 3; digits <= 8; digits++) {
+    const lo = digits === 3 ? formatFigure(min) : String(Number(min.toPrecision(digits)));
+    const hi = digits === 3 ? formatFigure(max) : String(Number(max.toPrecision(digits)));
+    if (lo !== hi) return `${lo}–${hi}`;
+  }
+  return `${min}–${max}`;
 }
 
 /** One block per column, scaled to the finite values of the whole row. */

@@ -57,7 +57,10 @@ function capital(word: string): string {
 function sparkLines(run: RunView): string[] {
   const series = run.summary.series;
   if (series === undefined || series.epochs.length < 2) return [];
-  const metrics = chartMetrics(series);
+  const wanted = run.findings
+    .filter((f) => f.severity !== 'info' && f.metric !== null)
+    .map((f) => f.metric ?? '');
+  const metrics = chartMetrics(series, wanted);
   if (metrics.length === 0) return [];
   return [
     '| Metric | Curve | Range |',

@@ -326,6 +326,7 @@ export const WORDS = {
   best: 'best',
   clean: 'clean',
   lessLikely: 'Less likely causes',
+  notesInRuns: 'notes of several runs',
 } as const;
 
 /** The sentence of a clean run. */

@@ -75,7 +75,7 @@ export function runRows(view: ReportView): RunRow[] {
  * the names that tell the files apart; empty when they share none.
  */
 export function commonDirectory(rows: readonly RunRow[]): string {
-  const [first, ...rest] = rows.map((r) => r.file);
+  const [first, ...rest] = [...new Set(rows.map((r) => r.file))];
   if (first === undefined || rest.length === 0) return '';
   let prefix = first.slice(0, first.lastIndexOf('/') + 1);
   for (const file of rest) {

@@ -8,7 +8,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { Diagnosis, Finding, Report, Severity, Verdict } from '../model/index.js';
-import { renderChart } from './chart.js';
+import { chartMetrics, renderChart } from './chart.js';
 import { escapeControl } from './escape.js';
 import { diagnosisFields } from './fields.js';
 import type { ReporterOptions } from './options.js';
@@ -137,10 +137,38 @@ function findingLines(f: Finding, run: RunView, c: Context, extra = ''): string[
   return [`  ${paint(c.chalk, f.severity, MARK[f.severity])} ${first.trimStart()}`, ...rest];
 }
 
-function foldedLines(folded: readonly FoldedFinding[], run: RunView, c: Context): string[] {
-  return folded.flatMap((g) =>
-    findingLines(g.finding, run, c, ` (runs ${g.runs.map((r) => r + 1).join(', ')})`),
+/** `runs 1–6`, `runs 1, 2, 4`. */
+function runList(runs: readonly number[]): string {
+  const sorted = [...runs].sort((a, b) => a - b).map((r) => r + 1);
+  const consecutive = sorted.every((r, i) => i === 0 || r === (sorted[i - 1] ?? 0) + 1);
+  return consecutive && sorted.length > 2
+    ? `runs ${sorted[0]}–${sorted.at(-1)}`
+    : `runs ${sorted.join(', ')}`;
+}
+
+/**
+ * Notes that read the same in two or more runs of a file (as they are shown): printed once, after the
+ * runs, with the runs they are in. Returns the lines to hide in the runs and the block to print.
+ */
+function foldNotes(file: FileView, c: Context): { hidden: Set<string>; lines: string[] } {
+  if (file.runs.length < 2) return { hidden: new Set(), lines: [] };
+  const seen = new Map<string, { finding: Finding; run: RunView; runs: number[] }>();
+  for (const run of file.runs) {
+    for (const f of run.allFindings.filter((x) => x.severity === 'info')) {
+      const key = findingLines(f, run, c).join('\n');
+      const entry = seen.get(key) ?? { finding: f, run, runs: [] };
+      if (!entry.runs.includes(run.index)) entry.runs.push(run.index);
+      seen.set(key, entry);
+    }
+  }
+  const repeated = [...seen].filter(([, entry]) => entry.runs.length > 1);
+  const lines = repeated.flatMap(([, { finding, run, runs }]) =>
+    findingLines(finding, run, c, ` (${runList(runs)})`),
   );
+  return {
+    hidden: new Set(repeated.map(([key]) => key)),
+    lines: lines.length === 0 ? [] : [`  ${c.chalk.bold(`${WORDS.notesInRuns}:`)}`, ...lines],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -283,20 +311,30 @@ function issueLines(groups: readonly IssueGroup[], c: Context): string[] {
 }
 
 function chartLines(run: RunView, c: Context): string[] {
-  if (!c.chart || run.summary.series === undefined) return [];
-  return renderChart(run.summary.series, { chalk: c.chalk, width: c.width - 2 }).map((l) => `  ${l}`);
+  const series = run.summary.series;
+  if (!c.chart || series === undefined) return [];
+  // the curves the findings are about are drawn too (a stuck head of a multi-output model)
+  const metrics = chartMetrics(series, findingMetrics(run));
+  return renderChart(series, { chalk: c.chalk, width: c.width - 2, metrics }).map((l) => `  ${l}`);
+}
+
+/** Metrics of the run's errors and warnings, in the order of the findings. */
+function findingMetrics(run: RunView): string[] {
+  return [
+    ...new Set(
+      run.findings.filter((f) => f.severity !== 'info' && f.metric !== null).map((f) => f.metric ?? ''),
+    ),
+  ];
 }
 
 /** One run's details below its answer: chart, findings, causes. */
-function runBody(
-  run: RunView,
-  c: Context,
-  levels: readonly Level[],
-  folded: readonly FoldedFinding[],
-): string[] {
+function runBody(run: RunView, c: Context, levels: readonly Level[], hidden: ReadonlySet<string>): string[] {
+  const findings = run.allFindings
+    .map((f) => findingLines(f, run, c))
+    .filter((l) => !hidden.has(l.join('\n')));
   const blocks: string[][] = [
     chartLines(run, c),
-    [...run.findings.flatMap((f) => findingLines(f, run, c)), ...foldedLines(folded, run, c)],
+    findings.flat(),
     c.verbose ? verboseCauses(run, c) : defaultCauses(run, c, levels),
   ];
   const out: string[] = [];
@@ -305,7 +343,7 @@ function runBody(
     if (out.length > 0) out.push('');
     out.push(...block);
   }
-  if (out.length === 0 || (run.findings.length === 0 && folded.length === 0)) {
+  if (out.length === 0 || run.allFindings.length === 0) {
     if (out.length > 0) out.push('');
     out.push(`  ${WORDS.noFindings}`);
   }
@@ -450,7 +488,7 @@ function quietLines(view: ReportView, c: Context): string[] {
     const where = view.many
       ? `${escapeControl(run.file)}${run.runsInFile > 1 ? ` run ${run.index + 1}` : ''}: `
       : '';
-    for (const f of run.findings.filter((x) => x.severity === 'error')) {
+    for (const f of run.allFindings.filter((x) => x.severity === 'error')) {
       const [first = '', ...rest] = findingLines(f, run, c);
       lines.push(where === '' ? first : `  ${c.chalk.dim(where)}${first.trimStart()}`, ...rest);
     }
@@ -489,7 +527,7 @@ export function renderText(report: Report, options: TextOptions): string {
       ...headlineLines(single.headline, c, '', single.diagnoses.length === 0),
       '',
       ...(file === undefined ? [] : fileHeader(file, c)),
-      ...runBody(single, c, levels, []),
+      ...runBody(single, c, levels, new Set()),
       ...(file === undefined ? [] : issueLines(file.issues, c)),
       '',
       ...summaryLines(view, c),
@@ -501,18 +539,18 @@ export function renderText(report: Report, options: TextOptions): string {
   for (const file of view.files) {
     if (file.error !== null || file.runs.length === 0) continue;
     out.push(...fileHeader(file, c));
-    file.runs.forEach((run, i) => {
-      const several = file.runs.length > 1;
-      // identical notes of several runs are shown once, with the last run
-      const folded = i === file.runs.length - 1 ? file.folded : [];
+    // notes that read the same in several runs are shown once, after the runs
+    const folded = foldNotes(file, c);
+    for (const run of file.runs) {
       const compose = (levels: readonly Level[]): string[] => [
-        ...(several ? [runHeader(run, c)] : []),
+        ...(file.runs.length > 1 ? [runHeader(run, c)] : []),
         ...headlineLines(run.headline, c, '  ', run.diagnoses.length === 0),
         '',
-        ...runBody(run, c, levels, folded),
+        ...runBody(run, c, levels, folded.hidden),
       ];
       out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
-    });
+    }
+    if (folded.lines.length > 0) out.push(...folded.lines, '');
     if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
   }
   out.push(...summaryLines(view, c));

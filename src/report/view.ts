@@ -78,8 +78,10 @@ export interface RunView {
   /** Number of runs in the file (a run is named `run k` only when there are several). */
   runsInFile: number;
   summary: RunSummary;
-  /** Findings of this run, most severe first (notes folded into the file when identical across runs). */
+  /** Findings of this run, most severe first, without the notes folded into the file (`FileView.folded`). */
   findings: Finding[];
+  /** Every finding of this run, most severe first (the text report folds notes by how they read). */
+  allFindings: Finding[];
   counts: Record<Severity, number>;
   headline: Headline;
   /** Every diagnosis of the run, best first (as the diagnosis ranked them). */
@@ -282,7 +284,8 @@ export function groupIssues(issues: readonly ParseIssue[]): IssueGroup[] {
 
 function runView(file: FileReport, summary: RunSummary, foldedKeys: ReadonlySet<string>): RunView {
   const own = file.findings.filter((f) => f.run === summary.index);
-  const findings = bySeverity(own.filter((f) => !foldedKeys.has(foldKey(f))));
+  const allFindings = bySeverity(own);
+  const findings = allFindings.filter((f) => !foldedKeys.has(foldKey(f)));
   const diagnoses = file.diagnoses.filter((d) => d.run === summary.index);
   const open = diagnoses.filter((d) => isOpenVerdict(d.verdict));
   const top = open.slice(0, TOP_CAUSES);
@@ -296,6 +299,7 @@ function runView(file: FileReport, summary: RunSummary, foldedKeys: ReadonlySet<
     runsInFile: file.runs.length,
     summary,
     findings,
+    allFindings,
     counts: countOf(own),
     headline: headlineOf(bySeverity(own), diagnoses, summary.epochs),
     diagnoses,

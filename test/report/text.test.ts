@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
 import { SCREEN_LINES, renderText } from '../../src/report/text.js';
@@ -170,5 +171,38 @@ describe('text report edge cases', () => {
     expect(out[0]).toBe('▲ interrupted: partial report (reading stopped before the inputs ended) (SIGINT)');
     expect(out[1]).toBe('config: ../x.json');
     expect(out[2]).toMatch(/^▲ the config file lies outside this project/);
+  });
+});
+
+describe('text report of a file with several runs', () => {
+  const sixRuns = reportOf([lintFixture('fixtures/real/cs294-tfkeras-6runs-markdown.txt')]);
+  const out = text(sixRuns);
+
+  test('the runs table first, one row per run', () => {
+    const rows = lines(out);
+    expect(rows[0]).toMatch(/^ {2}file +run +epochs/);
+    expect(rows.slice(1, 7).map((r) => r.trim().split(/ {2,}/)[1])).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  test('notes that read the same in several runs are shown once, with the runs they are in', () => {
+    expect(out.match(/only 5 validation points/g)).toHaveLength(1);
+    expect(out).toMatch(
+      /notes of several runs:\n(.*\n)*.*only 5 validation points(.*\n)*.*epochs 1–5 \(runs 1–6\)/,
+    );
+    expect(out).toMatch(/val-better-than-train val_loss: 4 of 5 epochs, epochs 1–5 \(runs 2, 5\)/);
+    // every run still has its own section and chart
+    expect(out.match(/^ {2}run \d · 5 epochs · lines \d+–\d+$/gm)).toHaveLength(6);
+    expect(out.match(/^ {2}val_loss /gm)).toHaveLength(6);
+  });
+});
+
+describe('the README shows the real first screen', () => {
+  test('its console block of the founding case is the report, line for line', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const command = '$ epochlint fixtures/real/crossvalidated-416172.txt\n';
+    const start = readme.indexOf(command);
+    expect(start).toBeGreaterThan(0);
+    const block = readme.slice(start + command.length, readme.indexOf('```', start));
+    expect(block).toBe(text());
   });
 });
