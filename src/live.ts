@@ -7,8 +7,11 @@
  */
 import { DETECTORS, runDetectors } from './detect/index.js';
 import { buildContext } from './diagnose/context.js';
-import type { Epoch, Finding, Run, Severity } from './model/index.js';
+import { Severity, type Epoch, type Finding, type Run } from './model/index.js';
 import type { LintSettings } from './lint.js';
+
+/** 0 for the most severe (the model's enum is in severity order). */
+const severityRank = (severity: Severity): number => Severity.options.indexOf(severity);
 
 /** What changed with one epoch. */
 export interface LiveUpdate {
@@ -54,8 +57,6 @@ export function liveRules(rules: LintSettings['rules']): LintSettings['rules'] {
   return { ...rules, 'val-alternation': { ...setting, options: tightened } };
 }
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 /** Creates a live linter; feed it epochs in order with their run index. */
 export function createLiveLinter(settings: LintSettings, window: number = LIVE_WINDOW) {
   let currentRun = -1;
@@ -95,9 +96,11 @@ export function createLiveLinter(settings: LintSettings, window: number = LIVE_W
         const key = `${f.rule}\u0000${f.metric ?? ''}`;
         const same = reported.find((r) => `${r.rule}\u0000${r.metric ?? ''}` === key);
         const severity =
-          same !== undefined && RANK[same.severity] < RANK[f.severity] ? same.severity : f.severity;
+          same !== undefined && severityRank(same.severity) < severityRank(f.severity)
+            ? same.severity
+            : f.severity;
         const before = seen.get(key);
-        if (before === undefined || RANK[severity] < RANK[before]) {
+        if (before === undefined || severityRank(severity) < severityRank(before)) {
           seen.set(key, severity);
           newFindings.push({ ...f, severity });
         }

@@ -22,7 +22,7 @@ import { escapeControl } from '../report/escape.js';
 import { renderExplain, renderRules, suggestId } from '../report/help.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
 import { jsonSchemas } from '../report/json-schema.js';
-import { CLI_MESSAGES } from '../report/prose.js';
+import { CLI_MESSAGES, SEVERITY_ORDER, meetsFailOn } from '../report/prose.js';
 import { attachSeries } from '../report/series.js';
 import { renderStatus } from '../report/status.js';
 import {
@@ -238,15 +238,11 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
   };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 /** Exit code 1 when a finding is at or above `failOn`, or warnings exceed `maxWarnings`. */
 export function exitCodeFor(report: Report, failOn: Severity | 'never', maxWarnings: number | null): number {
   const counts = countFindings(report);
   if (maxWarnings !== null && counts.warning > maxWarnings) return EXIT_FINDINGS;
-  if (failOn === 'never') return EXIT_OK;
-  const threshold = SEVERITY_RANK[failOn];
-  const hit = (Object.keys(counts) as Severity[]).some((s) => counts[s] > 0 && SEVERITY_RANK[s] <= threshold);
+  const hit = SEVERITY_ORDER.some((s) => counts[s] > 0 && meetsFailOn(s, failOn));
   return hit ? EXIT_FINDINGS : EXIT_OK;
 }
 

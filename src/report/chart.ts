@@ -11,7 +11,7 @@
 import type { ChalkInstance } from 'chalk';
 import { findRole, isValidationName, metricDirection, trainingTwin, type RunSeries } from '../model/index.js';
 import { escapeControl } from './escape.js';
-import { formatFigure, WORDS } from './prose.js';
+import { axisCount, formatFigure, WORDS } from './prose.js';
 import { displayWidth, fit, pad } from './width.js';
 
 /** Options of {@link renderChart}. */
@@ -43,8 +43,10 @@ const MISSING = ' ';
 const SWING = '┃';
 const LR_MARK = '↓';
 const CHECKPOINT_MARK = '✓';
-/** A group swings when its back-and-forth movement is at least this share of the row's range. */
+/** A group swings when its values span at least this share of the row's range ... */
 const SWING_SHARE = 0.25;
+/** ... and cross the middle of their span on at least this share of their steps (period 2: all of them). */
+const SWING_CROSSINGS = 0.25;
 
 /** Consecutive records drawn as one column: indexes [from, to). */
 interface Column {
@@ -112,7 +114,7 @@ export function renderChart(series: RunSeries, options: ChartOptions): string[] 
   if (grouped) {
     const perColumn = Math.ceil(total / columns.length);
     const swings = rows.some((row) => row.cells.includes(SWING));
-    const caption = `${total} ${axis}s, ${perColumn} ${WORDS.downsampled}${swings ? `; ${WORDS.swingInColumn}` : ''}`;
+    const caption = `${axisCount(total, options.axis ?? null)}, ${perColumn} ${WORDS.downsampled}${swings ? `; ${WORDS.swingInColumn}` : ''}`;
     lines.push(chalk.dim(fit(caption, width)));
   }
   for (const row of rows) {
@@ -314,15 +316,25 @@ function cellsOf(values: ReadonlyArray<number | null>, columns: readonly Column[
     }
     if (nonFinite) return NON_FINITE;
     if (n === 0) return MISSING;
-    // back-and-forth movement (path length minus net change), seen with one neighbour so that a swing
-    // between two epochs of the same column shows: the previous epoch, or the next one for the first column
+    // a swing inside the column: its values span a quarter of the row's range or more, and keep crossing
+    // the middle of that span (a drop that is merely steep crosses it once). Seen with one neighbour, so
+    // that two epochs of one column that swing show: the previous epoch, or the next for the first column.
     if (to - from > 1 && range > 0) {
       const window = values.slice(from === 0 ? 0 : from - 1, from === 0 ? to + 1 : to);
       const finite = window.filter((v): v is number => v !== null && Number.isFinite(v));
-      let path = 0;
-      for (let i = 1; i < finite.length; i++) path += Math.abs((finite[i] ?? 0) - (finite[i - 1] ?? 0));
-      const net = Math.abs((finite.at(-1) ?? 0) - (finite[0] ?? 0));
-      if ((path - net) / 2 >= SWING_SHARE * range) return SWING;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const v of finite) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const middle = (lo + hi) / 2;
+      let crossings = 0;
+      for (let i = 1; i < finite.length; i++) {
+        if ((finite[i - 1] ?? 0) < middle !== (finite[i] ?? 0) < middle) crossings += 1;
+      }
+      if (hi - lo >= SWING_SHARE * range && crossings >= Math.max(2, (finite.length - 1) * SWING_CROSSINGS))
+        return SWING;
     }
     return level(sum / n);
   });
@@ -339,9 +351,15 @@ function markerLegend(markers: readonly string[]): string | null {
 /** `↓` where the learning rate changed, `✓` where a checkpoint improved (`↓` wins a shared column). */
 function markerCells(series: RunSeries, columns: readonly Column[]): string[] {
   const marks = columns.map(() => ' ');
+  // columns are equal groups of consecutive records: the column of record i is i / size
+  const size = Math.max(1, (columns[0]?.to ?? 1) - (columns[0]?.from ?? 0));
+  const indexOf = new Map<number, number>();
+  series.epochs.forEach((epoch, i) => {
+    if (!indexOf.has(epoch)) indexOf.set(epoch, i);
+  });
   const columnOfEpoch = (epoch: number): number => {
-    const index = series.epochs.indexOf(epoch);
-    return index < 0 ? -1 : columns.findIndex((c) => index >= c.from && index < c.to);
+    const index = indexOf.get(epoch);
+    return index === undefined ? -1 : Math.min(columns.length - 1, Math.floor(index / size));
   };
   for (const epoch of series.checkpoints) {
     const c = columnOfEpoch(epoch);

@@ -5,9 +5,12 @@
  * `src/report/` depends on their presence.
  */
 import { z } from 'zod';
-import { Reason, type Diagnosis, type Finding } from '../model/index.js';
+import { Reason, type Diagnosis, type Finding, type RunSummary } from '../model/index.js';
 
 const FindingNext = z.object({ next: Reason });
+
+/** The unit of a run's time axis when it is not epochs (`step`, `evaluation`), as the readers record it. */
+const RunAxis = z.object({ axis: z.string().min(1) });
 
 const DiagnosisExtras = z.object({
   score: z.number().optional().catch(undefined),
@@ -44,4 +47,10 @@ export function diagnosisFields(diagnosis: Diagnosis): DiagnosisFields {
     tiedWith: data.tiedWith ?? [],
     separatedBy: data.separatedBy ?? null,
   };
+}
+
+/** The word of the run's time axis when its log counts something other than epochs, else null. */
+export function runAxis(summary: RunSummary): string | null {
+  const parsed = RunAxis.safeParse(summary);
+  return parsed.success && parsed.data.axis !== 'epoch' ? parsed.data.axis : null;
 }

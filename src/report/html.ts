@@ -80,6 +80,9 @@ const SPAN_FILL: Record<Severity, string> = { error: '#c0392b', warning: '#d39e0
 const CHART_LEGEND =
   'Solid: validation; dashed: its training twin; shaded: the epochs of a finding; dot: the best epoch; dashed vertical line: a learning-rate change.';
 
+/** More learning-rate changes than this are a schedule, not events: they are not drawn one by one. */
+const MAX_LR_LINES = 60;
+
 const WIDTH = 460;
 const HEIGHT = 170;
 const MARGIN = { left: 52, right: 12, top: 14, bottom: 28 };
@@ -197,7 +200,8 @@ function chartSvg(series: RunSeries, metric: string, findings: readonly Finding[
     `<text x="${MARGIN.left + plotW}" y="${HEIGHT - 8}" font-size="10" text-anchor="end" fill="#555">${last}</text>`,
     `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 8}" font-size="10" text-anchor="middle" fill="#555">epoch</text>`,
   );
-  for (const epoch of series.lrChanges) {
+  // a schedule that changes the rate every epoch would bury the curves: its changes are not drawn
+  for (const epoch of series.lrChanges.length <= MAX_LR_LINES ? series.lrChanges : []) {
     const x = coordinate(scale.x(epoch));
     parts.push(
       `<line class="lr-change" x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotH}" stroke="${COLOURS.lr}" stroke-dasharray="3 3"><title>learning rate changed at epoch ${epoch}</title></line>`,

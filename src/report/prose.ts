@@ -163,9 +163,20 @@ export function metricName(name: string): string {
   return escapeControl(name);
 }
 
-/** `epochs 1–39`, `epoch 7`. */
-export function epochSpan([from, to]: readonly [number, number]): string {
-  return from === to ? `epoch ${from}` : `epochs ${from}–${to}`;
+/** The plural of a time-axis word (`epochs`, `steps`, `indexes`). */
+function axisPlural(word: string): string {
+  return /(s|x)$/.test(word) ? `${word}es` : `${word}s`;
+}
+
+/** `epochs 1–39`, `epoch 7`; `steps 100–900` on a run whose time axis is steps. */
+export function epochSpan([from, to]: readonly [number, number], axis: string | null = null): string {
+  const word = axis ?? 'epoch';
+  return from === to ? `${word} ${from}` : `${axisPlural(word)} ${from}–${to}`;
+}
+
+/** `39 epochs`, `1 step`: a count on the run's time axis. */
+export function axisCount(n: number, axis: string | null): string {
+  return axis === null ? count(n, 'epoch') : `${n} ${n === 1 ? axis : axisPlural(axis)}`;
 }
 
 /** The statistics of a finding as `name value` pairs (the `--verbose` view and machine formats). */
@@ -345,11 +356,6 @@ export function runVerdict(counts: Readonly<Record<Severity, number>>): string {
   if (counts.error > 0) return count(counts.error, 'error');
   if (counts.warning > 0) return count(counts.warning, 'warning');
   return WORDS.clean;
-}
-
-/** The time axis word of a run: `epoch`, or what its log counts in (`step`, `evaluation`). */
-export function axisWord(axis: string | null): string {
-  return axis ?? 'epoch';
 }
 
 /** A message for the CLI's stderr lines (prose lives here; main only writes it). */

@@ -19,6 +19,7 @@ import {
   causeText,
   causeTitle,
   count,
+  axisCount,
   epochSpan,
   findingFigures,
   findingMessage,
@@ -118,7 +119,9 @@ function findingLines(f: Finding, run: RunView, c: Context, extra = ''): string[
   const metric = f.metric === null ? '' : ` ${escapeControl(f.metric)}`;
   if (c.verbose) {
     const label = paint(c.chalk, f.severity, SEVERITY_LABEL[f.severity].padEnd(7));
-    const where = [epochSpan(f.epochs), f.line === null ? null : `line ${f.line}`].filter((x) => x !== null);
+    const where = [epochSpan(f.epochs, run.axis), f.line === null ? null : `line ${f.line}`].filter(
+      (x) => x !== null,
+    );
     const head = hang(`${f.rule}${metric} · ${where.join(' · ')}${extra}`, c.width - 10, '', '  ');
     const lines = [
       `  ${label} ${c.chalk.bold(head[0] ?? '')}`,
@@ -132,7 +135,7 @@ function findingLines(f: Finding, run: RunView, c: Context, extra = ''): string[
   }
   const figures = findingFigures(f, { proportion: run.proportions.get(f.metric ?? '') === true });
   const body = figures.length > 0 ? figures.join(', ') : findingMessage(f);
-  const text = `${f.rule}${metric}: ${body}, ${epochSpan(f.epochs)}${extra}`;
+  const text = `${f.rule}${metric}: ${body}, ${epochSpan(f.epochs, run.axis)}${extra}`;
   const [first = '', ...rest] = hang(text, c.width, '    ', '      ');
   return [`  ${paint(c.chalk, f.severity, MARK[f.severity])} ${first.trimStart()}`, ...rest];
 }
@@ -315,7 +318,12 @@ function chartLines(run: RunView, c: Context): string[] {
   if (!c.chart || series === undefined) return [];
   // the curves the findings are about are drawn too (a stuck head of a multi-output model)
   const metrics = chartMetrics(series, findingMetrics(run));
-  return renderChart(series, { chalk: c.chalk, width: c.width - 2, metrics }).map((l) => `  ${l}`);
+  return renderChart(series, {
+    chalk: c.chalk,
+    width: c.width - 2,
+    metrics,
+    ...(run.axis === null ? {} : { axis: run.axis }),
+  }).map((l) => `  ${l}`);
 }
 
 /** Metrics of the run's errors and warnings, in the order of the findings. */
@@ -384,7 +392,7 @@ function fileHeader(file: FileView, c: Context): string[] {
   const parts = [
     file.format ?? 'unknown format',
     count(file.runs.length, 'run'),
-    count(file.epochs, 'epoch'),
+    axisCount(file.epochs, sharedAxis(file)),
   ];
   const name = escapeControl(file.file);
   const meta = `· ${parts.join(' · ')}`;
@@ -393,11 +401,17 @@ function fileHeader(file: FileView, c: Context): string[] {
   return [...wrap(name, c.width).map((l) => c.chalk.underline(l)), c.chalk.dim(`  ${meta}`)];
 }
 
+/** The time axis all runs of a file share, or null (epochs, or a mix). */
+function sharedAxis(file: FileView): string | null {
+  const axes = new Set(file.runs.map((r) => r.axis));
+  return axes.size === 1 ? (file.runs[0]?.axis ?? null) : null;
+}
+
 function runHeader(run: RunView, c: Context): string {
   const s = run.summary;
   return (
     c.chalk.bold(`  run ${run.index + 1}`) +
-    c.chalk.dim(` · ${count(s.epochs, 'epoch')} · lines ${s.fromLine}–${s.toLine}`)
+    c.chalk.dim(` · ${axisCount(s.epochs, run.axis)} · lines ${s.fromLine}–${s.toLine}`)
   );
 }
 

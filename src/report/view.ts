@@ -18,7 +18,7 @@ import {
   type Severity,
 } from '../model/index.js';
 import { escapeControl } from './escape.js';
-import { diagnosisFields, findingNext } from './fields.js';
+import { diagnosisFields, findingNext, runAxis } from './fields.js';
 import {
   SEVERITY_ORDER,
   causeLead,
@@ -96,6 +96,8 @@ export interface RunView {
   primary: PrimaryMetric | null;
   /** Metric name → whether it is a proportion (differences in points). */
   proportions: ReadonlyMap<string, boolean>;
+  /** The unit of the run's time axis when it is not epochs (`step`), else null. */
+  axis: string | null;
 }
 
 export interface FileView {
@@ -309,6 +311,7 @@ function runView(file: FileReport, summary: RunSummary, foldedKeys: ReadonlySet<
     pattern: commonTexts(diagnoses),
     primary: primaryName === null ? null : bestAndLast(summary.series, primaryName),
     proportions,
+    axis: runAxis(summary),
   };
 }
 

@@ -206,3 +206,15 @@ describe('the README shows the real first screen', () => {
     expect(block).toBe(text());
   });
 });
+
+describe('a run whose time axis is not epochs', () => {
+  test('says steps where the readers record a step axis (RunSummary.axis)', () => {
+    const file = lintFixture(SEED);
+    const stepped = reportOf([{ ...file, runs: file.runs.map((r) => ({ ...r, axis: 'step' })) }]);
+    const out = text(stepped);
+    expect(out).toContain('· 1 run · 39 steps');
+    expect(out).toMatch(/^ {2}step {5}1 {8}10/m);
+    expect(out).toContain('val-alternation val_acc: swing 21.8 points, 10.4× its noise, steps 1–39');
+    expect(text()).not.toMatch(/ steps 1–39|39 steps/);
+  });
+});
