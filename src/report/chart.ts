@@ -6,7 +6,7 @@
  * The whole run is always shown. Up to the width, one column is one epoch. A longer run is split into
  * equal groups of consecutive epochs, one column each, drawn at the group's mean; since a mean would
  * hide exactly the epoch-to-epoch swing the chart exists to show, a group whose values go back and forth
- * by a quarter of the row's range or more is drawn as `┃`, and the caption says so.
+ * by a level of the row or more is drawn as `┃`, and the caption says so.
  */
 import type { ChalkInstance } from 'chalk';
 import { findRole, isValidationName, metricDirection, trainingTwin, type RunSeries } from '../model/index.js';
@@ -43,8 +43,8 @@ const MISSING = ' ';
 const SWING = '┃';
 const LR_MARK = '↓';
 const CHECKPOINT_MARK = '✓';
-/** A group swings when its values span at least this share of the row's range ... */
-const SWING_SHARE = 0.25;
+/** A group swings when its values span at least one level of the row (an eighth of its range) ... */
+const SWING_SHARE = 1 / 8;
 /** ... and cross the middle of their span on at least this share of their steps (period 2: all of them). */
 const SWING_CROSSINGS = 0.25;
 
@@ -316,7 +316,7 @@ function cellsOf(values: ReadonlyArray<number | null>, columns: readonly Column[
     }
     if (nonFinite) return NON_FINITE;
     if (n === 0) return MISSING;
-    // a swing inside the column: its values span a quarter of the row's range or more, and keep crossing
+    // a swing inside the column: its values span a level of the row or more, and keep crossing
     // the middle of that span (a drop that is merely steep crosses it once). Seen with one neighbour, so
     // that two epochs of one column that swing show: the previous epoch, or the next for the first column.
     if (to - from > 1 && range > 0) {

@@ -59,6 +59,28 @@ describe('epochlint [files...]', () => {
     expect(quiet.at(-1)).toBe('1 file, 39 epochs: 2 errors, 1 warning, 1 note');
   });
 
+  test('a 200-epoch log: all 200 epochs in the chart at 80 columns', async () => {
+    const lines: string[] = [];
+    for (let epoch = 1; epoch <= 200; epoch++) {
+      const swing = epoch % 2 === 1 ? 0.1 : -0.1;
+      const loss = (0.2 + 1 / epoch).toFixed(4);
+      const acc = (0.9 - 0.4 / epoch).toFixed(4);
+      lines.push(
+        `Epoch ${epoch}/200`,
+        `100/100 [==============================] - 1s 10ms/step - loss: ${loss} - acc: ${acc} - val_loss: ${(0.3 + 1 / epoch - swing).toFixed(4)} - val_acc: ${(0.85 - 0.4 / epoch + swing).toFixed(4)}`,
+      );
+    }
+    const { stdout } = await runCli(['-'], { input: `${lines.join('\n')}\n`, columns: 80 });
+    const out = stdout.split('\n');
+    for (const line of out) expect([...line].length).toBeLessThanOrEqual(80);
+    const caption = out.findIndex((l) => l.startsWith('  200 epochs, 5 per column'));
+    expect(caption).toBeGreaterThan(0);
+    const ruler = out.slice(caption).find((l) => l.startsWith('  epoch '));
+    expect(ruler?.trimEnd().endsWith(' 200')).toBe(true);
+    // every column swings, but the first: the steep drop of the first epochs dominates it
+    expect(out[caption + 1]).toMatch(/^ {2}val_loss [▁-█]┃{39} /);
+  });
+
   test('several files start with the runs table (epochlint fixtures/real)', async () => {
     const { stdout } = await runCli(['fixtures/real'], { columns: 120 });
     const lines = stdout.split('\n');
