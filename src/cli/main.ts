@@ -15,7 +15,6 @@ import {
   type Epoch,
   type FileReport,
   type Report,
-  type Run,
   type Severity,
 } from '../model/index.js';
 import { escapeControl } from '../report/escape.js';

@@ -31,7 +31,6 @@ import { TABLE_HEADINGS, bestCell, commonDirectory, runRows, type RunRow } from 
 import {
   sharedTexts,
   type FileView,
-  type FoldedFinding,
   type Headline,
   type IssueGroup,
   type ReportView,
@@ -229,7 +228,7 @@ const REST_LINES = 2;
 
 /**
  * `also considered: a (possible); b, c (unlikely); ruled out: d, e`, in at most two lines by default:
- * the ids that do not fit are counted (`and 3 more`); `--verbose` shows every cause anyway.
+ * the ids that do not fit are counted (`3 more`, `6 causes`); `--verbose` shows every cause anyway.
  */
 function restLine(considered: readonly Diagnosis[], ruledOut: readonly Diagnosis[], c: Context): string[] {
   const compose = (keep: number): string => {
