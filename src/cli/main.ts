@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
-import { DETECTORS, findDetector } from '../detect/index.js';
 import { lintRuns, type LintSettings } from '../lint.js';
 import { createLiveLinter } from '../live.js';
 import {
@@ -20,8 +19,11 @@ import {
   type Severity,
 } from '../model/index.js';
 import { quoteInput, shorten } from '../report/escape.js';
+import { renderExplain, renderRules, suggestId } from '../report/help.js';
 import { REPORTERS, type FormatName } from '../report/index.js';
 import { jsonSchemas } from '../report/json-schema.js';
+import { CLI_MESSAGES, SEVERITY_ORDER, meetsFailOn } from '../report/prose.js';
+import { attachSeries } from '../report/series.js';
 import { nameSeries } from '../parse/bare-list.js';
 import { renderStatus } from '../report/status.js';
 import {
@@ -31,13 +33,13 @@ import {
   type FileRecords,
 } from '../report/records.js';
 import { countFindings } from '../report/counts.js';
-import { loadConfig, toRuleSettings, type ConfigSource } from './config.js';
+import { loadConfig, suggest, toRuleSettings, type ConfigSource } from './config.js';
 import { identity } from './fd.js';
 import { hintsFromOptions, parseWholeNumber } from './hints.js';
 import { readInput, type InputNotice, type InputResult } from './input.js';
 import { expandInputs } from './inputs.js';
 import { checkOutputFile, inputIdentities, writeOutputFile } from './output.js';
-import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
+import { COMMANDS, buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
 import { INTERRUPT_EXIT_CODES, installInterrupts, type InterruptSignal } from './signals.js';
 
 /** The process surface `main` works against (replaced in tests). */
@@ -75,6 +77,11 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
 
+/** Width to wrap help-like output to: the terminal's, within reason; 80 when not a terminal. */
+function terminalWidth(io: Io): number {
+  return Math.min(Math.max(io.columns ?? 80, 40), 120);
+}
+
 function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -99,7 +106,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     parse: (files, options) => runParse(files, options, io, fail),
     lint: (files, options) => runLint(files, options, io, fail),
     rules: () => {
-      io.stdout.write(renderRules());
+      // one line per id in a pipe (`epochlint rules | grep ...`); wrapped to the terminal otherwise
+      io.stdout.write(renderRules(io.columns === undefined ? Number.POSITIVE_INFINITY : terminalWidth(io)));
       return EXIT_OK;
     },
     schema: (which) => {
@@ -107,12 +115,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT_OK;
     },
     explain: (id) => {
-      const detector = findDetector(id);
-      if (detector === undefined) {
-        fail(`unknown rule '${id}' (see: epochlint rules)`);
+      const text = renderExplain(id, terminalWidth(io));
+      if (text === null) {
+        fail(CLI_MESSAGES.unknownId(id, suggestId(id, suggest)));
         return EXIT_FAILURE;
       }
-      io.stdout.write(renderExplain(id));
+      io.stdout.write(text);
       return EXIT_OK;
     },
   });
@@ -275,6 +283,7 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
   });
   if (!loaded.ok) return { problems: loaded.problems };
   const config = loaded.loaded.config;
+  const configPath = loaded.loaded.path;
   const { hints, problems: hintProblems } = hintsFromOptions(options);
   problems.push(...hintProblems);
   let maxWarnings: number | null = config.maxWarnings ?? null;
@@ -303,15 +312,11 @@ function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { p
   };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 /** Exit code 1 when a finding is at or above `failOn`, or warnings exceed `maxWarnings`. */
 export function exitCodeFor(report: Report, failOn: Severity | 'never', maxWarnings: number | null): number {
   const counts = countFindings(report);
   if (maxWarnings !== null && counts.warning > maxWarnings) return EXIT_FINDINGS;
-  if (failOn === 'never') return EXIT_OK;
-  const threshold = SEVERITY_RANK[failOn];
-  const hit = (Object.keys(counts) as Severity[]).some((s) => counts[s] > 0 && SEVERITY_RANK[s] <= threshold);
+  const hit = SEVERITY_ORDER.some((s) => counts[s] > 0 && meetsFailOn(s, failOn));
   return hit ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -365,10 +370,13 @@ async function runLint(
   const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
   const live = options.follow === true || options.failFast === true;
   const reports: FileReport[] = [];
-  const runsByFile = new Map<string, readonly Run[]>();
   const skipped: string[] = [];
   let failed = false;
+  let stoppedAt: number | null = null;
   let stoppedEarly = false;
+  // the name piped input is reported under (`--stdin-filename`), in every format and error line
+  const shown = (file: string): string =>
+    file === '-' && options.stdinFilename !== undefined ? options.stdinFilename : file;
   for (const input of expanded) {
     // an interrupt ends a run's reading; a follow is ended by one, and then reports as usual
     if (io.interrupted()) break;
@@ -378,9 +386,13 @@ async function runLint(
       continue;
     }
     const file = input.file;
+    const name = shown(file);
     const linter = live ? createLiveLinter(plan.settings) : null;
     let established = false;
-    const progress = createProgress(io, errChalk, file, live);
+    // whether the log passed through to stdout (--tee) last stopped inside a line: a status line on the
+    // same terminal must then start on a fresh line, never in the middle of a progress bar
+    let midLine = false;
+    const progress = createProgress(io, errChalk, name, live);
     const result = await readInput(file, {
       cwd: io.cwd,
       inputFormat: plan.inputFormat,
@@ -390,7 +402,14 @@ async function runLint(
         fail(`${file}: ${notice.line === null ? '' : `line ${notice.line}: `}${notice.message}`),
       stop: () => (options.failFast === true && established) || io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
-      ...(options.tee === true ? { onChunk: (chunk: Uint8Array) => io.stdout.write(chunk) } : {}),
+      ...(options.tee === true
+        ? {
+            onChunk: (chunk: Uint8Array) => {
+              io.stdout.write(chunk);
+              if (chunk.length > 0) midLine = chunk[chunk.length - 1] !== 0x0a;
+            },
+          }
+        : {}),
       ...(progress === null ? {} : { onProgress: progress.update }),
       ...(linter === null
         ? {}
@@ -399,8 +418,14 @@ async function runLint(
               // after --fail-fast has decided, the rest of the chunk is read but not announced
               if (established && options.failFast === true) return;
               const update = linter.add(epoch, run);
-              io.stderr.write(`${renderStatus(epoch, run, update.newFindings, errChalk)}\n`);
-              if (update.hasError) established = true;
+              io.stderr.write(
+                `${midLine ? '\n' : ''}${renderStatus(epoch, run, update.newFindings, errChalk)}\n`,
+              );
+              midLine = false;
+              if (update.hasError) {
+                established = true;
+                stoppedAt = epoch.epoch;
+              }
             },
           }),
     });
@@ -418,10 +443,10 @@ async function runLint(
       continue;
     }
     if (result.error !== null) {
-      fail(`${file}: ${result.error}`);
+      fail(`${name}: ${result.error}${commandHint(file, result.error)}`);
       failed = true;
       reports.push({
-        file,
+        file: name,
         format: null,
         runs: [],
         findings: [],
@@ -434,15 +459,25 @@ async function runLint(
     if ((result.summary?.epochs ?? 0) === 0 && !cut) {
       // never "no findings" for a log that could not be read: one line, exit 2, and the report says why
       const message = misreadMessage(result.issues);
-      fail(`${file}: ${message}`);
+      fail(`${name}: ${message}`);
       failed = true;
-      reports.push({ file, format: null, runs: [], findings: [], diagnoses: [], issues: [], error: message });
+      reports.push({
+        file: name,
+        format: null,
+        runs: [],
+        findings: [],
+        diagnoses: [],
+        issues: [],
+        error: message,
+      });
       continue;
     }
+    // --fail-fast stopped reading on purpose: the epoch it was inside is not a truncated log
+    const issues = stoppedEarly ? result.issues.filter((i) => i.kind !== 'truncated-epoch') : result.issues;
     const series = plan.settings.metrics?.[0];
     const runs = series === undefined ? result.runs : result.runs.map((r) => nameSeries(r, series));
-    runsByFile.set(file, runs);
-    reports.push(lintRuns(file, result.summary?.dialect ?? null, runs, result.issues, plan.settings));
+    const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings);
+    reports.push(attachSeries(linted, runs));
     if (stoppedEarly) break;
   }
   if (skipped.length > 0) {
@@ -450,9 +485,7 @@ async function runLint(
       .slice(0, 5)
       .map((name) => quoteInput(name, 200))
       .join(', ');
-    io.stderr.write(
-      `epochlint: skipped ${skipped.length} file(s) found in directories that hold no training log: ${names}${skipped.length > 5 ? ', ...' : ''}\n`,
-    );
+    fail(CLI_MESSAGES.skipped(skipped.length, `${names}${skipped.length > 5 ? ', ...' : ''}`));
   }
   const signal = follow ? null : interruption(io);
   if (reports.length === 0 && !failed && signal === null) {
@@ -466,13 +499,17 @@ async function runLint(
     config:
       plan.config === null ? null : { path: plan.config.shown, outsideProject: plan.config.outsideProject },
   };
-  const shown = options.quiet === true ? onlyErrors(report) : report;
-  const text = REPORTERS[plan.format](shown, {
+  // the text report lays out --quiet itself (the runs table keeps every run's verdict); documents keep errors
+  const quiet = options.quiet === true;
+  const rendered = quiet && plan.format !== 'text' ? onlyErrors(report) : report;
+  const text = REPORTERS[plan.format](rendered, {
     chalk: options.outputFile === undefined && options.tee !== true ? chalk : chalkFor(io, false),
     version: packageVersion(),
     failOn: plan.failOn,
-    runs: runsByFile,
     width: Math.min(Math.max(io.columns ?? 80, 60), 120),
+    verbose: options.verbose === true,
+    quiet,
+    chart: options.chart !== false,
   });
   if (options.outputFile !== undefined) {
     // identities again: a followed file that did not exist at the start does now
@@ -493,11 +530,22 @@ async function runLint(
     return INTERRUPT_EXIT_CODES[signal];
   }
   if (stoppedEarly) {
-    io.stderr.write(`epochlint: stopped early (--fail-fast): an error finding is established\n`);
+    fail(CLI_MESSAGES.stoppedEarly(stoppedAt));
     return EXIT_FINDINGS;
   }
   if (failed) return EXIT_FAILURE;
-  return exitCodeFor(report, plan.failOn, plan.maxWarnings);
+  const code = exitCodeFor(report, plan.failOn, plan.maxWarnings);
+  const warnings = countFindings(report).warning;
+  if (plan.maxWarnings !== null && warnings > plan.maxWarnings)
+    fail(CLI_MESSAGES.maxWarnings(warnings, plan.maxWarnings));
+  return code;
+}
+
+/** A missing file named like a command (`epochlint rulez`): the user probably meant the command. */
+function commandHint(file: string, error: string): string {
+  if (error !== 'no such file' || /[/\\.]/.test(file)) return '';
+  const command = suggest(file, COMMANDS);
+  return command === null ? '' : `; ${CLI_MESSAGES.noSuchCommand(command)}`;
 }
 
 function onlyErrors(report: Report): Report {
@@ -532,46 +580,6 @@ function createProgress(io: Io, chalk: ChalkInstance, file: string, live: boolea
       if (shown) io.stderr.write('\r\u001b[2K');
     },
   };
-}
-
-function renderRules(): string {
-  const width = Math.max(...DETECTORS.map((d) => d.id.length));
-  const lines = DETECTORS.map((d) => `${d.id.padEnd(width)}  ${d.defaultSeverity.padEnd(7)}  ${d.title}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** The rule's options with their defaults, as set in the config (`rules.<id>.options`). */
-function optionLines(id: string): string[] {
-  const detector = findDetector(id);
-  if (detector === undefined) return [];
-  const defaults = detector.options.parse({}) as Record<string, unknown>;
-  const names = Object.keys(defaults);
-  if (names.length === 0) return ['Options', '  none', ''];
-  return [
-    `Options (config: "rules": { "${id}": { "options": { ... } } })`,
-    ...names.map((name) => `  ${name} = ${JSON.stringify(defaults[name])}`),
-    '',
-  ];
-}
-
-function renderExplain(id: string): string {
-  const d = findDetector(id);
-  if (d === undefined) return '';
-  return [
-    `${d.id} — ${d.title}`,
-    `default severity: ${d.defaultSeverity}`,
-    '',
-    'What it checks',
-    `  ${d.docs.what}`,
-    '',
-    'Why it matters',
-    `  ${d.docs.why}`,
-    '',
-    'Example',
-    ...d.docs.example.split('\n').map((l) => `  ${l}`),
-    '',
-    ...optionLines(d.id),
-  ].join('\n');
 }
 
 /** Entry point used by `bin/epochlint.js`. */

@@ -33,6 +33,10 @@ export interface LintCommandOptions {
   failOn?: string;
   maxWarnings?: string;
   quiet?: boolean;
+  verbose?: boolean;
+  /** False for `--no-chart`. */
+  chart?: boolean;
+  stdinFilename?: string;
   follow?: boolean;
   tee?: boolean;
   failFast?: boolean;
@@ -105,6 +109,23 @@ const HINT_OPTIONS: Array<[string, string]> = [
   ['--batchnorm <yes|no>', 'whether the model has BatchNormalization layers'],
 ];
 
+/**
+ * One line from commander's error text: `error: ` dropped, its lines (the message, a "Did you mean")
+ * joined with `; `, and everything escaped (argv may hold control characters).
+ */
+export function usageLine(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map(escapeControl)
+    .join('; ');
+}
+
+/** Command names of the program (an unknown file argument that resembles one gets a suggestion). */
+export const COMMANDS = ['parse', 'rules', 'explain', 'schema'] as const;
+
 /** Builds the program; `result.code` holds the exit code of the command that ran. */
 export function buildProgram(handlers: ProgramHandlers): { program: Command; result: { code: number } } {
   const result = { code: 0 };
@@ -116,9 +137,9 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     .configureOutput({
       writeOut: handlers.write,
       writeErr: handlers.writeError,
-      // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything)
-      outputError: (text, write) =>
-        write(`epochlint: ${escapeControl(text.trim().replace(/^error: /, ''))} (see --help)\n`),
+      // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything);
+      // commander puts its "Did you mean" on a line of its own: joined, never shown as a literal \n
+      outputError: (text, write) => write(`epochlint: ${usageLine(text)} (see --help)\n`),
     })
     .exitOverride()
     .enablePositionalOptions()
@@ -132,7 +153,10 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
       ).choices(['error', 'warning', 'info', 'never']),
     )
     .option('--max-warnings <n>', 'also exit 1 when there are more than n warnings')
-    .option('-q, --quiet', 'report errors only')
+    .option('-q, --quiet', 'only the runs table and the errors')
+    .option('-v, --verbose', 'every statistic, every cause in full, every parse issue')
+    .option('--no-chart', 'no chart of the curves in the text report')
+    .option('--stdin-filename <name>', 'the name piped input is reported under (instead of "-")')
     .option('--follow', 'keep reading a growing file (like tail -f) or a stream; status per epoch on stderr')
     .option('--tee', 'pass the log through to stdout unchanged (the report goes to stderr or --output-file)')
     .option(
@@ -163,6 +187,8 @@ Examples:
   $ epochlint --follow train.log
   $ epochlint 'sweep/**/*.log' --format github
   $ epochlint runs/ --format junit --output-file epochlint.xml
+  $ epochlint train.log --format html --output-file epochlint.html
+  $ python train.py 2>&1 | epochlint --stdin-filename train.log --format github
   $ epochlint train.log --val-batch-size 16 --val-steps 325
   $ epochlint training_log.csv --format json > report.json
   $ epochlint explain val-alternation`,
@@ -194,7 +220,7 @@ Examples:
 
   program
     .command('rules')
-    .description('list the detectors with their default severity')
+    .description('list the detectors with their default severity, and the causes the diagnosis weighs')
     .addHelpText('after', '\nExample:\n  $ epochlint rules')
     .action(() => {
       result.code = handlers.rules();
@@ -202,9 +228,12 @@ Examples:
 
   program
     .command('explain')
-    .description("print a detector's documentation: what it tests, why it matters, an example")
-    .argument('<id>', 'detector id, e.g. val-alternation')
-    .addHelpText('after', '\nExample:\n  $ epochlint explain val-alternation')
+    .description("print a detector's or a cause's documentation: why it matters, what it tests, an example")
+    .argument('<id>', 'detector id (see: epochlint rules) or cause id, e.g. val-alternation')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ epochlint explain val-alternation\n  $ epochlint explain validation-slice-rotation',
+    )
     .action((id: string) => {
       result.code = handlers.explain(id);
     });

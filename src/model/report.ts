@@ -1,9 +1,26 @@
 import { z } from 'zod';
 import { Diagnosis, Finding } from './findings.js';
-import { Dialect, ParseIssue, TimeAxis } from './records.js';
+import { Dialect, MetricValue, ParseIssue, TimeAxis } from './records.js';
 
 /** Version of the lint JSON report; bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
+
+/**
+ * The curves of a run as the charts draw them: each metric's value at every epoch, and the epochs where
+ * the learning rate changed or a checkpoint improved. The report's reporters are functions of the report
+ * alone, so what a chart needs travels here rather than as the parsed records.
+ */
+export const RunSeries = z.object({
+  /** The epoch numbers of the run's records, in order (the time axis of the chart). */
+  epochs: z.array(z.number().int()),
+  /** Metric name (as printed) → one value per entry of `epochs`; null where that epoch lacks the metric. */
+  metrics: z.record(z.string(), z.array(MetricValue.nullable())),
+  /** Epochs where the learning rate changed (callback events, or a change of a logged rate). */
+  lrChanges: z.array(z.number().int()),
+  /** Epochs where a ModelCheckpoint reported an improvement. */
+  checkpoints: z.array(z.number().int()),
+});
+export type RunSeries = z.infer<typeof RunSeries>;
 
 /** A run, summarised for a report (the full records are `epochlint parse`'s job). */
 export const RunSummary = z.object({
@@ -19,6 +36,11 @@ export const RunSummary = z.object({
    * `epochs` are then positions on that axis). Absent for epochs.
    */
   axis: TimeAxis.optional(),
+  /**
+   * The curves for charts; absent when the report was made without the records at hand (the CLI attaches
+   * them with `attachSeries`; the JSON report leaves them out: `epochlint parse` prints the records).
+   */
+  series: RunSeries.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

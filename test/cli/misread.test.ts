@@ -23,7 +23,7 @@ describe('inputs that are not training logs', () => {
   test('in a directory, configs and manifests are skipped with a note; the log is linted', async () => {
     const { code, stdout, stderr } = await runCli(['fixtures/parse/sweep', '--format', 'json']);
     expect(code).toBe(0);
-    expect(stderr).toContain('skipped 2 file(s)');
+    expect(stderr).toContain('skipped 2 files');
     expect(stderr).toContain('params.json');
     expect(stderr).toContain('manifest.json');
     const report = JSON.parse(stdout) as { files: Array<{ file: string; format: string }> };

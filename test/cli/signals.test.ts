@@ -52,7 +52,7 @@ describe('an interrupt mid-read', () => {
     const result = await runMain(['-'], { cwd: ROOT, stdin, interrupt });
     expect(result.code).toBe(130);
     expect(result.stdout.split('\n')[0]).toBe(
-      'interrupted (SIGINT): reading stopped early; this report covers only what was read',
+      '▲ interrupted (SIGINT): reading stopped early; this report covers only what was read',
     );
   });
 
@@ -223,7 +223,7 @@ describe('a real process', () => {
     run.child.stdin?.destroy();
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted (SIGINT): reading stopped early');
-    expect(stderr).toContain('keras-text, 1 run(s), 20 epoch(s)');
+    expect(stderr).toContain('keras-text · 1 run · 20 epochs');
   });
 
   test.each([

@@ -99,9 +99,23 @@ describe('junit report', () => {
     const failure = alternation?.children.find((e) => e.name === 'failure');
     expect(failure?.attributes.type).toBe('error');
     const lines = failure?.text.split('\n') ?? [];
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^error val_acc, epochs 1–39, line 7: .*\[n 39, p 9\.89e-18, /);
     expect(lines[1]).toMatch(/^error val_loss, epochs 1–39, line 7: /);
+    // the failure carries the run's most likely cause and the check that settles it
+    expect(lines[2]).toBe(
+      'why: possible cause, one of 4: Extra draws from the validation iterator (discarded prefetch, a second consumer)',
+    );
+    expect(lines[3]).toMatch(/^next: wrap the validation generator so it prints every batch index it yields/);
+  });
+
+  test('an interrupted report is an error test case, so the tab is not green', () => {
+    const root = parseXml(renderJunit({ ...SAMPLE, interrupted: 'SIGTERM' }, sampleOptions('error')));
+    const interrupted = findAll(root, 'testcase').find((c) => c.attributes.name === 'interrupted');
+    expect(interrupted?.children.map((e) => [e.name, e.attributes.type])).toEqual([['error', 'interrupted']]);
+    expect(interrupted?.children[0]?.text).toBe(
+      'interrupted (SIGTERM): reading stopped early; this report covers only what was read',
+    );
   });
 
   test('findings below --fail-on go to <system-out> of a passing test case', () => {

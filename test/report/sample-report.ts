@@ -16,6 +16,7 @@ import {
 } from '../../src/model/index.js';
 import { parseText } from '../../src/parse/index.js';
 import type { ReporterOptions } from '../../src/report/index.js';
+import { attachSeries } from '../../src/report/series.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,13 +32,19 @@ export const HOSTILE_FILE = 'hostile.log';
  */
 export const HOSTILE_METRIC = 'val_a|b,c:d%0A\n<x>&"\'`\u001b[2J';
 
-/** The parsed runs of the sample's readable files (for the text report's chart). */
+/** The parsed runs of the sample's readable files. */
 export const SAMPLE_RUNS = new Map<string, readonly Run[]>();
 
-function lintFixture(file: string): FileReport {
+/** A real log through the real pipeline, with its curves attached as the CLI does. */
+export function lintFixture(file: string): FileReport {
   const parsed = parseText(readFileSync(`${ROOT}${file}`), { file });
   SAMPLE_RUNS.set(file, parsed.runs);
-  return lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues);
+  return attachSeries(lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues), parsed.runs);
+}
+
+/** A report of some files, as the CLI makes it (not interrupted, no config file). */
+export function reportOf(files: FileReport[]): Report {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, files, interrupted: null, config: null };
 }
 
 const hostileFinding: Finding = {
@@ -84,12 +91,13 @@ const missing: FileReport = {
 };
 
 /** The shared sample: seed, NaN log, healthy log, unreadable file, hostile finding (in this order). */
-export const SAMPLE: Report = {
-  schemaVersion: REPORT_SCHEMA_VERSION,
-  files: [lintFixture(SEED), lintFixture(NAN), lintFixture(HEALTHY), missing, hostile],
-  interrupted: null,
-  config: null,
-};
+export const SAMPLE: Report = reportOf([
+  lintFixture(SEED),
+  lintFixture(NAN),
+  lintFixture(HEALTHY),
+  missing,
+  hostile,
+]);
 
 /** Reporter options for the sample: no colour, a fixed version. */
 export function sampleOptions(failOn: ReporterOptions['failOn'] = 'error'): ReporterOptions {
