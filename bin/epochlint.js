@@ -1,3 +1,12 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
-await run();
+let cli;
+try {
+  cli = await import('../dist/cli/main.js');
+} catch (error) {
+  // a checkout that was linked or copied without its build: one line saying what to do, not a stack trace
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist')) throw error;
+  const folder = new URL('..', import.meta.url).pathname;
+  process.stderr.write(`epochlint: not built (no dist/ in ${folder}): run \`npm install\` there\n`);
+  process.exit(2);
+}
+await cli.run();

@@ -7,17 +7,39 @@ import { buildContext, readTrainingCode } from './context/index.js';
 import type { CodeFacts } from './context/index.js';
 import { diagnose } from './diagnose/diagnose.js';
 import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
+import { trainingTwin } from './model/roles.js';
 import { parseText } from './parse/index.js';
 
 /** What the user configured: rule settings, metrics to ignore, context hints. */
 export interface LintSettings {
   rules: Record<string, RuleSetting>;
   ignoreMetrics: readonly string[];
+  /**
+   * `--metric`: when not empty, only findings about these metrics (or about the run as a whole) are
+   * reported; their training twins stay visible to the rules that compare with them.
+   */
+  metrics?: readonly string[];
   hints: Hints;
 }
 
 /** Default settings: every rule at its default severity, nothing ignored, no hints. */
 export const DEFAULT_SETTINGS: LintSettings = { rules: {}, ignoreMetrics: [], hints: {} };
+
+/** The metrics no rule looks at in a run: the ignored ones, and with `--metric` all but the named and their twins. */
+function ignoredIn(run: Run, settings: LintSettings): Set<string> {
+  const ignore = new Set(settings.ignoreMetrics);
+  const named = settings.metrics ?? [];
+  if (named.length === 0) return ignore;
+  const names = new Set<string>();
+  for (const e of run.epochs) for (const k of Object.keys(e.metrics)) names.add(k);
+  const kept = new Set(named);
+  for (const n of named) {
+    const twin = trainingTwin(n, names);
+    if (twin !== null) kept.add(twin);
+  }
+  for (const n of names) if (!kept.has(n)) ignore.add(n);
+  return ignore;
+}
 
 /** Lints the runs of one file. */
 export function lintRuns(
@@ -28,13 +50,15 @@ export function lintRuns(
   settings: LintSettings = DEFAULT_SETTINGS,
   code: CodeFacts | null = null,
 ): FileReport {
-  const ignoreMetrics = new Set(settings.ignoreMetrics);
+  const named = new Set(settings.metrics ?? []);
   const contexts = runs.map((run) => buildContext(run, settings.hints, code));
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
     if (context === undefined) return;
-    findings.push(...runDetectors(DETECTORS, run, context, { rules: settings.rules, ignoreMetrics }));
+    const ignoreMetrics = ignoredIn(run, settings);
+    const found = runDetectors(DETECTORS, run, context, { rules: settings.rules, ignoreMetrics });
+    for (const f of found) if (named.size === 0 || f.metric === null || named.has(f.metric)) findings.push(f);
   });
   return {
     file,
@@ -59,6 +83,7 @@ function summarize(run: Run): RunSummary {
     fromLine: run.source.fromLine,
     toLine: run.source.toLine,
     metrics: [...metrics],
+    ...(run.axis === undefined || run.axis === 'epoch' ? {} : { axis: run.axis }),
   };
 }
 

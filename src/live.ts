@@ -7,16 +7,23 @@
  */
 import { DETECTORS, runDetectors } from './detect/index.js';
 import { buildContext } from './diagnose/context.js';
-import type { Epoch, Finding, Run, Severity } from './model/index.js';
+import { Severity, type Epoch, type Finding, type Run } from './model/index.js';
 import type { LintSettings } from './lint.js';
+
+/** 0 for the most severe (the model's enum is in severity order). */
+const severityRank = (severity: Severity): number => Severity.options.indexOf(severity);
 
 /** What changed with one epoch. */
 export interface LiveUpdate {
   run: number;
   epoch: Epoch;
-  /** Findings (error or warning) that were not there before this epoch. */
+  /**
+   * Findings (error or warning) established by the live look that were not there before this epoch, or
+   * that reached a higher severity. Each carries the severity the report gives the same epochs (the
+   * user's levels), so the status line and the final report agree.
+   */
   newFindings: Finding[];
-  /** An error finding exists in the current window. */
+  /** The live look (stricter levels) establishes an error in the current window: `--fail-fast` stops. */
   hasError: boolean;
 }
 
@@ -50,8 +57,6 @@ export function liveRules(rules: LintSettings['rules']): LintSettings['rules'] {
   return { ...rules, 'val-alternation': { ...setting, options: tightened } };
 }
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 /** Creates a live linter; feed it epochs in order with their run index. */
 export function createLiveLinter(settings: LintSettings, window: number = LIVE_WINDOW) {
   let currentRun = -1;
@@ -79,14 +84,25 @@ export function createLiveLinter(settings: LintSettings, window: number = LIVE_W
       };
       const context = buildContext(slice, settings.hints);
       const findings = runDetectors(DETECTORS, slice, context, { rules, ignoreMetrics });
+      const established = findings.filter((f) => f.severity !== 'info');
+      // the stricter look decides *that* a finding is announced; its label is the severity the report
+      // gives these epochs at the user's levels (a p of 1e-5 can be a warning live and an error in the report)
+      const reported =
+        established.length === 0
+          ? []
+          : runDetectors(DETECTORS, slice, context, { rules: settings.rules, ignoreMetrics });
       const newFindings: Finding[] = [];
-      for (const f of findings) {
-        if (f.severity === 'info') continue;
+      for (const f of established) {
         const key = `${f.rule}\u0000${f.metric ?? ''}`;
+        const same = reported.find((r) => `${r.rule}\u0000${r.metric ?? ''}` === key);
+        const severity =
+          same !== undefined && severityRank(same.severity) < severityRank(f.severity)
+            ? same.severity
+            : f.severity;
         const before = seen.get(key);
-        if (before === undefined || RANK[f.severity] < RANK[before]) {
-          seen.set(key, f.severity);
-          newFindings.push(f);
+        if (before === undefined || severityRank(severity) < severityRank(before)) {
+          seen.set(key, severity);
+          newFindings.push({ ...f, severity });
         }
       }
       return { run, epoch, newFindings, hasError: findings.some((f) => f.severity === 'error') };

@@ -4,11 +4,12 @@
  * (`<file>: <json path>: expected ..., got ...`). Never throws; the filesystem is reached only through
  * a small injectable `ConfigFileSystem`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { DETECTORS, findDetector, type Detector, type RuleSetting } from '../detect/index.js';
 import { Hints } from '../model/index.js';
+import { INPUT_FORMATS } from '../parse/readers.js';
 
 /** Config file names in priority order within one directory; `package.json` counts only with an `"epochlint"` key. */
 export const CONFIG_FILE_NAMES = ['epochlint.config.json', '.epochlintrc.json', 'package.json'] as const;
@@ -57,6 +58,10 @@ export const EpochlintConfig = z
     rules: Rules,
     /** Metric names (as printed) that no detector looks at. */
     ignoreMetrics: z.array(z.string()),
+    /** Lint only these metrics (as printed); the first also names a bare list's series (`--metric`). */
+    metrics: z.array(z.string()),
+    /** Read inputs as this format instead of sniffing (`--input-format`; from the readers table). */
+    inputFormat: z.enum(INPUT_FORMATS as [string, ...string[]]),
     /** What the log cannot say about the run (same as the context flags). */
     context: Hints,
     /** Lowest severity that makes the exit code 1. */
@@ -70,37 +75,101 @@ export const EpochlintConfig = z
   .strict();
 export type EpochlintConfig = z.infer<typeof EpochlintConfig>;
 
+/** Where a loaded config came from, for the report and the outside-the-project warning. */
+export interface ConfigSource {
+  /** The file as given to `--config`, or relative to the working directory when discovered. */
+  shown: string;
+  /** Found by the upward search rather than named with `--config`. */
+  discovered: boolean;
+  /**
+   * The file lies outside the project: not inside the nearest directory (from the working directory
+   * up) that holds a `package.json` or `.git`, or, when there is none, not inside the working
+   * directory. A config there (`/tmp/epochlint.config.json`) may have been left by anyone.
+   */
+  outsideProject: boolean;
+  /** The project directory it was compared with (absolute). */
+  projectRoot: string;
+}
+
 /** A config as loaded: where it came from (absolute; `null` when none) and its validated content. */
 export interface LoadedConfig {
   path: string | null;
+  source: ConfigSource | null;
   config: EpochlintConfig;
 }
 
+/** What is at a path, as config discovery needs to know it. */
+export type EntryKind = 'file' | 'directory' | 'other' | 'missing';
+
 /** The only filesystem access of this module; tests may wrap the real one. */
 export interface ConfigFileSystem {
-  /** Whether a regular file (or a link to one) is at `path`. */
-  isFile(path: string): boolean;
-  /** The text of the file, or why it could not be read (`no such file`, `is a directory`, ...). */
+  /** What is at `path` (links followed). */
+  kind(path: string): EntryKind;
+  /**
+   * The text of a regular file of at most {@link MAX_CONFIG_BYTES}, or why it was not read (`no such
+   * file`, `is a directory`, `is a named pipe, not a config file`, `larger than 1 MiB`).
+   */
   readText(path: string): { ok: true; text: string } | { ok: false; reason: string };
 }
 
+/** A config is a few keys; a larger file is refused unread rather than parsed (the probe's 58 MB). */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+/** At most this many problem lines are printed for one config, then `... and N more`. */
+export const MAX_CONFIG_PROBLEMS = 20;
+
 /** The real filesystem. */
 export const NODE_FILE_SYSTEM: ConfigFileSystem = {
-  isFile(file) {
+  kind(file) {
     try {
-      return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+      const info = statSync(file, { throwIfNoEntry: false });
+      if (info === undefined) return 'missing';
+      return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'other';
     } catch {
-      return false;
+      return 'missing';
     }
   },
   readText(file) {
+    // O_NONBLOCK: a named pipe must not block the open (a pool thread stuck in open() keeps the
+    // process from exiting); the descriptor itself is then checked, so no swap can slip in between
+    let fd: number;
     try {
-      return { ok: true, text: readFileSync(file, 'utf8') };
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
     } catch (error) {
       return { ok: false, reason: describeReadError(error) };
     }
+    try {
+      const info = fstatSync(fd);
+      if (info.isDirectory()) return { ok: false, reason: 'is a directory' };
+      if (!info.isFile()) return { ok: false, reason: `is ${describeKind(info)}, not a config file` };
+      if (info.size > MAX_CONFIG_BYTES) return { ok: false, reason: CONFIG_TOO_LARGE };
+      // read at most one byte past the cap: a file that grows (or lies about its size) is still bounded
+      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+      let filled = 0;
+      for (;;) {
+        const n = readSync(fd, buffer, filled, buffer.length - filled, null);
+        if (n === 0) break;
+        filled += n;
+        if (filled > MAX_CONFIG_BYTES) return { ok: false, reason: CONFIG_TOO_LARGE };
+      }
+      return { ok: true, text: buffer.toString('utf8', 0, filled) };
+    } catch (error) {
+      return { ok: false, reason: describeReadError(error) };
+    } finally {
+      closeSync(fd);
+    }
   },
 };
+
+const CONFIG_TOO_LARGE = `larger than ${MAX_CONFIG_BYTES >> 20} MiB: not a config file`;
+
+function describeKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
 
 function describeReadError(error: unknown): string {
   const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
@@ -113,6 +182,8 @@ function describeReadError(error: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
+    case 'ENXIO':
+      return 'is a socket, not a config file';
     default:
       return `cannot be read (${code})`;
   }
@@ -123,19 +194,43 @@ function describeReadError(error: unknown): string {
  * nearest ancestor that has one, up to the filesystem root; `null` when there is none. A
  * `package.json` without an `"epochlint"` key is skipped; one that is not valid JSON counts when its
  * text mentions `"epochlint"`, so that `loadConfig` reports its syntax error instead of ignoring it.
+ * An `epochlint.config.json` or `.epochlintrc.json` that is not a regular file (a directory, a named
+ * pipe) is found too, so that loading it is an error rather than a silent skip.
  */
 export function findConfigFile(cwd: string, fs: ConfigFileSystem = NODE_FILE_SYSTEM): string | null {
   let dir = path.resolve(cwd);
   for (;;) {
     for (const name of CONFIG_FILE_NAMES) {
       const file = path.join(dir, name);
-      if (!fs.isFile(file)) continue;
-      if (name !== 'package.json' || packageHasConfig(fs, file)) return file;
+      const kind = fs.kind(file);
+      if (kind === 'missing') continue;
+      if (name !== 'package.json') return file;
+      if (kind === 'file' && packageHasConfig(fs, file)) return file;
     }
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
   }
+}
+
+/** Files and folders that mark a project's root directory. */
+const PROJECT_MARKERS = ['package.json', '.git'] as const;
+
+/**
+ * The project `cwd` belongs to: the nearest directory from `cwd` up that holds a `package.json` or a
+ * `.git` (a folder, or a file in a git worktree); `cwd` itself when there is none.
+ */
+export function findProjectRoot(cwd: string, fs: ConfigFileSystem = NODE_FILE_SYSTEM): string {
+  const start = path.resolve(cwd);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (PROJECT_MARKERS.some((name) => fs.kind(path.join(dir, name)) !== 'missing')) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
+
+function isInside(file: string, directory: string): boolean {
+  const rel = path.relative(directory, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 function packageHasConfig(fs: ConfigFileSystem, file: string): boolean {
@@ -161,18 +256,27 @@ export function loadConfig(options: {
   fs?: ConfigFileSystem;
 }): LoadConfigResult {
   const fs = options.fs ?? NODE_FILE_SYSTEM;
-  if (options.noConfig === true) return { ok: true, loaded: { path: null, config: {} } };
+  const none: LoadConfigResult = { ok: true, loaded: { path: null, source: null, config: {} } };
+  if (options.noConfig === true) return none;
   let file: string;
   let shown: string;
   if (options.configPath !== undefined) {
+    if (options.configPath.length === 0) return { ok: false, problems: ['--config: needs a file name'] };
     file = path.resolve(options.cwd, options.configPath);
     shown = options.configPath;
   } else {
     const found = findConfigFile(options.cwd, fs);
-    if (found === null) return { ok: true, loaded: { path: null, config: {} } };
+    if (found === null) return none;
     file = found;
     shown = path.relative(path.resolve(options.cwd), found) || found;
   }
+  const projectRoot = findProjectRoot(options.cwd, fs);
+  const source: ConfigSource = {
+    shown,
+    discovered: options.configPath === undefined,
+    outsideProject: !isInside(file, projectRoot),
+    projectRoot,
+  };
   const read = fs.readText(file);
   if (!read.ok) return { ok: false, problems: [`${shown}: ${read.reason}`] };
   const parsed = parseJson(read.text);
@@ -190,10 +294,13 @@ export function loadConfig(options: {
   }
   const result = EpochlintConfig.safeParse(content);
   if (!result.success) {
-    const problems = result.error.issues.flatMap((issue) => describeIssue(issue, [], content));
-    return { ok: false, problems: problems.map((p) => formatProblem(shown, [...prefix, ...p.path], p.text)) };
+    const collected: Collected = { problems: [], more: 0 };
+    for (const issue of result.error.issues) describeIssue(issue, [], content, collected);
+    const problems = collected.problems.map((p) => formatProblem(shown, [...prefix, ...p.path], p.text));
+    if (collected.more > 0) problems.push(`${shown}: ... and ${collected.more} more problem(s)`);
+    return { ok: false, problems };
   }
-  return { ok: true, loaded: { path: file, config: result.data } };
+  return { ok: true, loaded: { path: file, source, config: result.data } };
 }
 
 /** The config's rules as the detector runner takes them (`"off"` → `{ severity: 'off' }`). */
@@ -236,24 +343,49 @@ export function formatPath(at: readonly PropertyKey[]): string {
   return out;
 }
 
-/** One zod issue as problem lines; `base` is the issue's context path (inside a union branch). */
-function describeIssue(issue: z.core.$ZodIssue, base: PropertyKey[], root: unknown): Problem[] {
-  const at = [...base, ...issue.path];
+/** Problems described so far, and how many more were found but not described (the cap). */
+interface Collected {
+  problems: Problem[];
+  more: number;
+}
+
+/**
+ * One zod issue as problem lines into `out`; `base` is the issue's context path (inside a union
+ * branch). Past {@link MAX_CONFIG_PROBLEMS} problems are only counted: a config with 200k unknown keys
+ * costs a count, not 200k suggestions.
+ */
+function describeIssue(issue: z.core.$ZodIssue, base: PropertyKey[], root: unknown, out: Collected): void {
+  const room = (): number => MAX_CONFIG_PROBLEMS - out.problems.length;
+  if (issue.code === 'unrecognized_keys') {
+    const at = [...base, ...issue.path];
+    const shown = issue.keys.slice(0, Math.max(0, room()));
+    for (const key of shown) out.problems.push({ path: [...at, key], text: describeUnknownKey(at, key) });
+    out.more += issue.keys.length - shown.length;
+    return;
+  }
+  if (issue.code === 'invalid_union') {
+    // the branch that accepted the value's type (issues only below it) says what is wrong inside
+    const branch = issue.errors.find((errors) =>
+      errors.every((e) => e.path.length > 0 || e.code === 'unrecognized_keys'),
+    );
+    if (branch !== undefined) {
+      for (const e of branch) describeIssue(e, [...base, ...issue.path], root, out);
+      return;
+    }
+  }
+  if (room() <= 0) {
+    out.more += 1;
+    return;
+  }
+  out.problems.push(describeOne(issue, [...base, ...issue.path], root));
+}
+
+function describeOne(issue: z.core.$ZodIssue, at: PropertyKey[], root: unknown): Problem {
   const found = valueAt(root, at);
   const got = `got ${describeValue(found)}`;
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...at, key], text: describeUnknownKey(at, key) }));
-    case 'invalid_union': {
-      // the branch that accepted the value's type (issues only below it) says what is wrong inside
-      const branch = issue.errors.find((errors) =>
-        errors.every((e) => e.path.length > 0 || e.code === 'unrecognized_keys'),
-      );
-      if (branch !== undefined) return branch.flatMap((e) => describeIssue(e, at, root));
-      return [{ path: at, text: `${issue.message}, ${got}` }];
-    }
     case 'invalid_type':
-      return [{ path: at, text: `expected ${typeName(issue.expected)}, ${got}` }];
+      return { path: at, text: `expected ${typeName(issue.expected)}, ${got}` };
     case 'invalid_value': {
       const text = `expected ${listOr(issue.values.map((v) => JSON.stringify(v)))}, ${got}`;
       const suggestion =
@@ -263,13 +395,13 @@ function describeIssue(issue: z.core.$ZodIssue, base: PropertyKey[], root: unkno
               issue.values.filter((v) => typeof v === 'string'),
             )
           : null;
-      return [{ path: at, text: suggestion === null ? text : `${text}; did you mean "${suggestion}"?` }];
+      return { path: at, text: suggestion === null ? text : `${text}; did you mean "${suggestion}"?` };
     }
     case 'too_small':
     case 'too_big':
-      return [{ path: at, text: `expected ${describeBound(issue)}, ${got}` }];
+      return { path: at, text: `expected ${describeBound(issue)}, ${got}` };
     default:
-      return [{ path: at, text: `${issue.message.replace(/^Invalid input: /, '')}, ${got}` }];
+      return { path: at, text: `${issue.message.replace(/^Invalid input: /, '')}, ${got}` };
   }
 }
 
@@ -363,6 +495,8 @@ export function suggest(name: string, candidates: readonly string[]): string | n
     let score: number;
     if (c === wanted) score = 0;
     else if (wanted.length >= 3 && c.startsWith(wanted)) score = 1;
+    // the distance is at least the difference in length: no need to align a 1 MB key with a rule id
+    else if (Math.abs(wanted.length - c.length) > 3) score = Infinity;
     else {
       const d = editDistance(wanted, c);
       score = d <= Math.min(3, Math.max(1, Math.floor(Math.max(wanted.length, c.length) / 4))) ? d : Infinity;
@@ -633,16 +767,24 @@ export const CONFIG_DOC = `## Configuration
 epochlint reads one JSON config file. Without \`--config\`, it looks in the working directory and then in
 each parent directory up to the filesystem root, and uses the first directory that has one of (in this
 order) \`epochlint.config.json\`, \`.epochlintrc.json\`, or a \`package.json\` with an \`"epochlint"\` key (a
-\`package.json\` without the key is skipped). \`--config <file>\` uses exactly that file (for a
-\`package.json\`, its \`"epochlint"\` key); \`--no-config\` uses none. Command-line flags override the file.
+\`package.json\` without the key is skipped; an \`epochlint.config.json\` or \`.epochlintrc.json\` that is a
+directory or a named pipe is an error). \`--config <file>\` uses exactly that file (for a \`package.json\`,
+its \`"epochlint"\` key); \`--no-config\` uses none. Command-line flags override the file. A config must be a
+regular file of at most 1 MiB.
+
+The report names the config used (\`config:\` in the text header, \`"config"\` in the JSON); one found above
+the project (the nearest \`package.json\` or \`.git\` from the working directory up) is marked
+\`(outside the project)\` and announced with a warning.
 
 Every key is optional; unknown keys, unknown rule ids and invalid values are errors (exit code 2), reported
-one per line as \`<file>: <key path>: expected ..., got ...\`.
+one per line as \`<file>: <key path>: expected ..., got ...\`; after 20 lines the rest are counted.
 
 | Key | Value | Default |
 |---|---|---|
 | \`rules\` | object: rule id → \`"error"\`, \`"warning"\`, \`"info"\` or \`"off"\`, or \`{ "severity": ..., "options": { ... } }\`; options are the rule's own (see \`epochlint explain <id>\`) | each rule at its default severity and options |
-| \`ignoreMetrics\` | array of metric names as printed (\`"lr"\`, \`"val_lr"\`) that no rule looks at | \`[]\` |
+| \`ignoreMetrics\` | array of metric names as printed (\`"lr"\`, \`"val_lr"\`) that no rule looks at (\`--ignore-metric\`) | \`[]\` |
+| \`metrics\` | array of metric names as printed: lint only these (\`--metric\`); the first names a bare list of values | all metrics |
+| \`inputFormat\` | \`"auto"\` or an input format of \`--input-format\` (\`"epoch-lines"\`, \`"lightning-csv"\`, ...) | \`"auto"\` |
 | \`context\` | what the log cannot say: \`valSamples\`, \`valBatchSize\`, \`valSteps\`, \`trainSamples\`, \`batchSize\`, \`stepsPerEpoch\` (positive integers), \`valClassCounts\` (array of counts), \`valShuffle\`, \`batchnorm\` (booleans), \`valData\` (\`"generator"\`, \`"sequence"\`, \`"dataset"\`, \`"arrays"\`), \`kerasVersion\` (string), \`workers\` (positive integer); the same as the context flags | nothing known |
 | \`failOn\` | \`"error"\`, \`"warning"\`, \`"info"\` or \`"never"\`: lowest severity that makes the exit code 1 (\`--fail-on\`) | \`"error"\` |
 | \`maxWarnings\` | integer ≥ 0: more warnings than this makes the exit code 1 (\`--max-warnings\`) | no limit |

@@ -2,13 +2,31 @@
 import { Hints } from '../model/index.js';
 import type { LintCommandOptions } from './program.js';
 
+/**
+ * A whole number written the way people write counts: decimal digits only (surrounding blanks
+ * allowed), no sign, no `0x10`, `1e3`, `1_000` or `16.0`, and small enough to be exact. `Number()`
+ * accepts all of those, so it is not used alone. Null when the text is not such a number.
+ */
+export function parseWholeNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || trimmed.length > 15) return null;
+  for (let i = 0; i < trimmed.length; i += 1) {
+    const c = trimmed.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return Number(trimmed);
+}
+
 /** Hints from the flags, or the problems found (`--val-batch-size: expected a positive integer`). */
 export function hintsFromOptions(options: LintCommandOptions): { hints: Hints; problems: string[] } {
   const problems: string[] = [];
   const int = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) problems.push(`${flag}: expected a positive integer, got '${value}'`);
+    const n = parseWholeNumber(value);
+    if (n === null || n <= 0) {
+      problems.push(`${flag}: expected a positive integer, got '${value}'`);
+      return undefined;
+    }
     return n;
   };
   const bool = (flag: string, value: string | undefined): boolean | undefined => {
@@ -23,13 +41,13 @@ export function hintsFromOptions(options: LintCommandOptions): { hints: Hints; p
     options.valClassCounts === undefined
       ? undefined
       : options.valClassCounts.split(',').map((c) => {
-          const n = Number(c.trim());
-          if (!Number.isInteger(n) || n < 0) {
+          const n = parseWholeNumber(c);
+          if (n === null) {
             problems.push(
               `--val-class-counts: expected comma-separated counts like 5200,5201, got '${options.valClassCounts}'`,
             );
           }
-          return n;
+          return n ?? 0;
         });
   const valData = options.valData;
   if (valData !== undefined && !['generator', 'sequence', 'dataset', 'arrays'].includes(valData)) {

@@ -3,25 +3,40 @@
  * the handlers and the output streams.
  */
 import { Argument, Command, Option } from 'commander';
+import { INPUT_FORMATS } from '../parse/readers.js';
 import { escapeControl } from '../report/escape.js';
 import { FORMATS } from '../report/index.js';
 
 /** `epochlint parse` options after parsing. */
 export interface ParseCommandOptions {
   format: 'json' | 'table' | 'csv';
-  inputFormat: 'auto' | 'keras' | 'csv' | 'json' | 'ipynb';
+  /** `auto`, a dialect of the readers table or one of its aliases (`--input-format`). */
+  inputFormat: string;
+  /** `--metric`: names a bare list's series, and keeps only these metrics. */
+  metric: string[];
+  /** `--ignore-metric`: metrics left out. */
+  ignoreMetric: string[];
 }
 
 /** `epochlint [files...]` options after parsing (hint values are still strings). */
 export interface LintCommandOptions {
   /** Unset when the flag was not given (the config may choose). */
   format?: string;
-  inputFormat: ParseCommandOptions['inputFormat'];
+  /** Unset when the flag was not given (the config may choose; else `auto`). */
+  inputFormat?: string;
+  /** `--metric` (repeatable): lint only these metrics; also names a bare list's series. */
+  metric: string[];
+  /** `--ignore-metric` (repeatable): metrics no rule looks at. */
+  ignoreMetric: string[];
   color?: boolean;
   outputFile?: string;
   failOn?: string;
   maxWarnings?: string;
   quiet?: boolean;
+  verbose?: boolean;
+  /** False for `--no-chart`. */
+  chart?: boolean;
+  stdinFilename?: string;
   follow?: boolean;
   tee?: boolean;
   failFast?: boolean;
@@ -55,10 +70,30 @@ export interface ProgramHandlers {
   schema(which: 'lint' | 'records'): number;
 }
 
-const inputFormatOption = (): Option =>
-  new Option('--input-format <format>', 'read the input as this instead of sniffing its content')
-    .choices(['auto', 'keras', 'csv', 'json', 'ipynb'])
-    .default('auto');
+/** The input formats come from the readers table: every dialect, its aliases, and `auto`. */
+const inputFormatOption = (withDefault: boolean): Option => {
+  const option = new Option(
+    '--input-format <format>',
+    'read the input as this format instead of sniffing its content',
+  ).choices([...INPUT_FORMATS]);
+  return withDefault ? option.default('auto') : option;
+};
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `--metric` and `--ignore-metric`, repeatable, on lint and parse. */
+function addMetricOptions(command: Command, lint: boolean): Command {
+  return command
+    .option(
+      '--metric <name>',
+      lint
+        ? 'lint only this metric (repeatable); also names a bare list of values (default val_value)'
+        : 'keep only this metric (repeatable); also names a bare list of values (default val_value)',
+      collect,
+      [],
+    )
+    .option('--ignore-metric <name>', 'leave this metric out (repeatable)', collect, []);
+}
 
 /** The context flags of the diagnosis: facts the log cannot tell. */
 const HINT_OPTIONS: Array<[string, string]> = [
@@ -77,6 +112,23 @@ const HINT_OPTIONS: Array<[string, string]> = [
   ['--script <file>', 'the training script (.py or .ipynb) to read layers, generators and callbacks from'],
 ];
 
+/**
+ * One line from commander's error text: `error: ` dropped, its lines (the message, a "Did you mean")
+ * joined with `; `, and everything escaped (argv may hold control characters).
+ */
+export function usageLine(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map(escapeControl)
+    .join('; ');
+}
+
+/** Command names of the program (an unknown file argument that resembles one gets a suggestion). */
+export const COMMANDS = ['parse', 'rules', 'explain', 'schema'] as const;
+
 /** Builds the program; `result.code` holds the exit code of the command that ran. */
 export function buildProgram(handlers: ProgramHandlers): { program: Command; result: { code: number } } {
   const result = { code: 0 };
@@ -88,9 +140,9 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     .configureOutput({
       writeOut: handlers.write,
       writeErr: handlers.writeError,
-      // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything)
-      outputError: (text, write) =>
-        write(`epochlint: ${escapeControl(text.trim().replace(/^error: /, ''))} (see --help)\n`),
+      // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything);
+      // commander puts its "Did you mean" on a line of its own: joined, never shown as a literal \n
+      outputError: (text, write) => write(`epochlint: ${usageLine(text)} (see --help)\n`),
     })
     .exitOverride()
     .enablePositionalOptions()
@@ -104,7 +156,10 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
       ).choices(['error', 'warning', 'info', 'never']),
     )
     .option('--max-warnings <n>', 'also exit 1 when there are more than n warnings')
-    .option('-q, --quiet', 'report errors only')
+    .option('-q, --quiet', 'only the runs table and the errors')
+    .option('-v, --verbose', 'every statistic, every cause in full, every parse issue')
+    .option('--no-chart', 'no chart of the curves in the text report')
+    .option('--stdin-filename <name>', 'the name piped input is reported under (instead of "-")')
     .option('--follow', 'keep reading a growing file (like tail -f) or a stream; status per epoch on stderr')
     .option('--tee', 'pass the log through to stdout unchanged (the report goes to stderr or --output-file)')
     .option(
@@ -113,9 +168,10 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     )
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .option('--no-config', 'use no config file')
-    .addOption(inputFormatOption())
+    .addOption(inputFormatOption(false))
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
+  addMetricOptions(program, true);
   for (const [flags, description] of HINT_OPTIONS) program.option(flags, description);
   program
     .addHelpText(
@@ -134,6 +190,8 @@ Examples:
   $ epochlint --follow train.log
   $ epochlint 'sweep/**/*.log' --format github
   $ epochlint runs/ --format junit --output-file epochlint.xml
+  $ epochlint train.log --format html --output-file epochlint.html
+  $ python train.py 2>&1 | epochlint --stdin-filename train.log --format github
   $ epochlint train.log --val-batch-size 16 --val-steps 325
   $ epochlint training_log.csv --format json > report.json
   $ epochlint explain val-alternation`,
@@ -142,14 +200,15 @@ Examples:
       result.code = await handlers.lint(files, options);
     });
 
-  program
+  const parse = program
     .command('parse')
     .description('print the typed records (epochs, callback events, datasets) read from training logs')
     .argument('[files...]', "log files ('-' or nothing for stdin)")
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['json', 'table', 'csv']).default('json'),
     )
-    .addOption(inputFormatOption())
+    .addOption(inputFormatOption(true));
+  addMetricOptions(parse, false)
     .addHelpText(
       'after',
       `
@@ -164,7 +223,7 @@ Examples:
 
   program
     .command('rules')
-    .description('list the detectors with their default severity')
+    .description('list the detectors with their default severity, and the causes the diagnosis weighs')
     .addHelpText('after', '\nExample:\n  $ epochlint rules')
     .action(() => {
       result.code = handlers.rules();
@@ -172,9 +231,12 @@ Examples:
 
   program
     .command('explain')
-    .description("print a detector's documentation: what it tests, why it matters, an example")
-    .argument('<id>', 'detector id, e.g. val-alternation')
-    .addHelpText('after', '\nExample:\n  $ epochlint explain val-alternation')
+    .description("print a detector's or a cause's documentation: why it matters, what it tests, an example")
+    .argument('<id>', 'detector id (see: epochlint rules) or cause id, e.g. val-alternation')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ epochlint explain val-alternation\n  $ epochlint explain validation-slice-rotation',
+    )
     .action((id: string) => {
       result.code = handlers.explain(id);
     });

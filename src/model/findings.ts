@@ -5,13 +5,11 @@ import { SourceLine } from './records.js';
 export const Severity = z.enum(['error', 'warning', 'info']);
 export type Severity = z.infer<typeof Severity>;
 
+/** Any number, NaN and ±Infinity included (the JSON outputs write those as strings). */
+export const AnyNumber = z.custom<number>((v) => typeof v === 'number', { message: 'expected a number' });
+
 /** A number, a label or a flag: what `stats` and message data hold (NaN/±Infinity allowed). */
-export const Scalar = z.union([
-  z.custom<number>((v) => typeof v === 'number', { message: 'expected a number' }),
-  z.string(),
-  z.boolean(),
-  z.null(),
-]);
+export const Scalar = z.union([AnyNumber, z.string(), z.boolean(), z.null()]);
 export type Scalar = z.infer<typeof Scalar>;
 
 /** A sentence as data: a message id (in a detector's or a cause's `messages`) plus the numbers it quotes. */
@@ -82,7 +80,7 @@ export type Verdict = z.infer<typeof Verdict>;
  * cause's score (positive supports the cause, negative speaks against it); null for a reason that only
  * describes what was observed.
  */
-export const WeightedReason = Reason.extend({ weight: z.number().nullable() });
+export const WeightedReason = Reason.extend({ weight: AnyNumber.nullable() });
 export type WeightedReason = z.infer<typeof WeightedReason>;
 
 /** Where a mechanism acts: what is evaluated, how the model is optimised, the data, the model, or the measurement. */
@@ -99,7 +97,7 @@ export const Diagnosis = z.object({
    * Posterior log-odds (natural log) that this mechanism causes what was found: the prior log-odds plus the
    * sum of the reasons' weights. The verdict is a band of it (`VERDICT_BANDS` in `diagnose/score.ts`).
    */
-  score: z.number(),
+  score: AnyNumber,
   /** Prior probability: how often the mechanism is the accepted cause in practice (README, "Causes"). */
   prior: z.number().min(0).max(1),
   side: CauseSide,

@@ -11,9 +11,26 @@ export const MetricValue = z.custom<number>((value) => typeof value === 'number'
 /** Where a record came from: 1-based line of the (decoded) input. */
 export const SourceLine = z.number().int().min(1);
 
-/** One completed epoch of a training run. */
+/**
+ * What the records of a run are positions on (design: the detectors use `Epoch.epoch` as time):
+ * `epoch` (one record per training epoch), `step` (an evaluation every N optimizer steps, keyed by the
+ * global step: Trainer `eval_steps`, Lightning `val_check_interval`, TensorBoard), `round` (boosting
+ * rounds), `evaluation` (evaluations in order with nothing else known: a bare list of values).
+ */
+export const TimeAxis = z.enum(['epoch', 'step', 'round', 'evaluation']);
+export type TimeAxis = z.infer<typeof TimeAxis>;
+
+/** Which data a metric was computed on, when the format says so and its printed name does not. */
+export const MetricPhase = z.enum(['train', 'validation', 'test']);
+export type MetricPhase = z.infer<typeof MetricPhase>;
+
+/** One completed epoch of a training run (or one evaluation point on the run's time axis). */
 export const Epoch = z.object({
-  /** 1-based epoch number, as in `Epoch k/N` (CSVLogger's 0-based column is shifted by one). */
+  /**
+   * 1-based position on the run's time axis. For epochs, the epoch number as in `Epoch k/N` (0-based
+   * columns and prints are shifted by one); for step-, round- and evaluation-based runs, the 1-based
+   * index of the evaluation (what was printed is kept in `step`, `epochValue` and `round`).
+   */
   epoch: z.number().int().min(1),
   /** The `N` of `Epoch k/N`: the last epoch number of that `fit` call; null when not printed. */
   of: z.number().int().min(1).nullable(),
@@ -27,6 +44,19 @@ export const Epoch = z.object({
   seconds: z.number().nullable(),
   /** Seconds per step (or per sample) as printed (`582ms/step` → 0.582). */
   stepTime: z.number().nullable(),
+  /**
+   * The optimizer step printed with the record: the global step (Lightning, the Hugging Face Trainer,
+   * TensorBoard), or the batch counter of a hand-written loop's step line (`[10,   900] loss: ...`).
+   * Absent or null when none was printed.
+   */
+  step: z.number().int().min(0).nullable().optional(),
+  /**
+   * The epoch as printed when it is not `epoch` itself: 0-based (`Epoch 0:`, fastai, YOLO), fractional
+   * (`'epoch': 1.53`), or the epoch of a step-based evaluation. Absent or null otherwise.
+   */
+  epochValue: z.number().nullable().optional(),
+  /** The boosting round as printed (`[500]`, XGBoost's 0-based index). Absent or null otherwise. */
+  round: z.number().int().min(0).nullable().optional(),
   line: SourceLine,
 });
 export type Epoch = z.infer<typeof Epoch>;
@@ -61,6 +91,16 @@ export const Event = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('early-stopping'), ...eventBase }),
   z.object({ kind: z.literal('restore-best-weights'), ...eventBase, bestEpoch: z.number().int().nullable() }),
   z.object({ kind: z.literal('terminate-nan'), ...eventBase, batch: z.number().int().min(0) }),
+  /**
+   * A validation or test pass outside the training epochs (Lightning's `trainer.validate()`/`test()`
+   * tables and CSV rows after fit): its metrics, not an epoch.
+   */
+  z.object({
+    kind: z.literal('evaluation'),
+    ...eventBase,
+    phase: z.enum(['validation', 'test']),
+    metrics: z.record(z.string(), MetricValue),
+  }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventKind = Event['kind'];
@@ -70,9 +110,10 @@ export const Dataset = z.object({
   /**
    * `found`: `Found N images/files/... [belonging to K classes].` (ImageDataGenerator, *_dataset_from_directory);
    * `using`: `Using N files for training|validation.`;
-   * `train-on`: one half of `Train on N samples, validate on M samples` / `Train for N steps, ...`.
+   * `train-on`: one half of `Train on N samples, validate on M samples` / `Train for N steps, ...`;
+   * `counted`: the total of a held-out line's `correct/total` count (`Accuracy: 9897/10000 (99%)`).
    */
-  source: z.enum(['found', 'using', 'train-on']),
+  source: z.enum(['found', 'using', 'train-on', 'counted']),
   /** `train`/`validation` when the line says so; `unknown` for `Found ...` lines (order is a hint only). */
   role: z.enum(['train', 'validation', 'unknown']),
   count: z.number().int().min(0),
@@ -83,8 +124,49 @@ export const Dataset = z.object({
 });
 export type Dataset = z.infer<typeof Dataset>;
 
-/** Input dialects the parser understands. */
-export const Dialect = z.enum(['keras-text', 'csv-logger', 'history-json', 'notebook']);
+/**
+ * Input dialects the parser understands: the one list of formats. `src/parse/readers.ts` has one reader
+ * entry per dialect (the compiler checks it), and the CLI's `--input-format`, the config's `inputFormat`
+ * and the JSON Schemas derive from it.
+ */
+export const Dialect = z.enum([
+  /** Keras `model.fit` console output, every family and verbosity. */
+  'keras-text',
+  /** Keras `CSVLogger` files and look-alike per-epoch CSVs. */
+  'csv-logger',
+  /** A saved Keras `history.history` (JSON, Python repr, pandas orientations). */
+  'history-json',
+  /** A Jupyter notebook: the stream outputs of its code cells, read as Keras console output. */
+  'notebook',
+  /** Per-epoch lines of hand-written loops (PyTorch, TensorFlow custom loops, tqdm bars, TSV logs). */
+  'epoch-lines',
+  /** PyTorch Lightning console output: the epoch bar's last frame, `Validate metric` tables. */
+  'lightning-console',
+  /** PyTorch Lightning `CSVLogger` `metrics.csv`: train and validation rows merged per epoch. */
+  'lightning-csv',
+  /** Hugging Face Trainer `trainer_state.json` (`log_history`). */
+  'hf-trainer-state',
+  /** Hugging Face Trainer console output: the printed metric dicts. */
+  'hf-trainer-log',
+  /** Hugging Face model card "Training results" tables and notebook epoch tables (markdown). */
+  'hf-model-card',
+  /** fastai epoch tables (console text, R data frames, notebook HTML). */
+  'fastai-table',
+  /** Ultralytics YOLO `results.csv` (padded columns). */
+  'yolo-csv',
+  /** YOLOv5 console output: the epoch row under its header and the validation `all` row. */
+  'yolo-console',
+  /** timm `train.py` `summary.csv`. */
+  'timm-csv',
+  /** XGBoost / LightGBM evaluation lines (`[0]\ttrain-logloss:... valid-logloss:...`). */
+  'boosting-rounds',
+  /** JSON Lines logs: one dict of metrics per line. */
+  'json-lines',
+  /** TensorBoard event files (`events.out.tfevents.*`): scalar summaries. */
+  'tfevents',
+  /** Bare lists of numbers (one a line, or a Python list): one validation series. */
+  'bare-list',
+]);
 export type Dialect = z.infer<typeof Dialect>;
 
 /** One training (one `fit` call, or one continuous table/history). */
@@ -94,6 +176,13 @@ export const Run = z.object({
   epochs: z.array(Epoch),
   events: z.array(Event),
   datasets: z.array(Dataset),
+  /** What `Epoch.epoch` counts; absent means `epoch`. */
+  axis: TimeAxis.optional(),
+  /**
+   * The phase of metrics whose printed names do not say it but whose format does (fastai's metric
+   * columns and a model card's metric columns are computed on the validation set). Absent when none.
+   */
+  phases: z.record(z.string(), MetricPhase).optional(),
   source: z.object({
     dialect: Dialect,
     /** The file as given on the command line (`-` for stdin); null for in-memory text. */
@@ -131,6 +220,22 @@ export const ParseIssueKind = z.enum([
   'malformed-input',
   /** Something the parser had to guess (epoch numbering, lists of different lengths, ...). */
   'ambiguous',
+  /** `--follow`: the name now points at another file (rotated, recreated) or the file was removed. */
+  'file-replaced',
+  /** `--follow`: the file shrank or its bytes changed in place (truncation, copytruncate, rewrite). */
+  'file-truncated',
+  /** Reading was interrupted (SIGINT/SIGTERM) before the input ended: the records stop here. */
+  'interrupted',
+  /**
+   * The format can hide non-finite values: the Hugging Face Trainer's default
+   * `logging_nan_inf_filter=True` drops NaN/Inf step losses from the logged averages.
+   */
+  'nonfinite-hidden',
+  /**
+   * Readable, but not a training log: a structured file with no metric series (params, manifests,
+   * configs), or text in which no record was recognised (the message names the shapes seen).
+   */
+  'not-a-log',
 ]);
 export type ParseIssueKind = z.infer<typeof ParseIssueKind>;
 

@@ -1,7 +1,17 @@
 /**
- * The explicit alias table that maps printed metric names onto the roles detectors reason about.
- * Names are never rewritten in records; detectors ask this table instead (spec §4.3, pitfalls 26–28).
+ * The explicit table that maps printed metric names onto the roles detectors reason about. Names are
+ * never rewritten in records; detectors ask this table instead (spec §4.3, pitfalls 26–28).
+ *
+ * A name is read as words (split at `_ - / . :`, spaces and camel case: `ValLoss` → `Val Loss`), and:
+ * - its phase comes from a phase word first (`val_`, `valid_`, `validation_`, `eval_`, `test_`, `dev_`,
+ *   `train_`, `Val Loss`, `eval-logloss`, `val/box_loss`, `valid_0's`) or last (`loss_val`, `acc_test`,
+ *   `accuracy on test set`); Ultralytics' `metrics/...` columns are validation metrics;
+ * - what is left is its base (`Val Loss` → `loss`, `test Top-1 Acc` → `top 1 acc`), which says the
+ *   kind of metric (loss, accuracy, learning rate) and pairs training and held-out twins.
+ * A test set is held-out data like a validation set: where a log has no validation metric, its test
+ * metrics play the validation roles (the README says so).
  */
+import type { MetricPhase, Run } from './records.js';
 
 /** Roles a detector can require. */
 export type MetricRole = 'loss' | 'accuracy' | 'val_loss' | 'val_accuracy' | 'lr';
@@ -15,49 +25,264 @@ export const ACCURACY_NAMES: readonly string[] = [
   'sparse_categorical_accuracy',
 ];
 
-/** Learning-rate keys written by ReduceLROnPlateau / LearningRateScheduler / TensorBoard. */
+/** What the table reads from a printed name. */
+export interface NameParts {
+  /** `train`, `validation` or `test` when a phase word says so; null when the name does not say. */
+  phase: MetricPhase | null;
+  /** The lower-case words of the name without its phase word (and without `on ... set`). */
+  words: readonly string[];
+  /** The printed name without its phase word and the separator after it (`val_acc` → `acc`). */
+  printedBase: string;
+}
+
+const VALIDATION_WORDS = new Set(['val', 'valid', 'validation', 'eval', 'evaluation', 'dev']);
+const TEST_WORDS = new Set(['test', 'testing']);
+const TRAIN_WORDS = new Set(['train', 'training', 'trn']);
+/** Words after a trailing phase word that do not change it: `accuracy on test set`. */
+const SET_WORDS = new Set(['set', 'data', 'dataset', 'split']);
+/** Words that summarise but do not change what a metric is: `Average loss`, `train_loss_epoch`. */
+const AGGREGATE_WORDS = new Set(['avg', 'average', 'mean', 'total', 'overall', 'epoch', 'running']);
+
+const ACCURACY_BASES = new Set([
+  'acc',
+  'accuracy',
+  'acc@1',
+  'accat1',
+  'acc1',
+  'top1',
+  'top1acc',
+  'top1accuracy',
+  'prec1',
+  'binaryaccuracy',
+  'categoricalaccuracy',
+  'sparsecategoricalaccuracy',
+]);
+const LOSS_BASES = new Set(['loss', 'logloss', 'mlogloss', 'binarylogloss']);
+
+const cache = new Map<string, NameParts>();
+const CACHE_LIMIT = 4096;
+
+/** Splits a printed name into its phase and base words (linear in the name; cached). */
+export function nameParts(name: string): NameParts {
+  const known = cache.get(name);
+  if (known !== undefined) return known;
+  const parts = readName(name);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(name, parts);
+  return parts;
+}
+
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function readName(name: string): NameParts {
+  const words = splitWords(name);
+  const lower = words.map((w) => w.text.toLowerCase());
+  let phase: MetricPhase | null = null;
+  let from = 0;
+  let to = words.length;
+  const first = lower[0];
+  const afterFirst = words[0] === undefined ? '' : name.charAt(words[0].end);
+  if (first !== undefined && words.length > 1) {
+    const p = phaseOf(first) ?? (first === 'metrics' && afterFirst === '/' ? 'validation' : null);
+    if (p !== null) {
+      phase = p;
+      from = 1;
+      // `validation_0-logloss` (XGBoost's sklearn API), `valid_0's` (LightGBM): the set's index
+      if (from < to - 1 && /^\d+$/.test(lower[from] ?? '')) from += 1;
+    }
+  }
+  if (phase === null && words.length > 1) {
+    let last = to - 1;
+    while (last > 0 && SET_WORDS.has(lower[last] ?? '')) last -= 1;
+    const p = phaseOf(lower[last] ?? '');
+    if (p !== null && last > 0) {
+      phase = p;
+      to = last;
+      if (to > 1 && (lower[to - 1] === 'on' || lower[to - 1] === 'of')) to -= 1;
+    }
+  }
+  const kept = words.slice(from, to);
+  const printedBase =
+    kept.length === 0 ? name : name.slice(kept[0]?.start ?? 0, kept[kept.length - 1]?.end ?? name.length);
+  return { phase, words: lower.slice(from, to), printedBase };
+}
+
+function phaseOf(word: string): MetricPhase | null {
+  const w = word.endsWith("'s") ? word.slice(0, -2) : word;
+  if (VALIDATION_WORDS.has(w)) return 'validation';
+  if (TEST_WORDS.has(w)) return 'test';
+  if (TRAIN_WORDS.has(w)) return 'train';
+  return null;
+}
+
+/** Words of a name: runs of letters, digits and `@`/`'`, split at camel-case humps (`ValLoss`). */
+function splitWords(name: string): Word[] {
+  const words: Word[] = [];
+  let start = -1;
+  for (let i = 0; i <= name.length; i += 1) {
+    const c = i < name.length ? name.charCodeAt(i) : 32;
+    const inWord = isLetter(c) || isDigit(c) || c === 64 /* @ */ || c === 39; /* ' */
+    if (inWord && start >= 0 && isUpper(c) && isLower(name.charCodeAt(i - 1))) {
+      const next = name.charCodeAt(i + 1);
+      // `ValLoss`, `trainAcc`: a hump starts a word; `mAP50` and `F1` stay whole
+      if (isLower(next) && i - start >= 2) {
+        words.push({ text: name.slice(start, i), start, end: i });
+        start = i;
+      }
+    }
+    if (inWord && start < 0) start = i;
+    else if (!inWord && start >= 0) {
+      words.push({ text: name.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  return words;
+}
+
+function isLetter(c: number): boolean {
+  return isUpper(c) || isLower(c);
+}
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The base words without summary words, joined: `Average loss` → `loss`, `Top-1 Acc` → `top1acc`. */
+function baseKey(parts: NameParts): string {
+  const kept = parts.words.filter((w) => !AGGREGATE_WORDS.has(w));
+  return (kept.length > 0 ? kept : parts.words).join('');
+}
+
+/** Learning-rate keys: `lr`, `learning_rate`, `Learning rate`, `lr-Adam`, `x/lr0`, `lr/pg0`, `LR`. */
 export function isLearningRateName(name: string): boolean {
-  return name === 'lr' || name === 'learning_rate' || name.startsWith('learning_rate_');
+  if (name === 'lr' || name === 'learning_rate' || name.startsWith('learning_rate_')) return true;
+  const words = splitWords(name).map((w) => w.text.toLowerCase());
+  for (let i = 0; i < words.length; i += 1) {
+    const w = words[i] ?? '';
+    if (/^lr\d*$/.test(w)) return true;
+    if (w === 'learning' && words[i + 1] === 'rate') return true;
+  }
+  return false;
 }
 
-/** True for names the validation pass produced (`val_` prefix, pitfall 28); `val_lr` CSV columns excluded. */
+/**
+ * True for names of metrics computed on held-out data: validation (`val_`, `valid_`, `eval_`, `Val Loss`,
+ * `loss_val`, `metrics/...`) or test (`test_`, `Test Acc@1`, `accuracy on test set`). Learning-rate
+ * columns (`val_lr`) are not metrics of the data and are excluded.
+ */
 export function isValidationName(name: string): boolean {
-  return name.startsWith('val_') && !isLearningRateName(name.slice(4));
+  const phase = nameParts(name).phase;
+  return (phase === 'validation' || phase === 'test') && !isLearningRateName(name);
 }
 
-/** The training twin of a validation metric (`val_acc` → `acc`), or null. */
-export function trainingTwin(name: string): string | null {
-  return isValidationName(name) ? name.slice(4) : null;
+/** The phase of a metric in a run: the run's format knowledge (`Run.phases`) first, then its name. */
+export function metricPhase(name: string, run?: Pick<Run, 'phases'>): MetricPhase | null {
+  return run?.phases?.[name] ?? nameParts(name).phase;
 }
+
+/**
+ * The training twin of a held-out metric, or null. Without `names`, the name minus its phase word
+ * (`val_acc` → `acc`, `eval_loss` → `loss`, `Val Loss` → `Loss`). With the run's names, the twin that
+ * is there: `valid_loss` → `train_loss`, `Test Acc@1` → `Train Acc@1`, `eval_loss` → `loss`.
+ */
+export function trainingTwin(name: string, names?: Iterable<string>): string | null {
+  if (!isValidationName(name)) return null;
+  const parts = nameParts(name);
+  const plain = name.startsWith('val_') ? name.slice(4) : parts.printedBase;
+  if (names === undefined) return plain;
+  const key = parts.words.join(' ');
+  let unphased: string | null = null;
+  let trained: string | null = null;
+  for (const candidate of names) {
+    if (candidate === plain) return plain;
+    const p = nameParts(candidate);
+    if (p.words.join(' ') !== key) continue;
+    if (p.phase === 'train') trained ??= candidate;
+    else if (p.phase === null) unphased ??= candidate;
+  }
+  return trained ?? unphased;
+}
+
+/** True for accuracy-like names of any phase: `acc`, `val_accuracy`, `Test Acc@1`, `eval_top1`, `Top-1 Acc`. */
+export function isAccuracyName(name: string): boolean {
+  const key = baseKey(nameParts(name));
+  return ACCURACY_BASES.has(key) || ACCURACY_NAMES.includes(key) || /(?:^|_)acc(?:uracy)?$/.test(key);
+}
+
+/** True for loss-like names of any phase: `loss`, `Val Loss`, `Average loss`, `eval-logloss`. */
+export function isLossName(name: string): boolean {
+  return LOSS_BASES.has(baseKey(nameParts(name)));
+}
+
+const LOWER_BETTER =
+  /(loss|error|mse|mae|mape|msle|crossentropy|hinge|divergence|perplexity|nll|rmse|wer|cer|ece)/;
+const HIGHER_BETTER =
+  /(acc|auc|precision|recall|f1|fmeasure|iou|jaccard|dice|r2|top_?k|top\d|prec\d|map|specificity|sensitivity|bleu|rouge|meteor|psnr|ssim|correct)/;
 
 /** Which direction is better for a metric, judged from its name; null when the name does not say. */
 export function metricDirection(name: string): 'lower' | 'higher' | null {
-  const base = (isValidationName(name) ? name.slice(4) : name).toLowerCase();
-  if (isLearningRateName(base)) return null;
-  if (/(loss|error|mse|mae|mape|msle|crossentropy|hinge|divergence|perplexity)/.test(base)) return 'lower';
-  if (/(acc|auc|precision|recall|f1|fmeasure|iou|jaccard|dice|r2|top_k|specificity|sensitivity)/.test(base)) {
-    return 'higher';
-  }
+  if (isLearningRateName(name)) return null;
+  const words = nameParts(name).words;
+  const base = words.join('_');
+  if (words.includes('wer') || words.includes('cer') || LOWER_BETTER.test(base)) return 'lower';
+  if (HIGHER_BETTER.test(base)) return 'higher';
   return null;
 }
 
 /**
- * The metric that plays a role in a set of names, e.g. `accuracy` → `acc` when the log printed `acc`.
- * For multi-output logs without a plain name, the first `<output>_loss`/`<output>_acc` is not guessed.
+ * The metric that plays a role in a set of names, e.g. `accuracy` → `acc` when the log printed `acc`,
+ * `val_loss` → `Val Loss` or `eval_loss`. Exact Keras names win; then names read through the table, in
+ * the order given (a validation metric before a test one). For multi-output logs without a plain name,
+ * the first `<output>_loss`/`<output>_acc` is not guessed.
  */
 export function findRole(names: Iterable<string>, role: MetricRole): string | null {
-  const present = new Set(names);
+  const list = [...names];
+  const present = new Set(list);
   switch (role) {
     case 'loss':
-      return present.has('loss') ? 'loss' : null;
+      return present.has('loss') ? 'loss' : pick(list, 'train', isLossName);
     case 'val_loss':
-      return present.has('val_loss') ? 'val_loss' : null;
+      return present.has('val_loss') ? 'val_loss' : pickHeldOut(list, isLossName);
     case 'accuracy':
-      return ACCURACY_NAMES.find((n) => present.has(n)) ?? null;
+      return ACCURACY_NAMES.find((n) => present.has(n)) ?? pick(list, 'train', isAccuracyName);
     case 'val_accuracy':
-      return ACCURACY_NAMES.map((n) => `val_${n}`).find((n) => present.has(n)) ?? null;
+      return (
+        ACCURACY_NAMES.map((n) => `val_${n}`).find((n) => present.has(n)) ?? pickHeldOut(list, isAccuracyName)
+      );
     case 'lr':
-      for (const n of present) if (isLearningRateName(n)) return n;
+      for (const n of list) if (isLearningRateName(n)) return n;
       return null;
   }
+}
+
+/** A training-side name of this kind: one with a training phase word first, then one without a phase. */
+function pick(names: string[], phase: 'train', test: (name: string) => boolean): string | null {
+  let unphased: string | null = null;
+  for (const n of names) {
+    if (isLearningRateName(n) || !test(n)) continue;
+    const p = nameParts(n).phase;
+    if (p === phase) return n;
+    if (p === null) unphased ??= n;
+  }
+  return unphased;
+}
+
+/** A held-out name of this kind: validation first, test when there is no validation one. */
+function pickHeldOut(names: string[], test: (name: string) => boolean): string | null {
+  let testName: string | null = null;
+  for (const n of names) {
+    if (!isValidationName(n) || !test(n)) continue;
+    if (nameParts(n).phase === 'validation') return n;
+    testName ??= n;
+  }
+  return testName;
 }

@@ -1,9 +1,17 @@
-import type { Epoch, ParseIssue, Run } from '../model/index.js';
+import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
 import { numericLiteral, readTolerant } from './json-tolerant.js';
-import type { ParseOptions, ParseResult } from './types.js';
+import { csvHeader, firstLines } from './sniff.js';
+import type {
+  FormatReader,
+  ParseOptions,
+  ParseResult,
+  ReaderContext,
+  ReaderEntry,
+  SniffHead,
+} from './types.js';
 
 /** A header line: its separator, its column names as printed, and where the epoch index sits. */
-interface Header {
+export interface Header {
   line: number;
   separator: string;
   names: string[];
@@ -24,7 +32,7 @@ interface OpenRun {
 }
 
 /** What a cell holds: nothing (`NA`, empty), a number, or something that is not a number. */
-type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'bad'; what: string };
+export type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'bad'; what: string };
 
 // Python's csv writes `NA` (CSVLogger) and `None`; pandas readers treat these as missing too.
 const MISSING = new Set(['', 'na', 'n/a', 'none', 'null']);
@@ -54,9 +62,48 @@ const COMMON_SEPARATORS = [',', ';', '\t', '|'];
  * - No data rows at all gives zero runs and a `no-epochs` issue; a first line that is not a header gives
  *   zero runs and a `malformed-input` issue. Never throws.
  */
-export function parseCsvLogger(text: string, options: ParseOptions): ParseResult {
+export function parseCsvLogger(text: string, options: ParseOptions & { dialect?: Dialect }): ParseResult {
   return new CsvReader(options).read(splitLines(text));
 }
+
+/** A CSV: a header line of names, then a row (or a blank line) under it. */
+function sniff(head: SniffHead): number {
+  const [first, second] = firstLines(head, 2);
+  const header = first === undefined ? null : csvHeader(first);
+  if (header === null) return 0;
+  if (second === undefined) return head.complete ? 0.6 : 0.5;
+  const cells = second.split(header.separator);
+  if (cells.length !== header.names.length) return 0.3;
+  const numeric = cells.filter((c) => {
+    const t = c.trim().replace(/^"(.*)"$/, '$1');
+    return t === '' || MISSING.has(t.toLowerCase()) || numericLiteral(t) !== null;
+  }).length;
+  return numeric >= cells.length / 2 ? 0.8 : 0.3;
+}
+
+/** The whole-file reader of a CSV dialect (the CSV formats share this parser). */
+export function csvReaderFor(dialect: Dialect) {
+  return (ctx: ReaderContext): FormatReader => ({
+    kind: 'text',
+    end(text: string) {
+      const result = parseCsvLogger(text, { file: ctx.file, dialect });
+      for (const issue of result.issues) ctx.onIssue(issue);
+      for (const run of result.runs) ctx.onRun(run);
+      const malformed =
+        result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
+      return { fatal: malformed ? malformed.message : null };
+    },
+  });
+}
+
+export const csvLoggerReader: ReaderEntry = {
+  dialect: 'csv-logger',
+  aliases: ['csv'],
+  binary: false,
+  fileHint: /\.(?:csv|tsv)$/i,
+  sniff,
+  create: csvReaderFor('csv-logger'),
+};
 
 class CsvReader {
   private readonly runs: Run[] = [];
@@ -66,7 +113,7 @@ class CsvReader {
   private stopped = false;
   private firstEpochSeen = false;
 
-  constructor(private readonly options: ParseOptions) {}
+  constructor(private readonly options: ParseOptions & { dialect?: Dialect }) {}
 
   read(lines: string[]): ParseResult {
     for (let index = 0; index < lines.length && !this.stopped; index++) {
@@ -137,7 +184,9 @@ class CsvReader {
     target.rows++;
     target.toLine = lineNumber;
     const epoch = epochValue === null ? target.rows : epochValue + 1;
-    target.epochs.push(epochRecord(epoch, this.metrics(fields, header, lineNumber), lineNumber));
+    const record = epochRecord(epoch, this.metrics(fields, header, lineNumber), lineNumber);
+    if (epochValue !== null) record.epochValue = epochValue; // the 0-based value as written
+    target.epochs.push(record);
   }
 
   /** The run a row with this epoch value belongs to: a value that does not increase starts a new one. */
@@ -196,7 +245,7 @@ class CsvReader {
       events: [],
       datasets: [],
       source: {
-        dialect: 'csv-logger',
+        dialect: this.options.dialect ?? 'csv-logger',
         file: this.options.file,
         fromLine: open.fromLine,
         toLine: open.toLine,
@@ -226,7 +275,7 @@ function setMetric(metrics: Record<string, number>, name: string, value: number)
  * Splits on `\n`, dropping the `\r`s before it (`\r\n`, and `\r\r\n` from CSVLogger files opened in text
  * mode on Windows). Old-Mac files with `\r` only are split on `\r`.
  */
-function splitLines(text: string): string[] {
+export function splitLines(text: string): string[] {
   if (!text.includes('\n')) return text.split('\r');
   return text.split('\n').map((line) => {
     let end = line.length;
@@ -235,7 +284,7 @@ function splitLines(text: string): string[] {
   });
 }
 
-function readHeader(raw: string, lineNumber: number): Header | null {
+export function readHeader(raw: string, lineNumber: number): Header | null {
   const line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const separator = sniffSeparator(line.trim());
   const fields = splitFields(line, separator);
@@ -302,7 +351,7 @@ function isNameChar(code: number): boolean {
  * Splits one line into trimmed fields, honouring double quotes (Python's csv "excel" dialect).
  * A space separator also swallows runs of spaces (hand-aligned tables).
  */
-function splitFields(line: string, separator: string): string[] {
+export function splitFields(line: string, separator: string): string[] {
   const fields: string[] = [];
   let pos = 0;
   for (;;) {
@@ -367,7 +416,7 @@ function epochIndexOf(cell: string): number | null {
   return value !== null && Number.isInteger(value) && value >= 0 ? value : null;
 }
 
-function cellOf(text: string): Cell {
+export function cellOf(text: string): Cell {
   if (MISSING.has(text.toLowerCase())) return { kind: 'missing' };
   const value = numericLiteral(text);
   if (value !== null) return { kind: 'number', value };

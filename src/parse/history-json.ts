@@ -1,7 +1,14 @@
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
 import { numericLiteral, readTolerant, readTolerantSequence } from './json-tolerant.js';
 import type { TolerantNode, TolerantObject, TolerantResult } from './json-tolerant.js';
-import type { ParseOptions, ParseResult } from './types.js';
+import type {
+  FormatReader,
+  ParseOptions,
+  ParseResult,
+  ReaderContext,
+  ReaderEntry,
+  SniffHead,
+} from './types.js';
 
 /**
  * One named column of a saved history: the value node at each epoch position (undefined where the
@@ -130,6 +137,8 @@ function tableOf(root: TolerantNode): Table | null {
 
 /** A list of per-epoch dicts (also JSON Lines and pandas `orient='records'`). */
 function recordsTable(items: TolerantNode[]): Table | null {
+  // records holding text or nested objects (a manifest, a list of runs' settings) are not epochs
+  if (items.some((item) => item.kind === 'object' && item.entries.some((e) => isProse(e.value)))) return null;
   const byName = new Map<string, Column>();
   const rowLines: number[] = [];
   items.forEach((item, position) => {
@@ -147,6 +156,11 @@ function recordsTable(items: TolerantNode[]): Table | null {
   if (byName.size === 0) return null;
   for (const column of byName.values()) column.cells.length = items.length;
   return { columns: [...byName.values()], rowLines };
+}
+
+/** A member no per-epoch record holds: a nested object, or a string that is not a number. */
+function isProse(node: TolerantNode): boolean {
+  return node.kind === 'object' || (node.kind === 'string' && numericLiteral(node.value.trim()) === null);
 }
 
 /** pandas `orient='split'`: `{"columns": [...], "index": [...], "data": [[...], ...]}`. */
@@ -369,3 +383,29 @@ function epochLine(table: Table, position: number, rootLine: number): number {
 function epochRecord(epoch: number, metrics: Record<string, number>, line: number): Epoch {
   return { epoch, of: null, metrics, steps: null, countUnit: null, seconds: null, stepTime: null, line };
 }
+
+/** Text that starts like a JSON or Python-literal document; more specific JSON formats score higher. */
+function sniff(head: SniffHead): number {
+  return /^(?:\{|\[\s*[{["\d\-\]]|"|\[\s*$)/.test(head.text.trimStart()) ? 0.5 : 0;
+}
+
+export const historyJsonReader: ReaderEntry = {
+  dialect: 'history-json',
+  aliases: ['json'],
+  binary: false,
+  fileHint: /\.json$/i,
+  sniff,
+  create(ctx: ReaderContext): FormatReader {
+    return {
+      kind: 'text',
+      end(text: string) {
+        const result = parseHistoryJson(text, { file: ctx.file });
+        for (const issue of result.issues) ctx.onIssue(issue);
+        for (const run of result.runs) ctx.onRun(run);
+        const malformed =
+          result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
+        return { fatal: malformed ? malformed.message : null };
+      },
+    };
+  },
+};

@@ -1,32 +1,37 @@
 /**
- * The parser front door: bytes in (any chunking), runs and issues out. Decodes UTF-8 (or UTF-16
- * with a BOM), refuses binary data, sniffs the dialect, and streams console output through the
- * terminal model and the Keras parser; whole-file dialects (CSV, JSON, notebooks) are buffered.
+ * The parser front door: bytes in (any chunking), runs and issues out. Decodes UTF-8 (or UTF-16 with a
+ * BOM), refuses binary data unless the head is a binary format of the readers table (TensorBoard event
+ * files), sniffs the format (`sniff.ts`, the table in `readers.ts`), and hands the input to that format's
+ * reader: line-based readers are streamed through the terminal model, JSON documents are buffered,
+ * binary readers get the bytes as they come.
  */
 import { TextDecoder } from 'node:util';
 import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
-import { parseCsvLogger } from './csv-logger.js';
-import { parseHistoryJson } from './history-json.js';
-import { createKerasTextParser, type KerasTextParser } from './keras-text.js';
-import { extractNotebookStreams } from './notebook.js';
-import { SNIFF_CHARS, sniffFormat, type SniffedFormat } from './sniff.js';
+import { INPUT_FORMATS, READERS, readerForInputFormat } from './readers.js';
+import { buildHead, CERTAIN, chooseReader, SNIFF_CHARS } from './sniff.js';
 import { createTerminal, type Terminal } from './terminal.js';
-import type { ParseResult } from './types.js';
+import type { Census, FormatReader, ParseResult, ReaderEntry, SniffHead } from './types.js';
 
 export type { ParseResult, ParseOptions } from './types.js';
+export { INPUT_FORMATS } from './readers.js';
 
-/** `--input-format`: `auto` sniffs the content. */
-export type InputFormat = 'auto' | 'keras' | 'csv' | 'json' | 'ipynb';
+/**
+ * `--input-format`: `auto` sniffs the content; otherwise a dialect name or one of its aliases
+ * (`keras`, `csv`, `json`, `ipynb`, `pytorch`, `lightning`, ...; see {@link INPUT_FORMATS}).
+ */
+export type InputFormat = string;
 
 /** Callbacks and hints for {@link createParser}. */
 export interface ParserOptions {
   onRun(run: Run): void;
   onIssue?(issue: ParseIssue): void;
-  /** Each epoch as soon as it completes (console logs only; whole-file formats report at the end). */
+  /** Each epoch as soon as it completes (streamed formats; whole-file formats report at the end). */
   onEpoch?(epoch: Epoch, run: number): void;
-  /** The file as the user named it; copied into every run, and its extension breaks sniffing ties. */
+  /** The file as the user named it; copied into every run, and its name breaks sniffing ties. */
   file?: string | null;
   inputFormat?: InputFormat;
+  /** `--metric` names: what a bare list of values is called (default `val_value`). */
+  metricNames?: readonly string[];
 }
 
 /** What a finished parse says about the input as a whole. */
@@ -44,12 +49,19 @@ export interface Parser {
   feed(chunk: Uint8Array | string): void;
   /** The input already proved unreadable (binary data, too large): reading on is pointless. */
   failed(): boolean;
+  /**
+   * Whether the chosen reader reads the input as one document (JSON, CSV tables read whole) rather than
+   * line by line; null while the format is not decided yet.
+   */
+  readsWhole(): boolean | null;
   end(): ParseSummary;
 }
 
-/** Whole-file dialects are buffered; beyond this a JSON/CSV file is refused rather than exhausting memory. */
+/** Whole-file formats are buffered; beyond this a file is refused rather than exhausting memory. */
 const MAX_BUFFERED_CHARS = 256 * 1024 * 1024;
 const BINARY_PROBE_BYTES = 8000;
+/** Bytes a binary format's sniffer needs (a TFRecord header). */
+const BINARY_HEAD_BYTES = 16;
 
 /** Creates a streaming parser. */
 export function createParser(options: ParserOptions): Parser {
@@ -58,24 +70,33 @@ export function createParser(options: ParserOptions): Parser {
   let runs = 0;
   let epochs = 0;
   let fatal: string | null = null;
-  /** Set for UTF-16 input (decoded to text first); UTF-8 bytes go to the terminal undecoded. */
   let utf16: TextDecoder | null = null;
-  let sawBytes = false;
+  let sawInput = false;
   let probedBytes = 0;
-  let format: SniffedFormat | null = forcedFormat(inputFormat);
+  let binary = false;
+  let entry: ReaderEntry | null = null;
+  if (inputFormat !== 'auto') {
+    entry = readerForInputFormat(inputFormat);
+    if (entry === null) fatal = `unknown input format '${inputFormat}' (one of: ${INPUT_FORMATS.join(', ')})`;
+  }
+  let reader: FormatReader | null = null;
   /** Input held until the sniffer has seen enough of it. */
   let headText = '';
   let headChunks: Array<Uint8Array | string> = [];
+  let headBytes = new Uint8Array(0);
+  let head: SniffHead | null = null;
   const sniffDecoder = new TextDecoder('utf-8');
   const wholeFileDecoder = new TextDecoder('utf-8');
   let buffered: string[] = [];
   let bufferedChars = 0;
   let terminal: Terminal | null = null;
-  let keras: KerasTextParser | null = null;
-  let dialect: Dialect | null = null;
   let replacementReported = false;
+  let noEpochsReported = false;
 
-  const onIssue = (issue: ParseIssue): void => options.onIssue?.(issue);
+  const onIssue = (issue: ParseIssue): void => {
+    if (issue.kind === 'no-epochs' || issue.kind === 'not-a-log') noEpochsReported = true;
+    options.onIssue?.(issue);
+  };
   const onRun = (run: Run): void => {
     runs += 1;
     epochs += run.epochs.length;
@@ -87,62 +108,109 @@ export function createParser(options: ParserOptions): Parser {
     onIssue({ kind: 'invalid-utf8', line, message: 'bytes that are not valid UTF-8 were replaced' });
   };
 
-  const textParser = (): Terminal => {
-    if (terminal !== null) return terminal;
-    dialect = 'keras-text';
-    const k = createKerasTextParser({
+  const start = (chosen: ReaderEntry): void => {
+    entry = chosen;
+    const r = chosen.create({
       file,
+      metricNames: options.metricNames ?? [],
       onRun,
       onIssue,
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
     });
-    keras = k;
-    terminal = createTerminal((line) => {
-      if (line.text.includes('\uFFFD')) reportReplacement(line.line);
-      k.line(line);
-    });
-    return terminal;
+    reader = r;
+    if (r.kind === 'lines') {
+      terminal = createTerminal((line) => {
+        if (line.text.includes('\uFFFD')) reportReplacement(line.line);
+        r.line(line);
+      });
+    }
   };
 
   const bufferText = (text: string): void => {
     bufferedChars += text.length;
     if (bufferedChars > MAX_BUFFERED_CHARS) {
-      fatal = `${format === 'csv' ? 'CSV' : 'JSON'} input larger than ${MAX_BUFFERED_CHARS >> 20} MiB`;
+      fatal = `${entry?.dialect ?? 'whole-file'} input larger than ${MAX_BUFFERED_CHARS >> 20} MiB`;
       buffered = [];
       return;
     }
     buffered.push(text);
   };
 
-  /** Hands a chunk to the dialect's reader once the format is known. */
+  /** Hands a chunk to the reader once the format is known. */
   const route = (chunk: Uint8Array | string): void => {
-    if (fatal !== null) return;
-    if (format === 'keras-text') {
-      if (typeof chunk === 'string') textParser().write(chunk);
-      else textParser().writeBytes(chunk);
+    const r = reader as FormatReader | null;
+    if (fatal !== null || r === null) return;
+    if (r.kind === 'lines') {
+      const t = terminal as Terminal | null;
+      if (typeof chunk === 'string') t?.write(chunk);
+      else t?.writeBytes(chunk);
+    } else if (r.kind === 'text') {
+      bufferText(typeof chunk === 'string' ? chunk : wholeFileDecoder.decode(chunk, { stream: true }));
+    } else if (typeof chunk === 'string') {
+      fatal = 'a binary format cannot be read from text';
+    } else {
+      r.feed(chunk);
+    }
+  };
+
+  /** Decides the format from the head (or takes the forced one) and replays the held input. */
+  const decide = (complete: boolean): void => {
+    let chosen = entry;
+    if (chosen === null) {
+      const decision = decideFormat(headText.replace(/^\uFEFF/, '').slice(0, SNIFF_CHARS), {
+        complete,
+        binary,
+        bytes: headBytes,
+        fileName: file,
+      });
+      head = decision.head;
+      chosen = decision.entry;
+      if (chosen === null && binary) {
+        fatal = 'binary data (NUL bytes), not a text log';
+        return;
+      }
+    } else if (binary && !chosen.binary) {
+      fatal = 'binary data (NUL bytes), not a text log';
       return;
     }
-    bufferText(typeof chunk === 'string' ? chunk : wholeFileDecoder.decode(chunk, { stream: true }));
-  };
-
-  const hold = (chunk: Uint8Array | string): void => {
-    headChunks.push(chunk);
-    headText += typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
-    // two complete lines say as much as the sniffer needs (live logs must not wait for 8 KB)
-    if (headText.length >= SNIFF_CHARS || hasTwoLines(headText)) releaseHead();
-  };
-
-  const releaseHead = (): void => {
-    format ??= sniffFormat(headText.replace(/^\uFEFF/, ''), file);
+    start(chosen ?? readerForInputFormat('keras-text') ?? (READERS[0] as ReaderEntry));
     const chunks = headChunks;
     headChunks = [];
     headText = '';
     for (const chunk of chunks) route(chunk);
   };
 
-  const accept = (chunk: Uint8Array | string): void => {
-    if (format === null) hold(chunk);
-    else route(chunk);
+  let checkpointsTried = 0;
+  const hold = (chunk: Uint8Array | string): void => {
+    headChunks.push(chunk);
+    headText += typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
+    if (entry !== null) {
+      decide(false);
+      return;
+    }
+    if (binary) {
+      if (headBytes.length >= BINARY_HEAD_BYTES) decide(false);
+      return;
+    }
+    if (headText.length >= SNIFF_CHARS) {
+      decide(false);
+      return;
+    }
+    // live logs must not wait for 8 KB: at each checkpoint of complete lines, a certain format decides
+    const lines = countLines(headText);
+    if (lines >= (CHECKPOINTS[checkpointsTried] ?? Number.POSITIVE_INFINITY)) {
+      const early = earlyDecision(headText.replace(/^\uFEFF/, ''), file, checkpointsTried);
+      checkpointsTried = early.tried;
+      if (early.entry !== null) decide(false);
+    }
+  };
+
+  const keepHeadBytes = (bytes: Uint8Array): void => {
+    if (headBytes.length >= BINARY_HEAD_BYTES) return;
+    const joined = new Uint8Array(Math.min(BINARY_HEAD_BYTES, headBytes.length + bytes.length));
+    joined.set(headBytes, 0);
+    joined.set(bytes.subarray(0, joined.length - headBytes.length), headBytes.length);
+    headBytes = joined;
   };
 
   const hasNul = (bytes: Uint8Array): boolean => {
@@ -152,18 +220,25 @@ export function createParser(options: ParserOptions): Parser {
     return false;
   };
 
+  const accept = (chunk: Uint8Array | string): void => {
+    if (reader === null) hold(chunk);
+    else route(chunk);
+  };
+
   return {
     failed: () => fatal !== null,
+    readsWhole: () => (reader === null ? null : (reader as FormatReader).kind === 'text'),
     feed(chunk: Uint8Array | string): void {
       if (fatal !== null || chunk.length === 0) return;
       if (typeof chunk === 'string') {
-        accept(!sawBytes && probedBytes === 0 ? chunk.replace(/^\uFEFF/, '') : chunk);
+        accept(!sawInput ? chunk.replace(/^\uFEFF/, '') : chunk);
+        sawInput = true;
         probedBytes += chunk.length;
         return;
       }
       let bytes = chunk;
-      if (!sawBytes) {
-        sawBytes = true;
+      if (!sawInput) {
+        sawInput = true;
         const encoding = utf16Encoding(bytes);
         if (encoding !== null) utf16 = new TextDecoder(encoding);
         else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
@@ -172,122 +247,144 @@ export function createParser(options: ParserOptions): Parser {
         accept(utf16.decode(bytes, { stream: true }));
         return;
       }
-      if (probedBytes < BINARY_PROBE_BYTES && hasNul(bytes)) {
-        fatal = 'binary data (NUL bytes), not a text log';
-        return;
+      if (reader === null) keepHeadBytes(bytes);
+      if (probedBytes < BINARY_PROBE_BYTES && hasNul(bytes) && !binary) {
+        binary = true;
+        const r = reader as FormatReader | null;
+        if (r !== null && r.kind !== 'bytes') {
+          fatal = 'binary data (NUL bytes), not a text log';
+          return;
+        }
       }
       accept(bytes);
     },
     end(): ParseSummary {
       if (fatal === null && utf16 !== null) accept(utf16.decode());
-      if (fatal === null && format === null) {
+      if (fatal === null && reader === null) {
         headText += sniffDecoder.decode();
-        if (headText.trim().length === 0) fatal = 'empty input';
-        else releaseHead();
+        if (!binary && headText.trim().length === 0) fatal = 'empty input';
+        else decide(true);
       }
-      if (fatal === null) {
-        if (format === 'keras-text') {
-          textParser().end();
-          (keras as KerasTextParser | null)?.end();
-        } else if (format !== null) {
+      const r = reader as FormatReader | null;
+      if (fatal === null && r !== null) {
+        let end: { fatal: string | null };
+        if (r.kind === 'lines') {
+          (terminal as Terminal | null)?.end();
+          end = r.end();
+        } else if (r.kind === 'text') {
           bufferText(wholeFileDecoder.decode());
           const text = buffered.join('');
           buffered = [];
           if (text.includes('\uFFFD')) reportReplacement(null);
-          if (fatal === null) {
-            const result = parseWholeFile(text, format, inputFormat, file, onIssue);
-            dialect = result.dialect;
-            fatal = result.fatal;
-            for (const run of result.runs) onRun(run);
-          }
+          end = fatal === null ? r.end(text) : { fatal };
+        } else {
+          end = r.end();
         }
+        fatal ??= end.fatal;
       }
-      if (fatal === null && epochs === 0) {
-        onIssue({ kind: 'no-epochs', line: null, message: 'no completed epoch found in the input' });
+      const dialect = (entry as ReaderEntry | null)?.dialect ?? null;
+      if (fatal === null && epochs === 0 && !noEpochsReported) {
+        onIssue(noEpochsIssue(dialect, head?.census ?? null));
       }
       return { dialect: fatal === null ? dialect : null, runs, epochs, fatal };
     },
   };
 }
 
-function hasTwoLines(text: string): boolean {
-  const first = text.indexOf('\n');
-  return first !== -1 && text.indexOf('\n', first + 1) !== -1 && text.trim().length > 0;
+/**
+ * Sniffing checkpoints, in complete lines: the first prefix of this many lines on which one format is
+ * certain decides; otherwise the whole head (8 KB, or all of a shorter input) does. Prefixes, not chunk
+ * boundaries, so any chunking of an input gives the same decision.
+ */
+const CHECKPOINTS = [2, 4, 8, 16, 32, 64, 128, 256];
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < SNIFF_CHARS; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
 }
 
-function forcedFormat(inputFormat: InputFormat): SniffedFormat | null {
-  switch (inputFormat) {
-    case 'keras':
-      return 'keras-text';
-    case 'csv':
-      return 'csv';
-    case 'json':
-    case 'ipynb':
-      return 'json';
-    case 'auto':
-      return null;
+/** The end of the k-th line (after its `\n`), or -1. */
+function lineEnd(text: string, k: number): number {
+  let at = -1;
+  for (let n = 0; n < k; n += 1) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0 || at >= SNIFF_CHARS) return -1;
   }
+  return at + 1;
+}
+
+/** Tries the checkpoints from `from` on; returns the certain reader (or null) and how many were tried. */
+function earlyDecision(
+  text: string,
+  fileName: string | null,
+  from: number,
+): { entry: ReaderEntry | null; tried: number; head: SniffHead | null } {
+  let tried = from;
+  for (; tried < CHECKPOINTS.length; tried += 1) {
+    const end = lineEnd(text, CHECKPOINTS[tried] ?? 0);
+    if (end < 0) break;
+    const head = buildHead(text.slice(0, end), {
+      complete: false,
+      binary: false,
+      bytes: new Uint8Array(0),
+      fileName,
+    });
+    const best = chooseReader(head, READERS);
+    if (best !== null && best.score >= CERTAIN) return { entry: best.entry, tried: tried + 1, head };
+  }
+  return { entry: null, tried, head: null };
+}
+
+/** The format of an input from its head: a certain checkpoint prefix, else the best score on the head. */
+function decideFormat(
+  text: string,
+  options: { complete: boolean; binary: boolean; bytes: Uint8Array; fileName: string | null },
+): { entry: ReaderEntry | null; head: SniffHead } {
+  if (!options.binary) {
+    const early = earlyDecision(text, options.fileName, 0);
+    if (early.entry !== null && early.head !== null) return { entry: early.entry, head: early.head };
+  }
+  const head = buildHead(text, options);
+  return { entry: chooseReader(head, READERS)?.entry ?? null, head };
+}
+
+/** Says what the text held when no record was found (which shapes), or that nothing looked like a log. */
+function noEpochsIssue(dialect: Dialect | null, census: Census | null): ParseIssue {
+  if (census === null)
+    return { kind: 'no-epochs', line: null, message: 'no completed epoch found in the input' };
+  const shapes: string[] = [];
+  const add = (n: number, what: string): void => {
+    if (n > 0) shapes.push(`${n} ${what}`);
+  };
+  add(census.kerasHeaders, "'Epoch k/N' header(s)");
+  add(census.kerasFrames, 'Keras progress frame(s)');
+  add(census.epochLines, 'line(s) with an epoch number and values');
+  add(census.epochMarks - census.epochLines, 'line(s) with an epoch number only');
+  add(census.valueLines, 'line(s) of named values without an epoch number');
+  add(census.bars, 'progress bar(s)');
+  add(census.numberRows, 'line(s) of numbers only');
+  add(census.dicts, 'dict line(s)');
+  const logLike = shapes.length > 0;
+  add(census.nameRows, 'line(s) of names only');
+  if (!logLike) {
+    return {
+      kind: 'not-a-log',
+      line: null,
+      message: `not a training log: no epoch line, metric value, progress bar or table row in its first ${census.lines} line(s)`,
+    };
+  }
+  return {
+    kind: 'no-epochs',
+    line: census.firstValueLine,
+    message: `no completed epoch found (read as ${dialect ?? 'text'}; its first ${census.lines} line(s) hold ${shapes.join(', ')}, but no record with an epoch, step or round)`,
+  };
 }
 
 function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   return null;
-}
-
-interface WholeFileResult {
-  dialect: Dialect | null;
-  runs: Run[];
-  fatal: string | null;
-}
-
-function parseWholeFile(
-  text: string,
-  format: SniffedFormat,
-  inputFormat: InputFormat,
-  file: string | null,
-  onIssue: (issue: ParseIssue) => void,
-): WholeFileResult {
-  if (format === 'csv') {
-    return fromResult('csv-logger', parseCsvLogger(text, { file }), onIssue);
-  }
-  if (inputFormat !== 'json') {
-    const notebook = extractNotebookStreams(text);
-    if (notebook !== null) {
-      for (const issue of notebook.issues) onIssue(issue);
-      if (notebook.text.length === 0 && notebook.issues.length > 0) {
-        return { dialect: null, runs: [], fatal: notebook.issues[0]?.message ?? 'malformed notebook' };
-      }
-      const runs: Run[] = [];
-      const lineMap = notebook.lineMap;
-      const keras = createKerasTextParser({
-        file,
-        dialect: 'notebook',
-        onRun: (run) => runs.push(run),
-        onIssue: (issue) =>
-          onIssue(issue.line === null ? issue : { ...issue, line: lineMap[issue.line - 1] ?? 1 }),
-        mapLine: (line) => lineMap[line - 1] ?? 1,
-      });
-      const terminal = createTerminal((line) => keras.line(line));
-      terminal.write(notebook.text);
-      terminal.end();
-      keras.end();
-      return { dialect: 'notebook', runs, fatal: null };
-    }
-    if (inputFormat === 'ipynb') return { dialect: null, runs: [], fatal: 'not a Jupyter notebook' };
-  }
-  return fromResult('history-json', parseHistoryJson(text, { file }), onIssue);
-}
-
-function fromResult(
-  dialect: Dialect,
-  result: ParseResult,
-  onIssue: (issue: ParseIssue) => void,
-): WholeFileResult {
-  for (const issue of result.issues) onIssue(issue);
-  const malformed =
-    result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
-  return { dialect, runs: result.runs, fatal: malformed ? malformed.message : null };
 }
 
 /** Everything a whole text yields: the runs, the issues and the summary. */
@@ -298,7 +395,7 @@ export interface ParsedText extends ParseResult {
 /** Parses a whole text (or byte array) at once; the same records as streaming it in any chunks. */
 export function parseText(
   input: string | Uint8Array,
-  options: { file?: string | null; inputFormat?: InputFormat } = {},
+  options: { file?: string | null; inputFormat?: InputFormat; metricNames?: readonly string[] } = {},
 ): ParsedText {
   const runs: Run[] = [];
   const issues: ParseIssue[] = [];

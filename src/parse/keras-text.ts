@@ -19,6 +19,7 @@ import {
   type Message,
 } from './keras-line.js';
 import type { TerminalLine } from './terminal.js';
+import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
 /** Options of the console-output parser. */
 export interface KerasTextParserOptions {
@@ -57,6 +58,8 @@ interface Slot {
   progressLine: number | null;
   /** A problem of this slot was already reported; closing it says nothing more. */
   reported: boolean;
+  /** `onEpoch` was already called for this slot's final line (it had the validation metrics). */
+  emitted: boolean;
   /** Messages without an epoch number (restore weights, TerminateOnNaN): they belong to this slot. */
   unnumbered: Array<{ message: RealMessage; line: number }>;
 }
@@ -128,7 +131,15 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
   };
 
   function newSlot(header: Slot['header']): Slot {
-    return { header, hintPrinted: null, final: null, progressLine: null, reported: false, unnumbered: [] };
+    return {
+      header,
+      hintPrinted: null,
+      final: null,
+      progressLine: null,
+      reported: false,
+      emitted: false,
+      unnumbered: [],
+    };
   }
 
   const currentRun = (line: number): RunState => {
@@ -170,7 +181,7 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         const provisional =
           pending.headerEpoch ?? (pending.hintPrinted === null ? null : pending.hintPrinted);
         pending.epoch = provisional ?? (previous === null ? null : previous + 1);
-        options.onEpoch(toEpoch(pending, pending.epoch ?? r.epochs.length), runIndex);
+        if (!s.emitted) options.onEpoch(toEpoch(pending, pending.epoch ?? r.epochs.length), runIndex);
         if (provisional === null) pending.epoch = null; // resolved from neighbours when the run ends
       }
       for (const u of s.unnumbered)
@@ -294,6 +305,7 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
     const current = slot.final;
     if (current === null) {
       slot.final = { frame, line };
+      emitEarly();
       return;
     }
     const sameTarget = current.frame.total === frame.total;
@@ -303,12 +315,14 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
     if (slot.header === null && sameTarget && superset && !strictlyMore) {
       closeSlot(false); // header-less runs print one final line per epoch
       slot.final = { frame, line };
+      emitEarly();
       return;
     }
     if (sameTarget && superset) {
       // Keras 3 draws the last batch before validation with the same shape (pitfall 12),
       // and duplicated ProgbarLoggers print the final line twice (pitfall 13): the later line wins
       slot.final = { frame, line };
+      emitEarly();
       return;
     }
     issue(
@@ -316,6 +330,63 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       line,
       'a progress line after the epoch’s final line (evaluate or predict?) is not counted as an epoch',
     );
+  };
+
+  /**
+   * Live status as soon as the epoch's final line is there: a final frame with validation metrics is the
+   * last line of its epoch (Keras prints them only there); without validation, the epoch is announced
+   * when the next one starts (the pre-validation frame of Keras 3 looks the same). Callback lines that
+   * follow still attach to this epoch in the run delivered at the end.
+   */
+  const emitEarly = (): void => {
+    const final = slot.final;
+    if (options.onEpoch === undefined || final === null || slot.emitted) return;
+    if (final.line === announcedLine) {
+      slot.emitted = true; // announced while it waited for a possible continuation line
+      return;
+    }
+    if (![...final.frame.metrics.keys()].some((k) => k.startsWith('val_'))) return;
+    slot.emitted = true;
+    announce(final.frame, final.line);
+  };
+
+  /** The line a final frame was announced from before it was handled (see `deferred`). */
+  let announcedLine: number | null = null;
+
+  const announce = (frame: Frame, line: number): void => {
+    if (options.onEpoch === undefined) return;
+    const final = { frame, line };
+    const r = currentRun(final.line);
+    const previous = r.epochs.at(-1)?.epoch ?? null;
+    const provisional = slot.header?.epoch ?? slot.hintPrinted;
+    const epoch = provisional ?? (previous === null ? r.epochs.length + 1 : previous + 1);
+    const pending: PendingEpoch = {
+      epoch,
+      headerEpoch: slot.header?.epoch ?? null,
+      hintPrinted: slot.hintPrinted,
+      of: slot.header?.of ?? null,
+      frame: final.frame,
+      line: final.line,
+    };
+    options.onEpoch(toEpoch(pending, epoch), runIndex);
+  };
+
+  /**
+   * A final frame waits for the next line (it may be wrapped onto it), but live status must not: a
+   * complete final frame with validation metrics is announced now.
+   */
+  const announceDeferred = (piece: string, line: number): void => {
+    // only under a header: a header-less run's slot still holds the previous epoch until this frame is handled
+    if (options.onEpoch === undefined || slot.header === null) return;
+    const frame = parseFrame(piece);
+    if (frame === null || !frame.hasCounter || frame.eta || frame.cut || frame.done === null) return;
+    // Keras 3's pre-validation frame of the same epoch may be there already; anything else is not ours
+    if (slot.final !== null && slot.final.frame.total !== frame.total) return;
+    if (frame.total === null || frame.done < frame.total || frame.badValues.length > 0) return;
+    if (frame.lastValueText === null || !isCompleteKerasValue(frame.lastValueText)) return;
+    if (![...frame.metrics.keys()].some((k) => k.startsWith('val_'))) return;
+    announcedLine = line;
+    announce(frame, line);
   };
 
   const onProgress = (total: number | null, line: number): void => {
@@ -441,6 +512,7 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         const last = i === pieces.length - 1;
         if (last && !atEndOfInput && /^\d+\/(?:\d+|Unknown)/.test(piece)) {
           deferred = { text: piece, line: tl.line, atEnd: false };
+          announceDeferred(piece, mapLine(tl.line));
           continue;
         }
         handlePiece(piece, tl.line, last && atEndOfInput);
@@ -535,3 +607,43 @@ function toEpoch(e: PendingEpoch, epoch: number): Epoch {
     line: e.line,
   };
 }
+
+const KERAS_HEADER_LINE = /^Epoch \d+\/\d+$/;
+
+/**
+ * Keras console output: its progress frames are its signature (certain); `Epoch k/N` headers alone
+ * could also be a PyTorch tutorial loop's. Keras is also the reader of last resort for text nobody
+ * recognised (its no-epochs issue then says so).
+ */
+function sniffKeras(head: SniffHead): number {
+  const c = head.census;
+  if (c.kerasFrames > 0) return 0.98;
+  if (c.kerasHeaders > 0 && c.valueLines === 0 && c.epochLines === 0) {
+    return head.lines.some((l) => KERAS_HEADER_LINE.test(l.trim())) ? 0.6 : 0.1;
+  }
+  return 0.05;
+}
+
+export const kerasTextReader: ReaderEntry = {
+  dialect: 'keras-text',
+  aliases: ['keras'],
+  binary: false,
+  fileHint: null,
+  sniff: sniffKeras,
+  create(ctx: ReaderContext): FormatReader {
+    const parser = createKerasTextParser({
+      file: ctx.file,
+      onRun: ctx.onRun,
+      onIssue: ctx.onIssue,
+      ...(ctx.onEpoch ? { onEpoch: ctx.onEpoch } : {}),
+    });
+    return {
+      kind: 'lines',
+      line: (l) => parser.line(l),
+      end() {
+        parser.end();
+        return { fatal: null };
+      },
+    };
+  },
+};

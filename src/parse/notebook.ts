@@ -1,5 +1,9 @@
-import type { ParseIssue } from '../model/index.js';
+import type { Epoch, ParseIssue } from '../model/index.js';
 import { readTolerant } from './json-tolerant.js';
+import { createKerasTextParser } from './keras-text.js';
+import { buildHead, chooseReader, SNIFF_CHARS } from './sniff.js';
+import { createTerminal } from './terminal.js';
+import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 import type { TolerantNode, TolerantObject } from './json-tolerant.js';
 
 /** The stream text of a notebook, ready for the console-log parser. */
@@ -148,3 +152,105 @@ class StreamText {
     return { text: this.parts.join(''), lineMap: this.lineMap, issues: this.issues };
   }
 }
+
+const NOTEBOOK_KEYS = /"(?:cells|nbformat|worksheets)"\s*:/;
+
+/** The readers a notebook's streams may be in; the readers table registers itself (no import cycle). */
+let innerReaders: readonly ReaderEntry[] = [];
+
+/** Called once by `readers.ts` with the whole table. */
+export function registerNotebookReaders(readers: readonly ReaderEntry[]): void {
+  innerReaders = readers;
+}
+
+function sniff(head: SniffHead): number {
+  return head.text.trimStart().startsWith('{') && NOTEBOOK_KEYS.test(head.text) ? 0.99 : 0;
+}
+
+/**
+ * Reads a notebook: the stream outputs of its code cells are sniffed like any log (Keras, a PyTorch
+ * loop, the HF Trainer's dicts, ...) and read by that format's reader, their lines mapped back to the
+ * notebook's own lines. Runs keep the dialect `notebook`.
+ */
+function createReader(ctx: ReaderContext): FormatReader {
+  return {
+    kind: 'text',
+    end(text: string) {
+      const notebook = extractNotebookStreams(text);
+      if (notebook === null) return { fatal: 'not a Jupyter notebook' };
+      for (const issue of notebook.issues) ctx.onIssue(issue);
+      if (notebook.text.length === 0 && notebook.issues.length > 0) {
+        return { fatal: notebook.issues[0]?.message ?? 'malformed notebook' };
+      }
+      const lineMap = notebook.lineMap;
+      const map = (line: number): number => lineMap[line - 1] ?? 1;
+      const head = buildHead(notebook.text.slice(0, SNIFF_CHARS), {
+        complete: notebook.text.length <= SNIFF_CHARS,
+        binary: false,
+        bytes: new Uint8Array(0),
+        fileName: null,
+      });
+      const inner = chooseReader(
+        head,
+        innerReaders.filter((r) => r.dialect !== 'notebook'),
+      )?.entry;
+      if (inner === undefined || inner.dialect === 'keras-text') {
+        // the console parser knows notebook line maps itself
+        const keras = createKerasTextParser({
+          file: ctx.file,
+          dialect: 'notebook',
+          onRun: ctx.onRun,
+          onIssue: (issue) => ctx.onIssue(issue.line === null ? issue : { ...issue, line: map(issue.line) }),
+          mapLine: map,
+        });
+        const terminal = createTerminal((line) => keras.line(line));
+        terminal.write(notebook.text);
+        terminal.end();
+        keras.end();
+        return { fatal: null };
+      }
+      const reader = inner.create(remapped(ctx, map));
+      if (reader.kind === 'lines') {
+        const terminal = createTerminal((line) => reader.line(line));
+        terminal.write(notebook.text);
+        terminal.end();
+        return reader.end();
+      }
+      if (reader.kind === 'text') return reader.end(notebook.text);
+      return { fatal: 'binary data inside a notebook' };
+    },
+  };
+}
+
+/** A context whose records and issues point at the notebook's lines, and whose runs say `notebook`. */
+function remapped(ctx: ReaderContext, map: (line: number) => number): ReaderContext {
+  return {
+    ...ctx,
+    onIssue: (issue) => ctx.onIssue(issue.line === null ? issue : { ...issue, line: map(issue.line) }),
+    onRun: (run) =>
+      ctx.onRun({
+        ...run,
+        epochs: run.epochs.map((e) => ({ ...e, line: map(e.line) })),
+        events: run.events.map((e) => ({ ...e, line: map(e.line) })),
+        datasets: run.datasets.map((d) => ({ ...d, line: map(d.line) })),
+        source: {
+          ...run.source,
+          dialect: 'notebook',
+          fromLine: map(run.source.fromLine),
+          toLine: map(run.source.toLine),
+        },
+      }),
+    ...(ctx.onEpoch
+      ? { onEpoch: (epoch: Epoch, run: number) => ctx.onEpoch?.({ ...epoch, line: map(epoch.line) }, run) }
+      : {}),
+  };
+}
+
+export const notebookReader: ReaderEntry = {
+  dialect: 'notebook',
+  aliases: ['ipynb'],
+  binary: false,
+  fileHint: /\.ipynb$/i,
+  sniff,
+  create: createReader,
+};

@@ -1,63 +1,179 @@
 /**
- * Deciding the dialect of an input from its first characters; the file name is only a tie-breaker
- * (people save CSVLogger output as `.log` and notebooks as `.py`, see the corpus manifest).
+ * Deciding the format of an input from its first characters: the head is cut into visible lines with
+ * one linear scan, each line is classified once (the census), and every reader of the table scores the
+ * head; the best score wins, the file name only breaks ties (people save CSVLogger output as `.log`,
+ * notebooks as `.py` and model cards as `README.md`).
  */
+import { cleanLine } from './keras-line.js';
+import { readLine } from './line-tokens.js';
+import type { Census, ReaderEntry, SniffHead } from './types.js';
 
-/** What the first bytes say; `json` is resolved into notebook or history once the whole text is read. */
-export type SniffedFormat = 'keras-text' | 'csv' | 'json';
-
-/** How many decoded characters the sniffer wants before deciding (less at end of input). */
+/** How many decoded characters the sniffer wants before deciding (less at end of input or when certain). */
 export const SNIFF_CHARS = 8192;
+/** Lines of the head looked at, and the characters of each (sniffers never scan unbounded text). */
+const MAX_SNIFF_LINES = 400;
+const MAX_SNIFF_LINE_CHARS = SNIFF_CHARS;
+/** A score at which the decision does not wait for more input. */
+export const CERTAIN = 0.9;
 
-const CSV_SEPARATORS = [',', ';', '\t', '|'] as const;
-const HEADER_FIELD = /^(?:[A-Za-z_][\w.\-/]*|"[^"]+")$/;
-const CELL =
-  /^\s*"?(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|NA|nan|NaN|-?inf|-?Infinity|True|False|)"?\s*$/;
+/** Builds the head the sniffers look at. Linear in the head's length. */
+export function buildHead(
+  text: string,
+  options: { complete: boolean; binary: boolean; bytes: Uint8Array; fileName: string | null },
+): SniffHead {
+  const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const rawLines = visibleLines(clean);
+  const lines = rawLines.map((l) => cleanLine(l));
+  return { text: clean, rawLines, lines, ...options, census: takeCensus(lines) };
+}
 
-/** Sniffs the format from the head of the input (BOM already removed). */
-/**
- * Console output that happens to start like JSON: a launcher prefix `[1,0]<stdout>:`, a timestamp
- * `[2024-01-01 10:00]`, a printed config dict. A notebook holds such lines only inside JSON strings.
- */
-const KERAS_MARKERS =
-  /(?:^|[\s:>\]])Epoch \d+\/\d+|\d+\/\d+ \[[=>.]|\d+\/\d+ ━| - ETA: |ms\/step - |s - loss: /;
-const NOTEBOOK_KEYS = /"(?:cells|nbformat|worksheets)"\s*:/;
-
-export function sniffFormat(head: string, fileName: string | null): SniffedFormat {
-  const text = head.trimStart();
-  if (/^(?:\{|\[\s*[{["\d\-\]]|"|\[\s*$)/.test(text)) {
-    return !NOTEBOOK_KEYS.test(text) && KERAS_MARKERS.test(text) ? 'keras-text' : 'json';
+/** The visible lines of a text: split at `\n`, the part after the last `\r` of each, bounded in count and length. */
+function visibleLines(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (start <= text.length && out.length < MAX_SNIFF_LINES) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let stop = end;
+    while (stop > start && text.charCodeAt(stop - 1) === 13) stop -= 1;
+    const cr = text.lastIndexOf('\r', stop - 1);
+    const from = cr >= start ? cr + 1 : start;
+    out.push(text.slice(from, Math.min(stop, from + MAX_SNIFF_LINE_CHARS)));
+    if (end >= text.length) break;
+    start = end + 1;
   }
-  if (looksLikeCsv(head)) return 'csv';
-  if (fileName !== null && /\.ipynb$/i.test(fileName) && text.startsWith('{')) return 'json';
-  return 'keras-text';
+  return out;
 }
 
-function looksLikeCsv(head: string): boolean {
-  const lines = head.split(/\r*\n/, 3);
-  const header = lines[0] ?? '';
-  if (/Epoch\s+\d+\s*\//.test(header)) return false;
-  const sep = bestSeparator(header);
-  if (sep === null) return false;
-  const fields = header.split(sep);
-  if (fields.length < 2) return false;
-  const named = fields.filter((f, i) => HEADER_FIELD.test(f.trim()) || (i === 0 && f.trim() === ''));
-  if (named.length !== fields.length) return false;
-  const row = lines[1];
-  if (row === undefined || row.trim() === '') return true;
-  const cells = row.split(sep);
-  return cells.length === fields.length && cells.filter((c) => CELL.test(c)).length >= cells.length / 2;
+const KERAS_HEADER = /^Epoch \d+\/\d+$/;
+const KERAS_FRAME =
+  /^\d+\/(?:\d+|Unknown) (?:\[[=>.]*\]|━)|\d+m?s \d+(?:ms|us|s)\/(?:step|sample)| - ETA: |^\d+\/\d+ - \d+s|^(?:- )?\d+s - \w+: |(?:^| )- \w+: \S+ - \w+: /;
+
+function takeCensus(lines: readonly string[]): Census {
+  const census: Census = {
+    lines: 0,
+    kerasHeaders: 0,
+    kerasFrames: 0,
+    epochLines: 0,
+    epochMarks: 0,
+    valueLines: 0,
+    bars: 0,
+    nameRows: 0,
+    numberRows: 0,
+    dicts: 0,
+    firstValueLine: null,
+  };
+  lines.forEach((line, index) => {
+    const text = line.trim();
+    if (text.length === 0) return;
+    census.lines += 1;
+    if (KERAS_HEADER.test(text)) {
+      census.kerasHeaders += 1;
+      return;
+    }
+    if (KERAS_FRAME.test(text)) {
+      census.kerasFrames += 1;
+      return;
+    }
+    if (text.includes('{') && text.includes(':') && text.includes('}')) {
+      census.dicts += 1;
+      return;
+    }
+    if (isNumberRow(text)) {
+      census.numberRows += 1;
+      return;
+    }
+    const reading = readLine(text);
+    if (reading.bar !== null) census.bars += 1;
+    if (reading.epoch !== null) census.epochMarks += 1;
+    if (reading.pairs.length > 0 && reading.epoch !== null) census.epochLines += 1;
+    else if (reading.pairs.length > 0) census.valueLines += 1;
+    else if (reading.bar === null && isNameRow(text)) census.nameRows += 1;
+    if (reading.pairs.length > 0) census.firstValueLine ??= index + 1;
+  });
+  return census;
 }
 
-function bestSeparator(line: string): string | null {
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const sep of CSV_SEPARATORS) {
-    const count = line.split(sep).length - 1;
-    if (count > bestCount) {
-      best = sep;
-      bestCount = count;
+/** Numbers (and list punctuation) only: `0.5`, `1 0.3 0.4`, `[0.1, 0.2]`, `5.2\t2.7`. */
+export function isNumberRow(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (!(
+      c === 46 ||
+      c === 45 ||
+      c === 43 ||
+      c === 101 ||
+      c === 69 ||
+      c === 44 ||
+      c === 32 ||
+      c === 9
+    )) {
+      if (!(c === 91 || c === 93 || c === 40 || c === 41 || c === 58 || c === 37)) return false;
     }
   }
+  return digits > 0;
+}
+
+/** Two or more words and no number: a table header (or prose). */
+function isNameRow(text: string): boolean {
+  const cells = text.split(/[\s,|]+/).filter((c) => c.length > 0);
+  return cells.length >= 2 && cells.every((c) => /^[A-Za-z_*#]/.test(c));
+}
+
+/** Scores every reader on the head; the best (then the earliest in the table) wins. */
+export function chooseReader(
+  head: SniffHead,
+  entries: readonly ReaderEntry[],
+): { entry: ReaderEntry; score: number } | null {
+  let best: { entry: ReaderEntry; score: number } | null = null;
+  for (const entry of entries) {
+    if (entry.binary !== head.binary) continue;
+    let score = entry.sniff(head);
+    if (score <= 0) continue;
+    if (entry.fileHint !== null && head.fileName !== null && entry.fileHint.test(head.fileName))
+      score += 0.05;
+    if (best === null || score > best.score) best = { entry, score };
+  }
   return best;
+}
+
+/**
+ * A CSV header: its separator and names (`epoch,loss,val_loss`, YOLO's right-aligned cells, pandas'
+ * empty index name); null when the line is not one. The separator is the most frequent of `,` `;` tab `|`.
+ */
+export function csvHeader(line: string): { separator: string; names: string[] } | null {
+  const text = line.trim();
+  if (text.length === 0 || text.length > MAX_SNIFF_LINE_CHARS) return null;
+  let separator = '';
+  let best = 0;
+  for (const sep of [',', ';', '\t', '|']) {
+    let count = 0;
+    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) count += 1;
+    if (count > best) [separator, best] = [sep, count];
+  }
+  if (best === 0) return null;
+  const names = text.split(separator).map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
+  const ok = names.every((n, i) => (n === '' ? i === 0 : isColumnName(n)));
+  return ok && names.length >= 2 ? { separator, names } : null;
+}
+
+/** A column name: starts with a letter or `_`; no `=`; a `:` only inside (`metrics/mAP_0.5:0.95`). */
+function isColumnName(name: string): boolean {
+  const c = name.charCodeAt(0);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
+  if (name.includes('=') || name.endsWith(':') || name.includes(': ')) return false;
+  return true;
+}
+
+/** The first non-blank raw line and the rows after it (CSV sniffers). */
+export function firstLines(head: SniffHead, count: number): string[] {
+  const out: string[] = [];
+  for (const line of head.rawLines) {
+    if (line.trim().length === 0) continue;
+    out.push(line);
+    if (out.length >= count) break;
+  }
+  return out;
 }

@@ -104,7 +104,9 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     while (end > from && chunk[end - 1] === CR) end -= 1;
     const trailingCr = end < to;
     if (end > from) {
-      const cr = chunk.lastIndexOf(CR, end - 1);
+      // searched within this line only: a search back to the chunk's start would make CR-free logs quadratic
+      const inLine = chunk.subarray(from, end).lastIndexOf(CR);
+      const cr = inLine < 0 ? -1 : from + inLine;
       const start = cr >= from ? cr + 1 : from;
       if (cr >= from || carriageReturnPending) reset();
       if (end > start) {

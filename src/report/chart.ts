@@ -1,14 +1,18 @@
 /**
  * A compact unicode chart of a run's curves, because people see a sawtooth faster than they read one.
- * One row per metric and one character per epoch, each series scaled to its own range; under them a
- * marker row (learning-rate changes, checkpoint improvements) and a ruler with epoch numbers.
+ * One row per metric, each scaled to its own range and labelled with that range (and, for validation
+ * metrics, the best epoch); under them the learning-rate changes and checkpoint improvements, and a ruler.
  *
- * Epochs are never averaged into one column: averaging neighbours would cancel exactly the period-2
- * swing the chart exists to show. A run longer than the width shows its last epochs and says so.
+ * The whole run is always shown. Up to the width, one column is one epoch. A longer run is split into
+ * equal groups of consecutive epochs, one column each, drawn at the group's mean; since a mean would
+ * hide exactly the epoch-to-epoch swing the chart exists to show, a group whose values go back and forth
+ * by a level of the row or more is drawn as `┃`, and the caption says so.
  */
 import type { ChalkInstance } from 'chalk';
-import { findRole, isValidationName, trainingTwin, type Event, type Run } from '../model/index.js';
+import { findRole, isValidationName, metricDirection, trainingTwin, type RunSeries } from '../model/index.js';
 import { escapeControl } from './escape.js';
+import { axisCount, formatFigure, WORDS } from './prose.js';
+import { displayWidth, fit, pad } from './width.js';
 
 /** Options of {@link renderChart}. */
 export interface ChartOptions {
@@ -17,107 +21,190 @@ export interface ChartOptions {
   /** Maximum display width of every line, in terminal columns (default 80). */
   width?: number;
   /** Metrics to chart, names as printed; default: validation loss/accuracy and their training twins. */
-  metrics?: string[];
+  metrics?: readonly string[];
+  /** The word of the time axis (default `epoch`). */
+  axis?: string;
 }
 
 const DEFAULT_WIDTH = 80;
 /** Default series: two pairs (loss and accuracy, validation and training). */
 const MAX_DEFAULT_SERIES = 4;
-const LABEL_WIDTH = 10;
-/** The last value column: `0.9861`, `-1.23e-5`, `nan` all fit. */
-const VALUE_WIDTH = 8;
-/** Below this many epoch columns the value and then the label column give way to the curve. */
-const MIN_COLUMNS = 10;
+/** Longer names get a line of their own above their row, so no name is ever cut. */
+const MAX_LABEL = 16;
+/** A label may grow past MAX_LABEL while this many curve columns still fit beside it. */
+const ROOMY_CURVE = 40;
+/** Below this many columns the annotation and then the label give way to the curve. */
+const MIN_COLUMNS = 8;
 
 const LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 const FLAT = '▄';
 const NON_FINITE = '×';
 const MISSING = ' ';
+const SWING = '┃';
 const LR_MARK = '↓';
 const CHECKPOINT_MARK = '✓';
+/** A group swings when its values span at least one level of the row (an eighth of its range) ... */
+const SWING_SHARE = 1 / 8;
+/** ... and cross the middle of their span on at least this share of their steps (period 2: all of them). */
+const SWING_CROSSINGS = 0.25;
 
-interface Layout {
-  label: number;
-  value: number;
-  /** Epoch columns available. */
-  columns: number;
+/** Consecutive records drawn as one column: indexes [from, to). */
+interface Column {
+  from: number;
+  to: number;
+}
+
+interface Row {
+  name: string;
+  label: string;
+  annotation: string;
+  cells: string[];
+  /** Column of the best value (validation metrics with a known direction). */
+  bestColumn: number | null;
+  validation: boolean;
 }
 
 /**
  * Renders the chart as lines (no trailing newline), each at most `width` display columns. Returns []
  * when the run has fewer than 2 epochs, none of the metrics is present, or the width cannot hold a curve.
  */
-export function renderChart(run: Run, options: ChartOptions): string[] {
+export function renderChart(series: RunSeries, options: ChartOptions): string[] {
   const { chalk } = options;
   const width = Math.floor(options.width ?? DEFAULT_WIDTH);
-  const total = run.epochs.length;
+  const total = series.epochs.length;
   if (total < 2 || !Number.isFinite(width)) return [];
-  const layout = chooseLayout(width, total);
+  const names = Object.keys(series.metrics);
+  const chosen = options.metrics ? uniquePresent(options.metrics, names) : defaultSeries(names);
+  if (chosen.length === 0) return [];
+
+  const labels = chosen.map(displayName);
+  const longest = Math.max(...labels.map(displayWidth));
+  const annotations = chosen.map((name) => annotate(series, name));
+  const annotationWidth = Math.max(...annotations.map((a) => displayWidth(a.text)));
+  const axis = options.axis ?? 'epoch';
+  const columnsIfOne = groupColumns(total, total);
+  const legend = markerLegend(markerCells(series, columnsIfOne));
+  const labelWidth = Math.max(longest, displayWidth(axis), legend === null ? 0 : displayWidth(legend));
+  // a long name keeps its row when the curve (or 40 columns of it) and the annotation still fit beside it
+  const roomy = width - 1 - Math.min(total, ROOMY_CURVE) - (annotationWidth + 2);
+  const layout = chooseLayout(
+    width,
+    total,
+    Math.min(labelWidth, Math.max(MAX_LABEL, roomy)),
+    annotationWidth,
+  );
   if (layout === null) return [];
 
-  const names = metricNames(run);
-  const series = options.metrics ? uniquePresent(options.metrics, names) : defaultSeries(names);
-  if (series.length === 0) return [];
-
-  const shown = run.epochs.slice(total - Math.min(total, layout.columns));
-  const columnOf = new Map<number, number>();
-  shown.forEach((epoch, column) => columnOf.set(epoch.epoch, column));
+  const columns = groupColumns(total, layout.columns);
+  const grouped = columns.some((c) => c.to - c.from > 1);
+  const rows: Row[] = chosen.map((name, i) => {
+    const values = series.metrics[name] ?? [];
+    const best = annotations[i]?.bestIndex ?? null;
+    return {
+      name,
+      label: labels[i] ?? '',
+      annotation: annotations[i]?.text ?? '',
+      cells: cellsOf(values, columns),
+      bestColumn: best === null ? null : columns.findIndex((c) => best >= c.from && best < c.to),
+      validation: isValidationName(name),
+    };
+  });
 
   const lines: string[] = [];
-  const captions =
-    shown.length < total
-      ? [`last ${shown.length} of ${total} epochs`, `last ${shown.length}/${total}`]
-      : [`${total} epochs`];
-  lines.push(fit(captions.find((caption) => displayWidth(caption) <= width) ?? captions[0] ?? '', width));
-
-  for (const name of series) {
-    const values = shown.map((epoch) => epoch.metrics[name]);
-    const cells = sparkCells(values).map((cell) => (cell === NON_FINITE ? chalk.red(cell) : cell));
-    const last = [...values].reverse().find((value) => value !== undefined);
-    const row = [pad(fit(displayName(name), layout.label), layout.label), cells.join('')];
-    if (layout.value > 0) row.push(last === undefined ? '' : formatValue(last, layout.value));
-    const text = row.join(' ').trimEnd();
-    lines.push(isValidationName(name) ? chalk.cyan(text) : chalk.dim(text));
+  if (grouped) {
+    const perColumn = Math.ceil(total / columns.length);
+    const swings = rows.some((row) => row.cells.includes(SWING));
+    const caption = `${axisCount(total, options.axis ?? null)}, ${perColumn} ${WORDS.downsampled}${swings ? `; ${WORDS.swingInColumn}` : ''}`;
+    lines.push(chalk.dim(fit(caption, width)));
   }
-
-  const markers = markerColumns(run, shown.length, columnOf, names);
-  if (markers.some((mark) => mark !== ' ')) {
-    const hasLr = markers.includes(LR_MARK);
-    const hasCheckpoint = markers.includes(CHECKPOINT_MARK);
-    const legend = hasLr && hasCheckpoint ? '↓lr ✓best' : hasLr ? '↓ lr' : '✓ best';
-    const row = `${pad(fit(legend, layout.label), layout.label)} ${markers.join('').trimEnd()}`;
-    lines.push(chalk.yellow(row));
+  for (const row of rows) {
+    const tooLong = displayWidth(row.label) > layout.label;
+    if (tooLong && layout.label > 0) lines.push(paintRow(chalk, row.validation, fit(row.label, width)));
+    const label = layout.label === 0 ? '' : `${pad(tooLong ? '' : row.label, layout.label)} `;
+    const cells = row.cells.map((cell, c) => {
+      const painted = cell === NON_FINITE ? chalk.red(cell) : cell;
+      return c === row.bestColumn ? chalk.inverse(painted) : painted;
+    });
+    // every row has the same number of cells, so the annotations line up after the curves
+    const annotation = layout.annotation > 0 ? `  ${row.annotation}` : '';
+    lines.push(paintRow(chalk, row.validation, `${label}${cells.join('')}${annotation}`.trimEnd()));
   }
-
-  const ruler = rulerText(
-    shown.map((epoch) => epoch.epoch),
-    width - layout.label - 1,
-  );
-  lines.push(chalk.dim(`${pad(fit('epoch', layout.label), layout.label)} ${ruler}`.trimEnd()));
+  const markers = markerCells(series, columns);
+  const markerLabel = markerLegend(markers);
+  if (markerLabel !== null) {
+    const label = layout.label === 0 ? '' : `${pad(fit(markerLabel, layout.label), layout.label)} `;
+    lines.push(chalk.yellow(`${label}${markers.join('')}`.trimEnd()));
+  }
+  const ruler = rulerText(series.epochs, columns, width - (layout.label === 0 ? 0 : layout.label + 1));
+  const axisLabel = layout.label === 0 ? '' : `${pad(fit(axis, layout.label), layout.label)} `;
+  lines.push(chalk.dim(`${axisLabel}${ruler}`.trimEnd()));
   return lines;
 }
 
-/** Label and value columns shrink before the curve does; null when not even 2 epochs fit. */
-function chooseLayout(width: number, epochs: number): Layout | null {
+/** Rows a chart draws at most when the findings add their metrics to the default ones. */
+export const MAX_CHART_ROWS = 6;
+
+/**
+ * The metrics a chart draws: the default ones (validation curves and their training twins, at most four),
+ * then the metrics of `findings` that are not among them, up to {@link MAX_CHART_ROWS} rows.
+ */
+export function chartMetrics(series: RunSeries, findingMetrics: readonly string[] = []): string[] {
+  const chosen = defaultSeries(Object.keys(series.metrics));
+  for (const metric of findingMetrics) {
+    if (chosen.length >= MAX_CHART_ROWS) break;
+    if (series.metrics[metric] !== undefined && !chosen.includes(metric)) chosen.push(metric);
+  }
+  return chosen;
+}
+
+/** One metric as a one-line sparkline of at most `columns` characters (grouped like the chart). */
+export function sparkline(series: RunSeries, metric: string, columns: number): string {
+  const values = series.metrics[metric] ?? [];
+  return cellsOf(values, groupColumns(values.length, Math.max(2, columns))).join('');
+}
+
+/** The range and best epoch of a metric, as the chart labels its row. */
+export function metricRange(series: RunSeries, metric: string): string {
+  return annotate(series, metric).text;
+}
+
+function paintRow(chalk: ChalkInstance, validation: boolean, text: string): string {
+  return validation ? chalk.cyan(text) : chalk.dim(text);
+}
+
+interface Layout {
+  label: number;
+  annotation: number;
+  /** Columns available for the curve. */
+  columns: number;
+}
+
+/** The annotation goes first, then the label shrinks; null when not even 2 columns fit. */
+function chooseLayout(width: number, epochs: number, label: number, annotation: number): Layout | null {
   const candidates: Array<Omit<Layout, 'columns'>> = [
-    { label: LABEL_WIDTH, value: VALUE_WIDTH },
-    { label: LABEL_WIDTH, value: 0 },
-    { label: 4, value: 0 },
+    { label, annotation },
+    { label, annotation: 0 },
+    { label: Math.min(label, 4), annotation: 0 },
+    { label: 0, annotation: 0 },
   ];
   let layout: Layout | null = null;
   for (const candidate of candidates) {
-    const columns = width - candidate.label - 1 - (candidate.value > 0 ? candidate.value + 1 : 0);
+    const columns =
+      width -
+      (candidate.label > 0 ? candidate.label + 1 : 0) -
+      (candidate.annotation > 0 ? candidate.annotation + 2 : 0);
     layout = { ...candidate, columns };
     if (columns >= Math.min(epochs, MIN_COLUMNS)) return layout;
   }
   return layout !== null && layout.columns >= 2 ? layout : null;
 }
 
-/** Every metric name of the run, in first-seen order (a metric may start mid-run). */
-function metricNames(run: Run): string[] {
-  const seen = new Set<string>();
-  for (const epoch of run.epochs) for (const name of Object.keys(epoch.metrics)) seen.add(name);
-  return [...seen];
+/** One column per record when they fit; else equal groups of consecutive records. */
+function groupColumns(total: number, room: number): Column[] {
+  const size = total <= room ? 1 : Math.ceil(total / room);
+  const columns: Column[] = [];
+  for (let from = 0; from < total; from += size) columns.push({ from, to: Math.min(total, from + size) });
+  return columns;
 }
 
 function uniquePresent(requested: readonly string[], names: readonly string[]): string[] {
@@ -127,7 +214,8 @@ function uniquePresent(requested: readonly string[], names: readonly string[]): 
 
 /**
  * Validation loss and its training twin, then validation accuracy and its twin. Without those roles,
- * training loss/accuracy; without any role (multi-output heads), the first validation names and twins.
+ * training loss/accuracy; without any role (multi-output heads, other frameworks' names), the validation
+ * names and their twins; else the first names that are not a learning rate.
  */
 function defaultSeries(names: readonly string[]): string[] {
   const present = new Set(names);
@@ -147,87 +235,161 @@ function defaultSeries(names: readonly string[]): string[] {
       add(findRole(names, training));
     }
   }
-  if (chosen.length === 0) {
+  // validation metrics the roles do not name (other heads, other frameworks' names) are charted too
+  if (!chosen.some(isValidationName)) {
     for (const name of names.filter(isValidationName)) {
+      if (chosen.length >= MAX_DEFAULT_SERIES) break;
       add(name);
       add(trainingTwin(name));
     }
-    if (chosen.length === 0 && findRole(names, 'lr') === null) for (const name of names) add(name);
+  }
+  if (chosen.length === 0) {
+    const lr = findRole(names, 'lr');
+    for (const name of names) if (name !== lr) add(name);
   }
   return chosen.slice(0, MAX_DEFAULT_SERIES);
 }
 
-/** One block per epoch, scaled to the finite values shown; blank where the epoch lacks the metric. */
-function sparkCells(values: ReadonlyArray<number | undefined>): string[] {
+/** `0.0339–0.834 best at 9`: the finite range, and the best epoch of a validation metric. */
+function annotate(series: RunSeries, name: string): { text: string; bestIndex: number | null } {
+  const values = series.metrics[name] ?? [];
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const value of values) {
-    if (value !== undefined && Number.isFinite(value)) {
+    if (value !== null && Number.isFinite(value)) {
       min = Math.min(min, value);
       max = Math.max(max, value);
     }
   }
-  return values.map((value) => {
-    if (value === undefined) return MISSING;
-    if (!Number.isFinite(value)) return NON_FINITE;
-    if (!(max > min)) return FLAT;
+  if (min > max) return { text: values.some((v) => v !== null) ? 'not finite' : '', bestIndex: null };
+  const range = min === max ? formatFigure(min) : formatRange(min, max);
+  const direction = isValidationName(name) ? metricDirection(name) : null;
+  if (direction === null) return { text: range, bestIndex: null };
+  const target = direction === 'lower' ? min : max;
+  const bestIndex = values.findIndex((v) => v === target);
+  const epoch = series.epochs[bestIndex];
+  return {
+    text: epoch === undefined || min === max ? range : `${range} ${WORDS.best} at ${epoch}`,
+    bestIndex: bestIndex < 0 || min === max ? null : bestIndex,
+  };
+}
+
+/** `lo–hi` with 3 significant digits, more when both ends would read the same (`4.669–4.674`). */
+function formatRange(min: number, max: number): string {
+  for (let digits = 3; digits <= 8; digits++) {
+    const lo = digits === 3 ? formatFigure(min) : String(Number(min.toPrecision(digits)));
+    const hi = digits === 3 ? formatFigure(max) : String(Number(max.toPrecision(digits)));
+    if (lo !== hi) return `${lo}–${hi}`;
+  }
+  return `${min}–${max}`;
+}
+
+/** One block per column, scaled to the finite values of the whole row. */
+function cellsOf(values: ReadonlyArray<number | null>, columns: readonly Column[]): string[] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (value !== null && Number.isFinite(value)) {
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+  }
+  const range = max - min;
+  const level = (value: number): string => {
+    if (!(range > 0)) return FLAT;
     // Eight equal bins over min..max: the extremes of a two-level swing land on `▁` and `█`.
-    const level = Math.floor(((value - min) / (max - min)) * LEVELS.length);
-    return LEVELS[Math.min(LEVELS.length - 1, level)] ?? FLAT;
+    const bin = Math.floor(((value - min) / range) * LEVELS.length);
+    return LEVELS[Math.min(LEVELS.length - 1, bin)] ?? FLAT;
+  };
+  return columns.map(({ from, to }) => {
+    let sum = 0;
+    let n = 0;
+    let nonFinite = false;
+    for (let i = from; i < to; i++) {
+      const value = values[i] ?? null;
+      if (value === null) continue;
+      if (!Number.isFinite(value)) nonFinite = true;
+      else {
+        sum += value;
+        n += 1;
+      }
+    }
+    if (nonFinite) return NON_FINITE;
+    if (n === 0) return MISSING;
+    // a swing inside the column: its values span a level of the row or more, and keep crossing
+    // the middle of that span (a drop that is merely steep crosses it once). Seen with one neighbour, so
+    // that two epochs of one column that swing show: the previous epoch, or the next for the first column.
+    if (to - from > 1 && range > 0) {
+      const window = values.slice(from === 0 ? 0 : from - 1, from === 0 ? to + 1 : to);
+      const finite = window.filter((v): v is number => v !== null && Number.isFinite(v));
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const v of finite) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const middle = (lo + hi) / 2;
+      let crossings = 0;
+      for (let i = 1; i < finite.length; i++) {
+        if ((finite[i - 1] ?? 0) < middle !== (finite[i] ?? 0) < middle) crossings += 1;
+      }
+      if (hi - lo >= SWING_SHARE * range && crossings >= Math.max(2, (finite.length - 1) * SWING_CROSSINGS))
+        return SWING;
+    }
+    return level(sum / n);
   });
 }
 
-/**
- * `↓` where the learning rate changed, `✓` where a checkpoint improved (`↓` wins a shared column:
- * improvements are frequent, LR changes are rare and explain the curve's shape). LR events are used
- * when the log has them; otherwise a change of the logged `lr` metric marks the first epoch with the
- * new value, so one reduction never shows as two arrows.
- */
-function markerColumns(
-  run: Run,
-  columns: number,
-  columnOf: ReadonlyMap<number, number>,
-  names: readonly string[],
-): string[] {
-  const marks = Array.from({ length: columns }, () => ' ');
-  const put = (epoch: number | null, mark: string): void => {
-    const column = epoch === null ? undefined : columnOf.get(epoch);
-    if (column === undefined) return;
-    if (mark === LR_MARK || marks[column] === ' ') marks[column] = mark;
+/** The label of the marker row, or null when there is nothing to mark. */
+function markerLegend(markers: readonly string[]): string | null {
+  const hasLr = markers.includes(LR_MARK);
+  const hasCheckpoint = markers.includes(CHECKPOINT_MARK);
+  if (!hasLr && !hasCheckpoint) return null;
+  return hasLr && hasCheckpoint ? '↓lr ✓ckpt' : hasLr ? '↓ lr' : '✓ ckpt';
+}
+
+/** `↓` where the learning rate changed, `✓` where a checkpoint improved (`↓` wins a shared column). */
+function markerCells(series: RunSeries, columns: readonly Column[]): string[] {
+  const marks = columns.map(() => ' ');
+  // columns are equal groups of consecutive records: the column of record i is i / size
+  const size = Math.max(1, (columns[0]?.to ?? 1) - (columns[0]?.from ?? 0));
+  const indexOf = new Map<number, number>();
+  series.epochs.forEach((epoch, i) => {
+    if (!indexOf.has(epoch)) indexOf.set(epoch, i);
+  });
+  const columnOfEpoch = (epoch: number): number => {
+    const index = indexOf.get(epoch);
+    return index === undefined ? -1 : Math.min(columns.length - 1, Math.floor(index / size));
   };
-  for (const event of run.events) if (event.kind === 'checkpoint-improved') put(event.epoch, CHECKPOINT_MARK);
-  const lrEvents = run.events.filter(isLearningRateEvent);
-  if (lrEvents.length > 0) {
-    for (const event of lrEvents) put(event.epoch, LR_MARK);
-  } else {
-    const lr = findRole(names, 'lr');
-    if (lr !== null) {
-      let previous: number | undefined;
-      for (const epoch of run.epochs) {
-        const value = epoch.metrics[lr];
-        if (value === undefined || !Number.isFinite(value)) continue;
-        if (previous !== undefined && value !== previous) put(epoch.epoch, LR_MARK);
-        previous = value;
-      }
-    }
+  for (const epoch of series.checkpoints) {
+    const c = columnOfEpoch(epoch);
+    if (c >= 0 && marks[c] === ' ') marks[c] = CHECKPOINT_MARK;
+  }
+  for (const epoch of series.lrChanges) {
+    const c = columnOfEpoch(epoch);
+    if (c >= 0) marks[c] = LR_MARK;
   }
   return marks;
 }
 
-function isLearningRateEvent(event: Event): boolean {
-  return event.kind === 'lr-reduced' || event.kind === 'lr-scheduled';
+/** The step between ruler numbers: 1, 2, 5, 10, 20, 50, ... so that labels of `digits` keep a gap. */
+function niceStep(epochsPerColumn: number, digits: number): number {
+  const minimum = (digits + 4) * epochsPerColumn;
+  for (let magnitude = 1; ; magnitude *= 10) {
+    for (const factor of [1, 2, 5]) if (factor * magnitude >= minimum) return factor * magnitude;
+  }
 }
 
 /**
- * Epoch numbers starting at their column: the first and last shown, then every 10th, each kept only
- * when it leaves a blank before its neighbours. The last one is right-aligned when it would not fit.
+ * Epoch numbers at their columns: the first and the last, and round numbers between them, each kept
+ * only when it leaves a blank before its neighbours. The last is right-aligned when it would not fit.
  */
-function rulerText(epochs: readonly number[], room: number): string {
-  const cells = Array.from({ length: Math.max(0, room) }, () => ' ');
-  const taken = Array.from({ length: cells.length }, () => false);
+function rulerText(epochs: readonly number[], columns: readonly Column[], room: number): string {
+  const cells = Array.from({ length: Math.max(0, Math.min(room, columns.length + 8)) }, () => ' ');
+  const taken = cells.map(() => false);
   const place = (column: number, text: string, alignEnd: boolean): void => {
     let start = column;
-    if (alignEnd && start + text.length > cells.length) start = column + 1 - text.length;
+    if (alignEnd && start + text.length > columns.length) start = column + 1 - text.length;
     const end = start + text.length;
     if (start < 0 || end > cells.length) return;
     for (let c = Math.max(0, start - 1); c < Math.min(cells.length, end + 1); c++) if (taken[c]) return;
@@ -236,13 +398,22 @@ function rulerText(epochs: readonly number[], room: number): string {
       taken[c] = true;
     }
   };
-  const lastColumn = epochs.length - 1;
   const first = epochs[0];
-  const last = epochs[lastColumn];
-  if (first !== undefined) place(0, String(first), false);
-  if (last !== undefined && lastColumn > 0) place(lastColumn, String(last), true);
-  epochs.forEach((epoch, column) => {
-    if (column > 0 && column < lastColumn && epoch % 10 === 0) place(column, String(epoch), false);
+  const last = epochs.at(-1);
+  if (first === undefined || last === undefined) return '';
+  place(0, String(first), false);
+  if (columns.length > 1) place(columns.length - 1, String(last), true);
+  const perColumn = Math.max(1, (columns[0]?.to ?? 1) - (columns[0]?.from ?? 0));
+  const step = niceStep(perColumn, String(last).length);
+  columns.forEach((column, c) => {
+    if (c === 0 || c === columns.length - 1) return;
+    for (let i = column.from; i < column.to; i++) {
+      const epoch = epochs[i];
+      if (epoch !== undefined && epoch % step === 0) {
+        place(c, String(epoch), false);
+        break;
+      }
+    }
   });
   return cells.join('').trimEnd();
 }
@@ -256,70 +427,4 @@ function displayName(name: string): string {
     /[\p{Cf}\u2028\u2029]/gu,
     (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
-}
-
-/** Keras-like 4 decimals; scientific with as many digits as fit when tiny or huge. */
-function formatValue(value: number, room: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  const abs = Math.abs(value);
-  if (abs === 0 || (abs >= 1e-3 && abs < 1e4)) {
-    const fixed = value.toFixed(4);
-    if (fixed.length <= room) return fixed;
-  }
-  for (let digits = 3; digits >= 0; digits--) {
-    const text = value.toExponential(digits);
-    if (text.length <= room) return text;
-  }
-  return value.toExponential(0).slice(0, room);
-}
-
-/** Display width of one code point: 0 for combining marks, 2 for East Asian wide and emoji. */
-function codePointWidth(cp: number): number {
-  if (cp === 0x200b || (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Display width of a string without escape codes. */
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += codePointWidth(char.codePointAt(0) ?? 0);
-  return width;
-}
-
-/** Truncates to `room` display columns, ending in `…` when something was cut. */
-function fit(text: string, room: number): string {
-  if (displayWidth(text) <= room) return text;
-  let out = '';
-  let width = 0;
-  for (const char of text) {
-    const w = codePointWidth(char.codePointAt(0) ?? 0);
-    if (width + w > room - 1) break;
-    out += char;
-    width += w;
-  }
-  return `${out}…`;
-}
-
-/** Pads to `room` display columns. */
-function pad(text: string, room: number): string {
-  return text + ' '.repeat(Math.max(0, room - displayWidth(text)));
 }

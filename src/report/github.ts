@@ -1,11 +1,12 @@
 /**
  * GitHub Actions workflow commands (`--format github`): one `::error|warning|notice` annotation per
- * finding, pointing at the log line of the evidence. Stdout holds annotations only, one per line.
+ * finding, pointing at the log line of the evidence, with the run's most likely cause and the check that
+ * settles it in the message. Stdout holds annotations only, one per line.
  */
-import { findDetector } from '../detect/index.js';
 import type { FileReport, Finding, ParseIssue, Report, Severity } from '../model/index.js';
 import { escapeControl } from './escape.js';
-import { formatMessage } from './format.js';
+import { WORDS, findingMessage } from './prose.js';
+import { answerLines, runAnswer } from './view.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -29,33 +30,41 @@ export function escapeCommandProperty(text: string): string {
 
 interface Annotation {
   level: AnnotationLevel;
-  file: string;
+  file: string | null;
   line: number | null;
   title: string | null;
-  message: string;
+  /** Lines of the message (joined by line breaks, which GitHub shows). */
+  message: string[];
 }
 
 function command(a: Annotation): string {
-  const properties = [`file=${escapeCommandProperty(escapeControl(a.file))}`];
+  const properties: string[] = [];
+  if (a.file !== null) properties.push(`file=${escapeCommandProperty(escapeControl(a.file))}`);
   if (a.line !== null) properties.push(`line=${a.line}`);
   if (a.title !== null) properties.push(`title=${escapeCommandProperty(a.title)}`);
-  return `::${a.level} ${properties.join(',')}::${escapeCommandData(a.message)}`;
+  const head = properties.length > 0 ? ` ${properties.join(',')}` : '';
+  return `::${a.level}${head}::${escapeCommandData(a.message.join('\n'))}`;
 }
 
-function findingAnnotation(file: string, f: Finding): Annotation {
+function findingAnnotation(file: FileReport, f: Finding, answers: Map<number, string[]>): Annotation {
+  // the diagnosis explains the run's problems; a note is not one of them
+  const diagnosis = f.severity === 'info' ? [] : (answers.get(f.run) ?? []);
   return {
     level: LEVEL[f.severity],
-    file,
+    file: file.file,
     line: f.line,
     title: f.metric === null ? f.rule : `${f.rule} (${escapeControl(f.metric)})`,
-    message: formatMessage(findDetector(f.rule)?.messages ?? {}, f.messageId, f.data),
+    message: [findingMessage(f), ...diagnosis],
   };
 }
 
 function fileAnnotations(file: FileReport): Annotation[] {
   if (file.error !== null) {
-    return [{ level: 'error', file: file.file, line: null, title: null, message: escapeControl(file.error) }];
+    return [
+      { level: 'error', file: file.file, line: null, title: null, message: [escapeControl(file.error)] },
+    ];
   }
+  const answers = new Map(file.runs.map((r) => [r.index, answerLines(runAnswer(file, r.index))]));
   const issues = file.issues
     .filter((i) => ANNOTATED_ISSUES.has(i.kind))
     .map((i): Annotation => ({
@@ -63,16 +72,40 @@ function fileAnnotations(file: FileReport): Annotation[] {
       file: file.file,
       line: i.line,
       title: i.kind,
-      message: escapeControl(i.message),
+      message: [escapeControl(i.message)],
     }));
-  return [...file.findings.map((f) => findingAnnotation(file.file, f)), ...issues];
+  return [...file.findings.map((f) => findingAnnotation(file, f, answers)), ...issues];
+}
+
+function reportAnnotations(report: Report): Annotation[] {
+  const out: Annotation[] = [];
+  if (report.interrupted !== null) {
+    out.push({
+      level: 'notice',
+      file: null,
+      line: null,
+      title: 'epochlint',
+      message: [WORDS.interrupted(report.interrupted)],
+    });
+  }
+  if (report.config?.outsideProject === true) {
+    out.push({
+      level: 'warning',
+      file: escapeControl(report.config.path),
+      line: null,
+      title: 'epochlint config',
+      message: [WORDS.configOutside],
+    });
+  }
+  return out;
 }
 
 /**
- * Renders one annotation per finding (and per unreadable file or truncated epoch). Severity maps to
- * the command (info → notice); `failOn` plays no part: the exit code decides whether the job fails.
+ * Renders one annotation per finding (and per unreadable file or truncated epoch); errors and warnings
+ * carry the run's most likely cause and next step. Severity maps to the command (info → notice);
+ * `failOn` plays no part: the exit code decides whether the job fails.
  */
 export function renderGithub(report: Report): string {
-  const lines = report.files.flatMap(fileAnnotations).map(command);
+  const lines = [...reportAnnotations(report), ...report.files.flatMap(fileAnnotations)].map(command);
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

@@ -1,166 +1,58 @@
 /**
- * The documented shape of epochlint's JSON outputs (`--format json` and `parse --format json`), as zod
- * schemas of the *rendered* documents: non-finite numbers appear as the strings "NaN", "Infinity" and
- * "-Infinity", and prose fields (`message`, `text`, `title`) are present. `epochlint schema` prints
- * them as JSON Schema; the tests validate real output against them.
+ * The documented shape of epochlint's JSON outputs (`--format json` and `parse --format json`), derived
+ * from the model's zod schemas so a new format, record field, event kind or finding field can never
+ * leave them out of date. What rendering adds is declared here: prose fields (`message`, `text`,
+ * `title`) and the lint summary; non-finite numbers are rendered as the strings "NaN", "Infinity" and
+ * "-Infinity". `epochlint schema` prints them as JSON Schema; the tests validate real output against them.
  */
 import { z } from 'zod';
-import { CauseSide, RunContext } from '../model/index.js';
+import {
+  Diagnosis,
+  FileReport,
+  Finding,
+  ParseIssue,
+  Reason,
+  REPORT_SCHEMA_VERSION,
+  WeightedReason,
+  Report,
+  Dialect,
+  Run,
+} from '../model/index.js';
+import { RECORDS_SCHEMA_VERSION } from './records.js';
 
-const JsonNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
-const JsonScalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-const Line = z.number().int().min(1);
+const RenderedReason = Reason.extend({ text: z.string().describe('the rendered sentence') });
 
-const Severity = z.enum(['error', 'warning', 'info']);
-const Verdict = z.enum(['confirmed', 'likely', 'possible', 'unlikely', 'ruled-out']);
-const Dialect = z.enum(['keras-text', 'csv-logger', 'history-json', 'notebook']);
-
-const ParseIssue = z.object({
-  kind: z.string().describe('truncated-epoch, incomplete-epoch, unparsed-epoch-line, ... (see the README)'),
-  line: Line.nullable(),
-  message: z.string(),
-});
-
-const RenderedReason = z.object({
-  messageId: z.string(),
-  data: z.record(z.string(), JsonScalar),
-  text: z.string().describe('the rendered sentence'),
-});
-
-const RenderedFinding = z.object({
-  rule: z.string().describe('detector id, e.g. val-alternation'),
-  severity: Severity,
-  run: z.number().int().min(0),
-  metric: z.string().nullable(),
-  epochs: z.tuple([z.number().int(), z.number().int()]),
-  line: Line.nullable().describe('log line of the epoch where the evidence is'),
-  stats: z.record(z.string(), JsonScalar).describe('test statistics and effect sizes, flat'),
-  evidence: z.record(z.string(), z.unknown()),
-  messageId: z.string(),
-  data: z.record(z.string(), JsonScalar),
-  message: z.string().describe('the rendered message'),
-  next: z
-    .object({ messageId: z.string(), data: z.record(z.string(), JsonScalar), text: z.string().optional() })
-    .describe("the finding's next step (a message id of its detector)"),
-});
-
-const RenderedDiagnosis = z.object({
-  cause: z.string().describe('cause id, e.g. validation-slice-rotation'),
-  title: z.string(),
-  run: z.number().int().min(0),
-  verdict: Verdict,
-  score: z.number().describe('posterior log-odds: prior log-odds plus the weights of the reasons'),
-  prior: z.number().min(0).max(1).describe('how often the mechanism is the accepted cause in practice'),
-  side: CauseSide,
-  reasons: z.array(
-    RenderedReason.extend({
-      weight: z
-        .number()
-        .nullable()
-        .describe('ln of the likelihood ratio it contributes; null: a description'),
+const RenderedFile = FileReport.extend({
+  findings: z.array(Finding.extend({ message: z.string().describe('the rendered message') })),
+  diagnoses: z.array(
+    Diagnosis.extend({
+      title: z.string(),
+      reasons: z.array(WeightedReason.extend({ text: z.string().describe('the rendered sentence') })),
+      check: RenderedReason.describe('the one check that settles it'),
+      fix: RenderedReason,
     }),
   ),
-  tiedWith: z.array(z.string()).describe('causes the log cannot tell apart from this one'),
-  separatedBy: z
-    .object({ messageId: z.string(), data: z.record(z.string(), JsonScalar), text: z.string().optional() })
-    .nullable()
-    .describe('the observation that would separate the tied causes'),
-  check: RenderedReason.describe('the one check that settles it'),
-  fix: RenderedReason,
-});
-
-const RunSummary = z.object({
-  index: z.number().int().min(0),
-  epochs: z.number().int().min(0),
-  firstEpoch: z.number().int().nullable(),
-  lastEpoch: z.number().int().nullable(),
-  fromLine: Line,
-  toLine: Line,
-  metrics: z.array(z.string()),
 });
 
 /** `epochlint --format json`. */
-export const LintJsonDocument = z
-  .object({
-    schemaVersion: z.literal(1),
-    files: z.array(
-      z.object({
-        file: z.string(),
-        format: Dialect.nullable(),
-        runs: z.array(RunSummary),
-        findings: z.array(RenderedFinding),
-        diagnoses: z.array(RenderedDiagnosis),
-        contexts: z
-          .array(RunContext)
-          .describe(
-            'what was known or assumed about each run: log facts, code read, flags, inferred sample counts',
-          ),
-        issues: z.array(ParseIssue),
-        error: z.string().nullable().describe('set when the file could not be read'),
-      }),
-    ),
-    summary: z.object({
-      files: z.number().int().min(0),
-      unreadable: z.number().int().min(0),
-      epochs: z.number().int().min(0),
-      errors: z.number().int().min(0),
-      warnings: z.number().int().min(0),
-      infos: z.number().int().min(0),
-    }),
-  })
-  .describe('epochlint lint report');
-
-const Epoch = z.object({
-  epoch: z.number().int().min(1),
-  of: z.number().int().min(1).nullable(),
-  metrics: z.record(z.string(), JsonNumber),
-  steps: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
-  countUnit: z.enum(['step', 'sample']).nullable(),
-  seconds: z.number().nullable(),
-  stepTime: z.number().nullable(),
-  line: Line,
-});
-
-const Event = z
-  .object({
-    kind: z.enum([
-      'checkpoint-improved',
-      'checkpoint-not-improved',
-      'checkpoint-saved',
-      'lr-reduced',
-      'lr-scheduled',
-      'early-stopping',
-      'restore-best-weights',
-      'terminate-nan',
-    ]),
-    epoch: z.number().int().min(1).nullable(),
-    line: Line,
-  })
-  .catchall(z.union([JsonNumber, z.string(), z.null()]))
-  .describe('monitor/from/to/path, best, path, lr, bestEpoch or batch, by kind');
-
-const Dataset = z.object({
-  source: z.enum(['found', 'using', 'train-on']),
-  role: z.enum(['train', 'validation', 'unknown']),
-  count: z.number().int().min(0),
-  unit: z.string(),
-  classes: z.number().int().min(0).nullable(),
-  line: Line,
-});
+export const LintJsonDocument = Report.extend({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  files: z.array(RenderedFile),
+  summary: z.object({
+    files: z.number().int().min(0),
+    unreadable: z.number().int().min(0),
+    epochs: z.number().int().min(0),
+    errors: z.number().int().min(0),
+    warnings: z.number().int().min(0),
+    infos: z.number().int().min(0),
+  }),
+}).describe('epochlint lint report');
 
 const RecordsFile = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(RECORDS_SCHEMA_VERSION),
   file: z.string(),
   format: Dialect.nullable(),
-  runs: z.array(
-    z.object({
-      index: z.number().int().min(0),
-      epochs: z.array(Epoch),
-      events: z.array(Event),
-      datasets: z.array(Dataset),
-      source: z.object({ dialect: Dialect, file: z.string().nullable(), fromLine: Line, toLine: Line }),
-    }),
-  ),
+  runs: z.array(Run),
   issues: z.array(ParseIssue),
 });
 
@@ -169,10 +61,25 @@ export const RecordsJsonDocument = z
   .union([RecordsFile, z.array(RecordsFile)])
   .describe('epochlint parse records');
 
+/** How a number that may be non-finite is written in the JSON outputs. */
+const JSON_NUMBER = { anyOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }] };
+
+/** The model's only custom types are numbers that may be NaN or ±Infinity (metric values, stats). */
+function toJsonSchema(schema: z.ZodType): unknown {
+  return z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'custom') {
+        for (const key of Object.keys(ctx.jsonSchema))
+          delete (ctx.jsonSchema as Record<string, unknown>)[key];
+        Object.assign(ctx.jsonSchema, JSON_NUMBER);
+      }
+    },
+  });
+}
+
 /** Both schemas as JSON Schema (draft 2020-12). */
 export function jsonSchemas(): { lint: unknown; records: unknown } {
-  return {
-    lint: z.toJSONSchema(LintJsonDocument, { target: 'draft-2020-12' }),
-    records: z.toJSONSchema(RecordsJsonDocument, { target: 'draft-2020-12' }),
-  };
+  return { lint: toJsonSchema(LintJsonDocument), records: toJsonSchema(RecordsJsonDocument) };
 }

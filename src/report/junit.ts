@@ -1,20 +1,17 @@
 /**
  * JUnit XML (`--format junit`) for CI test tabs: a test suite per file and a test case per file and
  * registered rule, so rules that found nothing show up as passed tests. A rule fails when it has a
- * finding at or above `--fail-on`; findings below it are reported in the test case's `<system-out>`.
+ * finding at or above `--fail-on`; the failure's body carries the findings and the run's most likely
+ * cause with the check that settles it. Findings below the threshold are in the test case's `<system-out>`.
  */
-import { DETECTORS, findDetector } from '../detect/index.js';
-import type { FileReport, Finding, Report, Scalar, Severity } from '../model/index.js';
-import type { ReporterOptions } from './index.js';
+import { DETECTORS } from '../detect/index.js';
+import type { FileReport, Finding, Report, Severity } from '../model/index.js';
+import type { ReporterOptions } from './options.js';
 import { escapeControl } from './escape.js';
-import { formatMessage, formatNumber } from './format.js';
+import { WORDS, epochSpan, findingMessage, meetsFailOn, severityRank, statPairs } from './prose.js';
+import { answerLines, runAnswer } from './view.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
-
-/** Whether a finding of this severity fails under `failOn` (`never`: nothing fails). */
-export function meetsFailOn(severity: Severity, failOn: Severity | 'never'): boolean {
-  return failOn !== 'never' && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
-}
+export { meetsFailOn } from './prose.js';
 
 /**
  * Characters XML 1.0 does not allow in a document (C0 controls other than tab, LF and CR; U+FFFE,
@@ -36,9 +33,13 @@ export function escapeXml(text: string): string {
   return text.replace(XML_FORBIDDEN, '').replace(/[&<>"']/g, (c) => XML_ENTITY[c] ?? c);
 }
 
-/** Escapes an attribute value; line breaks and tabs as character references so parsers keep them. */
+/**
+ * Escapes an attribute value. Attribute values carry file names and metric names from the input, and CI
+ * tools show them raw in a terminal or a web page: every control, bidi or invisible character is
+ * escaped first (line breaks and tabs too, so an attribute stays one line).
+ */
 function escapeAttribute(text: string): string {
-  return escapeXml(text).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeXml(escapeControl(text));
 }
 
 function attributes(values: Record<string, string | number>): string {
@@ -47,30 +48,25 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-function scalar(value: Scalar): string {
-  if (value === null) return '–';
-  if (typeof value === 'number') return formatNumber(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return escapeControl(value);
-}
-
-function message(f: Finding): string {
-  return formatMessage(findDetector(f.rule)?.messages ?? {}, f.messageId, f.data);
-}
-
 /** One line per finding: severity, metric, run, epochs, line, message and stats. */
 function findingLine(f: Finding, runs: number): string {
   const where = [
     f.metric === null ? null : escapeControl(f.metric),
     runs > 1 ? `run ${f.run + 1}` : null,
-    `epochs ${f.epochs[0]}–${f.epochs[1]}`,
+    epochSpan(f.epochs),
     f.line === null ? null : `line ${f.line}`,
   ].filter((part) => part !== null);
-  const stats = Object.entries(f.stats)
-    .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${escapeControl(k)} ${scalar(v)}`)
-    .join(', ');
-  return `${f.severity} ${where.join(', ')}: ${message(f)}${stats.length > 0 ? ` [${stats}]` : ''}`;
+  const stats = statPairs(f.stats).join(', ');
+  return `${f.severity} ${where.join(', ')}: ${findingMessage(f)}${stats.length > 0 ? ` [${stats}]` : ''}`;
+}
+
+/** The answers of the runs among `findings` (the most likely cause and its check), once per run. */
+function diagnosisLines(file: FileReport, findings: readonly Finding[]): string[] {
+  const runs = [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.run))];
+  return runs.flatMap((run) => {
+    const lines = answerLines(runAnswer(file, run));
+    return file.runs.length > 1 && lines.length > 0 ? [`run ${run + 1}:`, ...lines] : lines;
+  });
 }
 
 interface Case {
@@ -104,14 +100,16 @@ function caseXml(file: FileReport, c: Case): string[] {
   const body: string[] = [];
   if (c.error !== null) {
     const text = escapeControl(c.error);
-    body.push(`      <error${attributes({ type: 'read', message: text })}>${escapeXml(text)}</error>`);
+    const type = c.name === 'interrupted' ? 'interrupted' : 'read';
+    body.push(`      <error${attributes({ type, message: text })}>${escapeXml(text)}</error>`);
   }
-  const [first, ...more] = [...c.failing].sort(
-    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
-  );
+  const [first, ...more] = [...c.failing].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   if (first !== undefined) {
-    const summary = `${message(first)}${more.length > 0 ? ` (and ${more.length} more)` : ''}`;
-    const lines = c.failing.map((f) => escapeXml(findingLine(f, file.runs.length)));
+    const summary = `${findingMessage(first)}${more.length > 0 ? ` (and ${more.length} more)` : ''}`;
+    const lines = [
+      ...c.failing.map((f) => findingLine(f, file.runs.length)),
+      ...diagnosisLines(file, c.failing),
+    ].map(escapeXml);
     body.push(
       `      <failure${attributes({ type: first.severity, message: summary })}>${lines.join('\n')}</failure>`,
     );
@@ -123,7 +121,7 @@ function caseXml(file: FileReport, c: Case): string[] {
   return body.length === 0 ? [`${open} />`] : [`${open}>`, ...body, '    </testcase>'];
 }
 
-function suiteXml(file: FileReport, cases: Case[], version: string): string[] {
+function suiteXml(file: FileReport, cases: Case[], version: string, config: Report['config']): string[] {
   const failures = cases.filter((c) => c.failing.length > 0).length;
   const errors = cases.filter((c) => c.error !== null).length;
   const head = `  <testsuite${attributes({ name: file.file, tests: cases.length, failures, errors, skipped: 0 })}>`;
@@ -134,16 +132,20 @@ function suiteXml(file: FileReport, cases: Case[], version: string): string[] {
     ...(file.format === null
       ? []
       : [`      <property${attributes({ name: 'format', value: file.format })} />`]),
+    ...(config === null
+      ? []
+      : [`      <property${attributes({ name: 'epochlint.config', value: escapeControl(config.path) })} />`]),
     '    </properties>',
   ];
   for (const c of cases) lines.push(...caseXml(file, c));
   const issues = file.issues.filter((i) => i.kind !== 'no-epochs');
-  if (issues.length > 0) {
-    const text = issues.map(
+  const notes = [
+    ...(config?.outsideProject === true ? [WORDS.configOutside] : []),
+    ...issues.map(
       (i) => `${i.line === null ? '' : `line ${i.line}: `}${i.kind}: ${escapeControl(i.message)}`,
-    );
-    lines.push(`    <system-out>${escapeXml(text.join('\n'))}</system-out>`);
-  }
+    ),
+  ];
+  if (notes.length > 0) lines.push(`    <system-out>${escapeXml(notes.join('\n'))}</system-out>`);
   lines.push('  </testsuite>');
   return lines;
 }
@@ -154,7 +156,17 @@ function suiteXml(file: FileReport, cases: Case[], version: string): string[] {
  */
 export function renderJunit(report: Report, options: Pick<ReporterOptions, 'failOn' | 'version'>): string {
   const suites = report.files.map((file) => ({ file, cases: fileCases(file, options.failOn) }));
-  const cases = suites.flatMap((s) => s.cases);
+  // an interrupted read is a partial report: a test case that errors, so the tab does not look green
+  const interrupted: Case | null =
+    report.interrupted === null
+      ? null
+      : {
+          name: 'interrupted',
+          failing: [],
+          passing: [],
+          error: WORDS.interrupted(report.interrupted),
+        };
+  const cases = [...suites.flatMap((s) => s.cases), ...(interrupted === null ? [] : [interrupted])];
   const totals = {
     name: 'epochlint',
     tests: cases.length,
@@ -162,7 +174,20 @@ export function renderJunit(report: Report, options: Pick<ReporterOptions, 'fail
     errors: cases.filter((c) => c.error !== null).length,
   };
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes(totals)}>`];
-  for (const s of suites) lines.push(...suiteXml(s.file, s.cases, options.version));
+  for (const s of suites) lines.push(...suiteXml(s.file, s.cases, options.version, report.config));
+  if (interrupted !== null) {
+    const run: FileReport = {
+      file: 'epochlint',
+      format: null,
+      runs: [],
+      findings: [],
+      diagnoses: [],
+      contexts: [],
+      issues: [],
+      error: null,
+    };
+    lines.push(...suiteXml(run, [interrupted], options.version, null));
+  }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }

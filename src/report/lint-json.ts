@@ -1,29 +1,24 @@
 /** The lint report as JSON (`--format json`): the Report schema plus rendered prose for each item. */
 import { escapeJsonText } from './escape.js';
-import { findCause } from '../diagnose/causes/index.js';
-import { findDetector } from '../detect/index.js';
-import type { Report } from '../model/index.js';
-import { formatMessage } from './format.js';
+import type { Reason, Report } from '../model/index.js';
 import { countFindings, epochTotal } from './counts.js';
 import { jsonNumberReplacer } from './numbers.js';
+import { causeText, causeTitle, findingMessage } from './prose.js';
 
-/** Renders the report; every finding gets `message`, every reason, check and fix gets `text`. */
+/**
+ * Renders the report; every finding gets `message`, every reason, check and fix gets `text`. The chart
+ * curves (`runs[].series`) are left out: they are the records, which `epochlint parse` prints.
+ */
 export function renderJson(report: Report): string {
   const files = report.files.map((file) => ({
     ...file,
-    findings: file.findings.map((f) => ({
-      ...f,
-      message: formatMessage(findDetector(f.rule)?.messages ?? {}, f.messageId, f.data),
-    })),
+    runs: file.runs.map(({ series: _series, ...summary }) => summary),
+    findings: file.findings.map((f) => ({ ...f, message: findingMessage(f) })),
     diagnoses: file.diagnoses.map((d) => {
-      const messages = findCause(d.cause)?.messages ?? {};
-      const text = (r: { messageId: string; data: Record<string, unknown> }) => ({
-        ...r,
-        text: formatMessage(messages, r.messageId, r.data as never),
-      });
+      const text = (r: Reason) => ({ ...r, text: causeText(d.cause, r) });
       return {
         ...d,
-        title: findCause(d.cause)?.title ?? d.cause,
+        title: causeTitle(d.cause),
         reasons: d.reasons.map(text),
         check: text(d.check),
         fix: text(d.fix),
@@ -39,5 +34,12 @@ export function renderJson(report: Report): string {
     warnings: counts.warning,
     infos: counts.info,
   };
-  return `${escapeJsonText(JSON.stringify({ schemaVersion: report.schemaVersion, files, summary }, jsonNumberReplacer, 2))}\n`;
+  const document = {
+    schemaVersion: report.schemaVersion,
+    files,
+    interrupted: report.interrupted,
+    config: report.config,
+    summary,
+  };
+  return `${escapeJsonText(JSON.stringify(document, jsonNumberReplacer, 2))}\n`;
 }

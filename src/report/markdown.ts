@@ -1,23 +1,29 @@
 /**
- * The Markdown report (`--format markdown`), for `$GITHUB_STEP_SUMMARY` or a pull-request comment: a
- * table of findings per file, the likely causes of each run, and the totals. It emits no HTML, and
- * text from logs is escaped so that a crafted metric name cannot add table cells, links or tags.
+ * The Markdown report (`--format markdown`), for `$GITHUB_STEP_SUMMARY` or a pull-request comment: the
+ * verdict and totals first, the runs table when there are several, then per run its answer (what is
+ * wrong, the next step, the likely cause), a sparkline per metric, the findings, the causes worth reading,
+ * and the less likely causes folded inside `<details>`. Text from logs is escaped so that a crafted
+ * metric name cannot add table cells, links or tags; the only HTML is the `<details>` fold.
  */
-import { findCause } from '../diagnose/causes/index.js';
-import { findDetector } from '../detect/index.js';
-import type { Diagnosis, FileReport, Finding, Report, Scalar, Severity, Verdict } from '../model/index.js';
-import type { ReporterOptions } from './index.js';
+import type { Diagnosis, Finding, Report } from '../model/index.js';
+import { chartMetrics, metricRange, sparkline } from './chart.js';
 import { escapeControl } from './escape.js';
-import { formatMessage, formatNumber } from './format.js';
+import type { ReporterOptions } from './options.js';
+import {
+  MARK,
+  WORDS,
+  causeText,
+  causeTitle,
+  count,
+  findingFigures,
+  findingMessage,
+  severityCounts,
+} from './prose.js';
+import { TABLE_HEADINGS, bestCell, runRows } from './table.js';
+import { buildView, sharedTexts, worstSeverity, type FileView, type Headline, type RunView } from './view.js';
 
-const VERDICT_ORDER: readonly Verdict[] = ['confirmed', 'likely', 'possible', 'unlikely', 'ruled-out'];
-const SEVERITY_NOUN: Record<Severity, [string, string]> = {
-  error: ['error', 'errors'],
-  warning: ['warning', 'warnings'],
-  info: ['note', 'notes'],
-};
-/** A table cell shows the first stats a detector reports (it puts the test and effect size first). */
-const KEY_STATS = 6;
+/** Sparklines are at most this many characters (a summary page is read at any width). */
+const SPARK_COLUMNS = 60;
 
 /**
  * Escapes text for Markdown prose and table cells: control characters as `\xNN`, `& < >` as
@@ -32,144 +38,194 @@ export function escapeMarkdown(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
-function plural(n: number, [one, many]: [string, string]): string {
-  return `${n} ${n === 1 ? one : many}`;
+function cell(text: string | null): string {
+  return text === null || text.length === 0 ? '–' : escapeMarkdown(text);
 }
 
-function scalar(value: Scalar): string {
-  if (value === null) return '–';
-  if (typeof value === 'number') return formatNumber(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return escapeMarkdown(value);
+function answerLines(h: Headline, level: string): string[] {
+  const what = `${MARK[h.severity]} ${h.what}${h.side === null ? '' : `: ${h.side}`}`;
+  const lines = [`${level} ${escapeMarkdown(what)}`, ''];
+  if (h.next !== null) lines.push(`**${capital(WORDS.next)}:** ${escapeMarkdown(h.next)}`, '');
+  if (h.why !== null) lines.push(`**${capital(WORDS.why)}:** ${escapeMarkdown(h.why)}`, '');
+  return lines;
 }
 
-function keyStats(f: Finding): string {
-  const stats = Object.entries(f.stats)
-    .filter(([, v]) => v !== null)
-    .slice(0, KEY_STATS)
-    .map(([k, v]) => `${escapeMarkdown(k)} ${scalar(v)}`);
-  return stats.length === 0 ? '–' : stats.join(', ');
+function capital(word: string): string {
+  return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
 }
 
-function findingRow(f: Finding, runs: number): string {
-  const message = formatMessage(findDetector(f.rule)?.messages ?? {}, f.messageId, f.data);
+function sparkLines(run: RunView): string[] {
+  const series = run.summary.series;
+  if (series === undefined || series.epochs.length < 2) return [];
+  const wanted = run.findings
+    .filter((f) => f.severity !== 'info' && f.metric !== null)
+    .map((f) => f.metric ?? '');
+  const metrics = chartMetrics(series, wanted);
+  if (metrics.length === 0) return [];
+  return [
+    '| Metric | Curve | Range |',
+    '| --- | --- | --- |',
+    ...metrics.map(
+      (m) =>
+        `| ${escapeMarkdown(m)} | \`${sparkline(series, m, SPARK_COLUMNS)}\` | ${cell(metricRange(series, m))} |`,
+    ),
+    '',
+  ];
+}
+
+function findingRow(f: Finding, run: RunView): string {
   const where = [
-    runs > 1 ? `run ${f.run + 1}: ` : '',
+    run.runsInFile > 1 ? `run ${f.run + 1}: ` : '',
     `${f.epochs[0]}–${f.epochs[1]}`,
     f.line === null ? '' : ` (line ${f.line})`,
   ].join('');
+  const figures = findingFigures(f, { proportion: run.proportions.get(f.metric ?? '') === true });
   const cells = [
     `**${f.severity}**`,
     `\`${f.rule}\``,
     f.metric === null ? '–' : escapeMarkdown(f.metric),
     where,
-    escapeMarkdown(message),
-    keyStats(f),
+    escapeMarkdown(findingMessage(f)),
+    figures.length === 0 ? '–' : escapeMarkdown(figures.join(', ')),
   ];
   return `| ${cells.join(' | ')} |`;
 }
 
-function causeText(d: Diagnosis, r: Diagnosis['reasons'][number]): string {
-  return escapeMarkdown(formatMessage(findCause(d.cause)?.messages ?? {}, r.messageId, r.data));
+function findingTable(run: RunView): string[] {
+  if (run.findings.length === 0) return [`${capital(WORDS.noFindings)}.`, ''];
+  return [
+    '| Severity | Rule | Metric | Epochs | Finding | Figures |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...run.findings.map((f) => findingRow(f, run)),
+    '',
+  ];
 }
 
-/** Reasons every cause of the run repeats (the shared evidence): listed once, above the causes. */
-function sharedReasons(diagnoses: readonly Diagnosis[]): Set<string> {
-  const [first, ...rest] = diagnoses;
-  if (first === undefined || rest.length === 0) return new Set();
-  const shared = new Set(first.reasons.map((r) => causeText(first, r)));
-  for (const d of rest) {
-    const mine = new Set(d.reasons.map((r) => causeText(d, r)));
-    for (const text of shared) if (!mine.has(text)) shared.delete(text);
-  }
-  return shared;
+function title(d: Diagnosis): string {
+  return `${escapeMarkdown(causeTitle(d.cause))} (\`${d.cause}\`)`;
 }
 
-function causeTitle(d: Diagnosis): string {
-  return `${escapeMarkdown(findCause(d.cause)?.title ?? d.cause)} (\`${d.cause}\`)`;
-}
-
-function diagnosisLines(file: FileReport, runIndex: number): string[] {
-  const diagnoses = file.diagnoses
-    .filter((d) => d.run === runIndex)
-    .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
-  if (diagnoses.length === 0) return [];
-  const shared = sharedReasons(diagnoses);
-  const lines = ['', `### Likely causes${file.runs.length > 1 ? ` (run ${runIndex + 1})` : ''}`, ''];
-  if (shared.size > 0) {
-    lines.push('Evidence:', '');
-    for (const text of shared) lines.push(`- ${text}`);
-    lines.push('');
-  }
-  const open = diagnoses.filter((d) => d.verdict !== 'unlikely' && d.verdict !== 'ruled-out');
-  const closed = diagnoses.filter((d) => d.verdict === 'unlikely' || d.verdict === 'ruled-out');
-  for (const d of open) {
-    const messages = findCause(d.cause)?.messages ?? {};
-    lines.push(`- **${d.verdict}**: ${causeTitle(d)}`);
-    for (const r of d.reasons) {
-      const text = causeText(d, r);
-      if (!shared.has(text)) lines.push(`  - ${text}`);
-    }
+function causeLines(run: RunView, heading: string): string[] {
+  if (run.diagnoses.length === 0) return [];
+  const pattern = new Set(run.pattern);
+  const shared = sharedTexts(run.top, pattern);
+  const hidden = new Set([...pattern, ...shared]);
+  const lines = [`${heading} ${WORDS.causes}`, ''];
+  for (const d of run.top) {
+    lines.push(`- **${d.verdict}**: ${title(d)}`);
+    for (const text of new Set(d.reasons.map((r) => causeText(d.cause, r))))
+      if (!hidden.has(text)) lines.push(`  - ${escapeMarkdown(text)}`);
     lines.push(
-      `  - **Check:** ${escapeMarkdown(formatMessage(messages, d.check.messageId, d.check.data))}`,
-      `  - **Fix:** ${escapeMarkdown(formatMessage(messages, d.fix.messageId, d.fix.data))}`,
+      `  - **${capital(WORDS.check)}:** ${escapeMarkdown(causeText(d.cause, d.check))}`,
+      `  - **${capital(WORDS.fix)}:** ${escapeMarkdown(causeText(d.cause, d.fix))}`,
     );
   }
-  if (closed.length > 0) {
-    if (open.length > 0) lines.push('');
-    lines.push('Less likely:', '');
-    for (const d of closed) {
-      const first = d.reasons.map((r) => causeText(d, r)).find((text) => !shared.has(text));
-      lines.push(`- **${d.verdict}**: ${causeTitle(d)}${first === undefined ? '' : `: ${first}`}`);
+  if (shared.length > 0)
+    lines.push('', `${capital(WORDS.shared)}:`, '', ...shared.map((t) => `- ${escapeMarkdown(t)}`));
+  const rest = [...run.considered, ...run.ruledOut];
+  if (rest.length > 0) {
+    lines.push('', `<details><summary>${WORDS.lessLikely} (${rest.length})</summary>`, '');
+    for (const d of rest) {
+      const first = d.reasons.map((r) => causeText(d.cause, r)).find((text) => !pattern.has(text));
+      lines.push(`- **${d.verdict}**: ${title(d)}${first === undefined ? '' : `: ${escapeMarkdown(first)}`}`);
     }
+    lines.push('', '</details>');
   }
+  if (run.pattern.length > 0) {
+    lines.push('', `<details><summary>${WORDS.evidence}</summary>`, '');
+    lines.push(...run.pattern.map((t) => `- ${escapeMarkdown(t)}`), '', '</details>');
+  }
+  lines.push('');
   return lines;
 }
 
-function fileLines(file: FileReport): string[] {
+function fileLines(file: FileView): string[] {
   const lines = [`## ${escapeMarkdown(file.file)}`, ''];
-  if (file.error !== null) return [...lines, `**error**: could not be read: ${escapeMarkdown(file.error)}`];
-  const epochs = file.runs.reduce((n, r) => n + r.epochs, 0);
+  if (file.error !== null)
+    return [...lines, `**error**: ${WORDS.unreadable}: ${escapeMarkdown(file.error)}`, ''];
   lines.push(
-    `${file.format ?? 'unknown format'}, ${plural(file.runs.length, ['run', 'runs'])}, ${plural(epochs, ['epoch', 'epochs'])}`,
+    `${file.format ?? 'unknown format'}, ${count(file.runs.length, 'run')}, ${count(file.epochs, 'epoch')}`,
     '',
   );
-  if (file.findings.length === 0) lines.push('No findings.');
-  else {
-    lines.push(
-      '| Severity | Rule | Metric | Epochs | Message | Stats |',
-      '| --- | --- | --- | --- | --- | --- |',
-    );
-    for (const f of file.findings) lines.push(findingRow(f, file.runs.length));
+  if (file.runs.length === 0) return [...lines, `**error**: ${WORDS.noEpochs}`, ''];
+  for (const run of file.runs) {
+    const several = file.runs.length > 1;
+    if (several) lines.push(`### Run ${run.index + 1}`, '');
+    lines.push(...answerLines(run.headline, several ? '####' : '###'));
+    lines.push(...sparkLines(run), ...findingTable(run), ...causeLines(run, several ? '#####' : '####'));
   }
-  for (const run of file.runs) lines.push(...diagnosisLines(file, run.index));
-  const issues = file.issues.filter((i) => i.kind !== 'no-epochs');
-  if (issues.length > 0) {
-    lines.push('', `${plural(issues.length, ['parse issue', 'parse issues'])}:`, '');
-    for (const i of issues) {
-      lines.push(`- ${i.line === null ? '' : `line ${i.line}: `}\`${i.kind}\`: ${escapeMarkdown(i.message)}`);
+  if (file.folded.length > 0) {
+    lines.push(`Notes of several runs:`, '');
+    for (const g of file.folded) {
+      lines.push(
+        `- ${escapeMarkdown(findingMessage(g.finding))} (runs ${g.runs.map((r) => r + 1).join(', ')})`,
+      );
     }
+    lines.push('');
+  }
+  if (file.issues.length > 0) {
+    lines.push(
+      `${capital(
+        count(
+          file.issues.reduce((n, g) => n + g.count, 0),
+          'issue',
+        ),
+      )}:`,
+      '',
+    );
+    for (const g of file.issues) {
+      const at =
+        g.lines.length === 0
+          ? ''
+          : `line${g.lines.length > 1 ? 's' : ''} ${g.lines.slice(0, 10).join(', ')}${g.lines.length > 10 ? ', …' : ''}: `;
+      lines.push(`- ${at}\`${g.kind}\`: ${escapeMarkdown(g.message)}`);
+    }
+    lines.push('');
   }
   return lines;
 }
 
-function totals(report: Report): string {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const file of report.files) for (const f of file.findings) counts[f.severity] += 1;
-  const unreadable = report.files.filter((f) => f.error !== null).length;
-  const parts = [
-    plural(counts.error, SEVERITY_NOUN.error),
-    plural(counts.warning, SEVERITY_NOUN.warning),
-    plural(counts.info, SEVERITY_NOUN.info),
-    ...(unreadable > 0 ? [`${plural(unreadable, ['file', 'files'])} not read`] : []),
+function runsTable(report: ReturnType<typeof buildView>): string[] {
+  const rows = runRows(report);
+  const h = TABLE_HEADINGS;
+  return [
+    `| ${[h.file, h.run, h.epochs, h.metric, h.best, h.last, h.verdict].map(capital).join(' | ')} |`,
+    '| --- | ---: | ---: | --- | ---: | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${[
+          escapeMarkdown(r.file),
+          r.run === null ? '' : String(r.run),
+          r.epochs === null ? '–' : String(r.epochs),
+          cell(r.metric),
+          cell(bestCell(r)),
+          cell(r.last),
+          r.tone === 'ok' ? r.verdict : `**${r.verdict}**`,
+        ].join(' | ')} |`,
+    ),
+    '',
   ];
-  return `**Total:** ${plural(report.files.length, ['file', 'files'])}: ${parts.join(', ')}`;
 }
 
 /** Renders the report as GitHub-flavoured Markdown. `failOn` plays no part; `version` is in the footer. */
 export function renderMarkdown(report: Report, options: Pick<ReporterOptions, 'version'>): string {
-  const out = ['# epochlint report', ''];
-  for (const file of report.files) out.push(...fileLines(file), '');
-  out.push(totals(report), '', `epochlint ${escapeMarkdown(options.version)}`);
+  const view = buildView(report);
+  const worst = worstSeverity(view.counts);
+  const mark = worst === null || worst === 'info' ? MARK.ok : MARK[worst];
+  const files = `${count(view.files.length, 'file')}${view.unreadable > 0 ? ` (${view.unreadable} ${WORDS.unreadable})` : ''}`;
+  const out = [
+    '# epochlint report',
+    '',
+    `**${mark} ${severityCounts(view.counts)}** in ${files}, ${count(view.epochs, 'epoch')}`,
+    '',
+  ];
+  if (view.interrupted !== null) out.push(`> **${WORDS.interrupted(view.interrupted)}**`, '');
+  if (view.config !== null) {
+    out.push(`${capital(WORDS.config)}: \`${escapeControl(view.config.path).replace(/`/g, "'")}\``, '');
+    if (view.config.outsideProject) out.push(`> **${WORDS.configOutside}**`, '');
+  }
+  if (view.many) out.push(...runsTable(view));
+  for (const file of view.files) out.push(...fileLines(file));
+  out.push(`epochlint ${escapeMarkdown(options.version)}`);
   return `${out.join('\n')}\n`;
 }

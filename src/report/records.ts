@@ -3,6 +3,7 @@
  * for spreadsheets. One document per input file.
  */
 import type { Dialect, ParseIssue, Run } from '../model/index.js';
+import { isValidationName } from '../model/roles.js';
 import { escapeControl, escapeJsonText } from './escape.js';
 import { formatMetric, jsonNumberReplacer } from './numbers.js';
 
@@ -34,7 +35,7 @@ export function metricColumns(run: Run): string[] {
   const seen = new Set<string>();
   for (const e of run.epochs) for (const k of Object.keys(e.metrics)) seen.add(k);
   const names = [...seen];
-  return [...names.filter((n) => !n.startsWith('val_')), ...names.filter((n) => n.startsWith('val_'))];
+  return [...names.filter((n) => !isValidationName(n)), ...names.filter((n) => isValidationName(n))];
 }
 
 /** An aligned per-epoch table per run, for a person reading a terminal. */

@@ -1,14 +1,15 @@
 /**
  * SARIF 2.1.0 (`--format sarif`) for code-scanning uploads: one run, every registered detector as a
- * rule, one result per finding located at the log line of its evidence. No time fields, so the same
- * report gives the same bytes.
+ * rule, one result per finding located at the log line of its evidence, its message carrying the run's
+ * most likely cause and the check that settles it. No time fields, so the same report gives the same bytes.
  */
-import { DETECTORS, findDetector, type Detector } from '../detect/index.js';
+import { DETECTORS, type Detector } from '../detect/index.js';
 import type { FileReport, Finding, Report, Scalar, Severity } from '../model/index.js';
-import type { ReporterOptions } from './index.js';
+import type { ReporterOptions } from './options.js';
 import { escapeControl, escapeJsonText } from './escape.js';
-import { formatMessage } from './format.js';
 import { jsonNumberReplacer } from './numbers.js';
+import { WORDS, findingMessage } from './prose.js';
+import { answerLines, runAnswer, type Headline } from './view.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SARIF_VERSION = '2.1.0';
@@ -31,10 +32,10 @@ interface Location {
 }
 
 interface Notification {
-  level: 'error' | 'note';
+  level: 'error' | 'warning' | 'note';
   message: { text: string };
   descriptor: { id: string };
-  locations: Location[];
+  locations?: Location[];
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -100,21 +101,48 @@ function logScalar(value: Scalar): Scalar {
   return typeof value === 'string' ? escapeControl(value) : value;
 }
 
-function result(file: FileReport, f: Finding, ruleIndex: number) {
-  const detector = findDetector(f.rule);
+function result(file: FileReport, f: Finding, ruleIndex: number, answer: Headline | undefined) {
+  // the diagnosis explains the run's problems; a note is not one of them
+  const diagnosis = f.severity === 'info' || answer === undefined ? [] : answerLines(answer);
   return {
     ruleId: f.rule,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: formatMessage(detector?.messages ?? {}, f.messageId, f.data) },
+    message: { text: [findingMessage(f), ...diagnosis].join('\n') },
     locations: [location(file.file, f.line)],
     properties: {
       metric: f.metric === null ? null : escapeControl(f.metric),
       run: f.run,
       epochs: f.epochs,
       stats: Object.fromEntries(Object.entries(f.stats).map(([k, v]) => [escapeControl(k), logScalar(v)])),
+      ...(diagnosis.length === 0 || answer === undefined ? {} : { diagnosis: answerProperties(answer) }),
     },
   };
+}
+
+/** The answer as data for SARIF consumers that read properties rather than the message. */
+function answerProperties(answer: Headline) {
+  return { side: answer.side, cause: answer.why, next: answer.next };
+}
+
+function reportNotifications(report: Report): Notification[] {
+  const out: Notification[] = [];
+  if (report.interrupted !== null) {
+    out.push({
+      level: 'warning',
+      message: { text: WORDS.interrupted(report.interrupted) },
+      descriptor: { id: 'interrupted' },
+    });
+  }
+  if (report.config?.outsideProject === true) {
+    out.push({
+      level: 'warning',
+      message: { text: `${escapeControl(report.config.path)}: ${WORDS.configOutside}` },
+      descriptor: { id: 'config-outside-project' },
+      locations: [location(report.config.path, null)],
+    });
+  }
+  return out;
 }
 
 function notifications(file: FileReport): Notification[] {
@@ -152,10 +180,11 @@ export function renderSarif(report: Report, options: Pick<ReporterOptions, 'vers
   ].sort();
   const rules = [...DETECTORS.map(descriptor), ...unknown.map(unknownDescriptor)];
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = report.files.flatMap((file) =>
-    file.findings.map((f) => result(file, f, index.get(f.rule) ?? -1)),
-  );
-  const notes = report.files.flatMap(notifications);
+  const results = report.files.flatMap((file) => {
+    const answers = new Map(file.runs.map((r) => [r.index, runAnswer(file, r.index)]));
+    return file.findings.map((f) => result(file, f, index.get(f.rule) ?? -1, answers.get(f.run)));
+  });
+  const notes = [...reportNotifications(report), ...report.files.flatMap(notifications)];
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: SARIF_VERSION,
@@ -166,7 +195,8 @@ export function renderSarif(report: Report, options: Pick<ReporterOptions, 'vers
         },
         invocations: [
           {
-            executionSuccessful: report.files.every((file) => file.error === null),
+            executionSuccessful:
+              report.interrupted === null && report.files.every((file) => file.error === null),
             ...(notes.length === 0 ? {} : { toolExecutionNotifications: notes }),
           },
         ],

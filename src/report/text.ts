@@ -1,29 +1,69 @@
-/** The text report for people: findings by severity with their evidence, then the ranked causes. */
+/**
+ * The text report for people, answer first: what is wrong, the one thing to do next and why; then the
+ * curves, one line per finding, the causes worth reading (at most three, with their reasons and check)
+ * and the rest on one line. A report of one run aims at one screen (40 lines): when it would be longer,
+ * the causes after the first are shortened (lead reason and check, then check, then title) rather than
+ * anything else. `--verbose` shows every statistic, every cause in full and every parse issue. With
+ * several runs the runs table comes first.
+ */
 import type { ChalkInstance } from 'chalk';
-import { findCause } from '../diagnose/causes/index.js';
-import { findDetector } from '../detect/index.js';
-import type {
-  Diagnosis,
-  FileReport,
-  Finding,
-  Report,
-  Run,
-  Scalar,
-  Severity,
-  Verdict,
-} from '../model/index.js';
-import { renderChart } from './chart.js';
-import { countFindings, epochTotal } from './counts.js';
+import type { Diagnosis, Finding, Report, Severity, Verdict } from '../model/index.js';
+import { chartMetrics, renderChart } from './chart.js';
 import { escapeControl } from './escape.js';
-import { formatMessage, formatNumber } from './format.js';
+import { diagnosisFields } from './fields.js';
+import type { ReporterOptions } from './options.js';
+import {
+  MARK,
+  SEVERITY_LABEL,
+  WORDS,
+  causeText,
+  causeTitle,
+  count,
+  axisCount,
+  epochSpan,
+  findingFigures,
+  findingMessage,
+  formatFigure,
+  severityCounts,
+  statPairs,
+} from './prose.js';
+import { TABLE_HEADINGS, bestCell, commonDirectory, runRows, type RunRow } from './table.js';
+import {
+  sharedTexts,
+  type FileView,
+  type Headline,
+  type IssueGroup,
+  type ReportView,
+  type RunView,
+  buildView,
+} from './view.js';
+import { displayWidth, fitMiddle, hang, pad, padStart, wrap } from './width.js';
 
-const SEVERITY_LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info' };
-const VERDICT_ORDER: Verdict[] = ['confirmed', 'likely', 'possible', 'unlikely', 'ruled-out'];
+/** Lines of one screen: the founding case's report must fit in them at 80 columns. */
+export const SCREEN_LINES = 40;
+const VERDICT_WIDTH = 11;
 
-function paint(chalk: ChalkInstance, severity: Severity, text: string): string {
-  if (severity === 'error') return chalk.red.bold(text);
-  if (severity === 'warning') return chalk.yellow.bold(text);
-  return chalk.blue(text);
+type TextOptions = Pick<ReporterOptions, 'chalk' | 'width' | 'verbose' | 'quiet' | 'chart'>;
+
+interface Context {
+  chalk: ChalkInstance;
+  width: number;
+  verbose: boolean;
+  chart: boolean;
+}
+
+function paint(chalk: ChalkInstance, tone: Severity | 'ok' | 'failed', text: string): string {
+  switch (tone) {
+    case 'error':
+    case 'failed':
+      return chalk.red.bold(text);
+    case 'warning':
+      return chalk.yellow.bold(text);
+    case 'info':
+      return chalk.blue(text);
+    case 'ok':
+      return chalk.green(text);
+  }
 }
 
 function paintVerdict(chalk: ChalkInstance, verdict: Verdict, text: string): string {
@@ -41,161 +81,491 @@ function paintVerdict(chalk: ChalkInstance, verdict: Verdict, text: string): str
   }
 }
 
-function scalar(value: Scalar): string {
-  if (value === null) return '–';
-  if (typeof value === 'number') return formatNumber(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return escapeControl(value);
+/** Colours a leading label (`next:`) of the first of some wrapped lines. */
+function boldLabel(chalk: ChalkInstance, lines: string[], label: string): string[] {
+  const [first, ...rest] = lines;
+  if (first === undefined) return lines;
+  const at = first.indexOf(label);
+  if (at < 0) return lines;
+  return [first.slice(0, at) + chalk.bold(label) + first.slice(at + label.length), ...rest];
 }
 
-/** Greedy word wrap of plain text; every line but the first gets `indent`. */
-export function wrap(text: string, width: number, indent: string): string[] {
-  const words = text.split(' ');
-  const lines: string[] = [];
-  let line = indent;
-  for (const word of words) {
-    if (line.trim().length > 0 && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = indent + word;
-    } else line = line.trim().length === 0 ? indent + word : `${line} ${word}`;
+// ---------------------------------------------------------------------------------------------------
+// The answer
+
+/**
+ * What is wrong (with the side of the likely cause), then the next step. The likely cause itself is the
+ * first entry of the causes below; `withWhy` names it here too (for a run whose causes are not listed).
+ */
+function headlineLines(h: Headline, c: Context, indent: string, withWhy: boolean): string[] {
+  const what = `${MARK[h.severity]} ${h.what}${h.side === null ? '' : `: ${h.side}`}`;
+  const lines = hang(what, c.width, indent, `${indent}  `).map((l) => paint(c.chalk, h.severity, l));
+  if (h.next !== null) {
+    const next = hang(`${WORDS.next}: ${h.next}`, c.width, `${indent}  `, `${indent}    `);
+    lines.push(...boldLabel(c.chalk, next, `${WORDS.next}:`));
   }
-  if (line.trim().length > 0) lines.push(line);
+  if (withWhy && h.why !== null) {
+    const why = hang(`${WORDS.why}: ${h.why}`, c.width, `${indent}  `, `${indent}    `);
+    lines.push(...boldLabel(c.chalk, why, `${WORDS.why}:`));
+  }
   return lines;
 }
 
-/** Wraps with a different indent for the first line (bullets, labels). */
-function hang(text: string, width: number, first: string, rest: string): string[] {
-  const [head = '', ...tail] = wrap(text, width - first.length + rest.length, rest);
-  return [first + head.slice(rest.length), ...tail];
-}
+// ---------------------------------------------------------------------------------------------------
+// Findings
 
-function findingLines(f: Finding, chalk: ChalkInstance, runs: number, width: number): string[] {
-  const detector = findDetector(f.rule);
-  const where = `${runs > 1 ? `run ${f.run + 1} · ` : ''}epochs ${f.epochs[0]}–${f.epochs[1]}${f.line === null ? '' : ` · line ${f.line}`}`;
-  const metric = f.metric === null ? '' : ` · ${escapeControl(f.metric)}`;
-  const head = `  ${paint(chalk, f.severity, SEVERITY_LABEL[f.severity].padEnd(7))} ${chalk.bold(f.rule)}${metric} ${chalk.dim(`· ${where}`)}`;
-  const message = formatMessage(detector?.messages ?? {}, f.messageId, f.data);
-  const stats = Object.entries(f.stats)
-    .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${k} ${scalar(v)}`)
-    .join(' · ');
-  return [
-    head,
-    ...wrap(message, width, '          '),
-    ...(stats.length > 0 ? wrap(stats, width, '          ').map((l) => chalk.dim(l)) : []),
-  ];
-}
-
-function reasonText(d: Diagnosis, r: Diagnosis['reasons'][number]): string {
-  return formatMessage(findCause(d.cause)?.messages ?? {}, r.messageId, r.data);
-}
-
-/** Reasons every cause of the run repeats (the shared evidence): printed once, above the causes. */
-function sharedReasons(diagnoses: Diagnosis[]): Set<string> {
-  const [first, ...rest] = diagnoses;
-  if (first === undefined || rest.length === 0) return new Set();
-  const shared = new Set(first.reasons.map((r) => reasonText(first, r)));
-  for (const d of rest) {
-    const mine = new Set(d.reasons.map((r) => reasonText(d, r)));
-    for (const text of shared) if (!mine.has(text)) shared.delete(text);
-  }
-  return shared;
-}
-
-function diagnosisLines(d: Diagnosis, chalk: ChalkInstance, shared: Set<string>, width: number): string[] {
-  const cause = findCause(d.cause);
-  const messages = cause?.messages ?? {};
-  // the verdict column is 13 wide; the title wraps under itself
-  const heading = hang(`${cause?.title ?? d.cause} (${d.cause})`, width, ' '.repeat(13), ' '.repeat(13));
-  const lines = [
-    `  ${paintVerdict(chalk, d.verdict, d.verdict.padEnd(10))} ${chalk.bold((heading[0] ?? '').trimStart())}`,
-    ...heading.slice(1).map((l) => chalk.bold(l)),
-  ];
-  const own = d.reasons.map((r) => reasonText(d, r)).filter((t) => !shared.has(t));
-  const reasons = d.verdict === 'unlikely' ? own.slice(0, 1) : own;
-  for (const r of reasons) lines.push(...hang(r, width, '      - ', '        '));
-  if (d.verdict !== 'unlikely' && d.verdict !== 'ruled-out') {
-    const check = hang(
-      formatMessage(messages, d.check.messageId, d.check.data),
-      width,
-      '      check: ',
-      '        ',
+function findingLines(f: Finding, run: RunView, c: Context, extra = ''): string[] {
+  const metric = f.metric === null ? '' : ` ${escapeControl(f.metric)}`;
+  if (c.verbose) {
+    const label = paint(c.chalk, f.severity, SEVERITY_LABEL[f.severity].padEnd(7));
+    const where = [epochSpan(f.epochs, run.axis), f.line === null ? null : `line ${f.line}`].filter(
+      (x) => x !== null,
     );
-    const fix = hang(formatMessage(messages, d.fix.messageId, d.fix.data), width, '      fix: ', '        ');
-    lines.push(chalk.bold(check[0] ?? ''), ...check.slice(1), chalk.bold(fix[0] ?? ''), ...fix.slice(1));
+    const head = hang(`${f.rule}${metric} · ${where.join(' · ')}${extra}`, c.width - 10, '', '  ');
+    const lines = [
+      `  ${label} ${c.chalk.bold(head[0] ?? '')}`,
+      ...head.slice(1).map((l) => `          ${l}`),
+      ...hang(findingMessage(f), c.width, '          ', '          '),
+    ];
+    const stats = statPairs(f.stats).join(' · ');
+    if (stats.length > 0)
+      lines.push(...hang(stats, c.width, '          ', '          ').map((l) => c.chalk.dim(l)));
+    return lines;
+  }
+  const figures = findingFigures(f, { proportion: run.proportions.get(f.metric ?? '') === true });
+  const body = figures.length > 0 ? figures.join(', ') : findingMessage(f);
+  const text = `${f.rule}${metric}: ${body}, ${epochSpan(f.epochs, run.axis)}${extra}`;
+  const [first = '', ...rest] = hang(text, c.width, '    ', '      ');
+  return [`  ${paint(c.chalk, f.severity, MARK[f.severity])} ${first.trimStart()}`, ...rest];
+}
+
+/** `runs 1–6`, `runs 1, 2, 4`. */
+function runList(runs: readonly number[]): string {
+  const sorted = [...runs].sort((a, b) => a - b).map((r) => r + 1);
+  const consecutive = sorted.every((r, i) => i === 0 || r === (sorted[i - 1] ?? 0) + 1);
+  return consecutive && sorted.length > 2
+    ? `runs ${sorted[0]}–${sorted.at(-1)}`
+    : `runs ${sorted.join(', ')}`;
+}
+
+/**
+ * Notes that read the same in two or more runs of a file (as they are shown): printed once, after the
+ * runs, with the runs they are in. Returns the lines to hide in the runs and the block to print.
+ */
+function foldNotes(file: FileView, c: Context): { hidden: Set<string>; lines: string[] } {
+  if (file.runs.length < 2) return { hidden: new Set(), lines: [] };
+  const seen = new Map<string, { finding: Finding; run: RunView; runs: number[] }>();
+  for (const run of file.runs) {
+    for (const f of run.allFindings.filter((x) => x.severity === 'info')) {
+      const key = findingLines(f, run, c).join('\n');
+      const entry = seen.get(key) ?? { finding: f, run, runs: [] };
+      if (!entry.runs.includes(run.index)) entry.runs.push(run.index);
+      seen.set(key, entry);
+    }
+  }
+  const repeated = [...seen].filter(([, entry]) => entry.runs.length > 1);
+  const lines = repeated.flatMap(([, { finding, run, runs }]) =>
+    findingLines(finding, run, c, ` (${runList(runs)})`),
+  );
+  return {
+    hidden: new Set(repeated.map(([key]) => key)),
+    lines: lines.length === 0 ? [] : [`  ${c.chalk.bold(`${WORDS.notesInRuns}:`)}`, ...lines],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Causes
+
+/** How much of a cause is shown: 0 every own reason and the check, 1 the lead reason and the check, 2 the check, 3 the title. */
+type Level = 0 | 1 | 2 | 3;
+
+function causeHeading(d: Diagnosis, c: Context): string[] {
+  const fields = diagnosisFields(d);
+  const details = c.verbose
+    ? [d.cause, fields.score === null ? null : `score ${formatFigure(fields.score)}`, fields.side].filter(
+        (x) => x !== null,
+      )
+    : [];
+  const title = `${causeTitle(d.cause)}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+  const lines = hang(title, c.width, ' '.repeat(2 + VERDICT_WIDTH), ' '.repeat(2 + VERDICT_WIDTH));
+  const [first = '', ...rest] = lines;
+  return [
+    `  ${paintVerdict(c.chalk, d.verdict, d.verdict.padEnd(VERDICT_WIDTH))}${c.chalk.bold(first.trimStart())}`,
+    ...rest.map((l) => c.chalk.bold(l)),
+  ];
+}
+
+function causeLines(
+  d: Diagnosis,
+  c: Context,
+  hidden: ReadonlySet<string>,
+  level: Level,
+  showCheck: boolean,
+): string[] {
+  const lines = causeHeading(d, c);
+  if (level === 3) return lines;
+  const own = [...new Set(d.reasons.map((r) => causeText(d.cause, r)))].filter((t) => !hidden.has(t));
+  const reasons = level === 0 ? own : level === 1 ? own.slice(0, 1) : [];
+  for (const text of reasons) lines.push(...hang(text, c.width, '    - ', '      '));
+  if (showCheck) {
+    const check = hang(`${WORDS.check}: ${causeText(d.cause, d.check)}`, c.width, '    ', '      ');
+    lines.push(...boldLabel(c.chalk, check, `${WORDS.check}:`));
+  }
+  if (c.verbose) {
+    const fix = hang(`${WORDS.fix}: ${causeText(d.cause, d.fix)}`, c.width, '    ', '      ');
+    lines.push(...boldLabel(c.chalk, fix, `${WORDS.fix}:`));
   }
   return lines;
 }
 
-function chartLines(
-  file: FileReport,
-  runs: readonly Run[] | undefined,
-  chalk: ChalkInstance,
-  width: number,
-): string[] {
-  if (runs === undefined) return [];
+function bullets(title: string, texts: readonly string[], c: Context): string[] {
+  if (texts.length === 0) return [];
+  return [`  ${c.chalk.bold(`${title}:`)}`, ...texts.flatMap((t) => hang(t, c.width, '    - ', '      '))];
+}
+
+/** At most this many lines name the causes not shown in full (the rest is counted). */
+const REST_LINES = 2;
+
+/**
+ * `also considered: a (possible); b, c (unlikely); ruled out: d, e`, in at most two lines by default:
+ * the ids that do not fit are counted (`3 more`, `6 causes`); `--verbose` shows every cause anyway.
+ */
+function restLine(considered: readonly Diagnosis[], ruledOut: readonly Diagnosis[], c: Context): string[] {
+  const compose = (keep: number): string => {
+    let left = keep;
+    const take = (ids: string[]): string[] => {
+      const shown = ids.slice(0, Math.max(0, left));
+      left -= shown.length;
+      const hidden = ids.length - shown.length;
+      if (hidden === 0) return shown;
+      return [...shown, shown.length === 0 ? count(hidden, 'cause') : `${hidden} more`];
+    };
+    const groups = new Map<Verdict, string[]>();
+    for (const d of considered) groups.set(d.verdict, [...(groups.get(d.verdict) ?? []), d.cause]);
+    const considerations = [...groups].map(([verdict, ids]) => `${take(ids).join(', ')} (${verdict})`);
+    const parts: string[] = [];
+    if (considerations.length > 0) parts.push(`${WORDS.alsoConsidered}: ${considerations.join('; ')}`);
+    if (ruledOut.length > 0)
+      parts.push(`${WORDS.ruledOut}: ${take(ruledOut.map((d) => d.cause)).join(', ')}`);
+    return parts.join('; ');
+  };
+  const total = considered.length + ruledOut.length;
+  if (total === 0) return [];
+  let lines = hang(compose(total), c.width, '  ', '    ');
+  for (let keep = total - 1; keep >= 0 && lines.length > REST_LINES; keep--) {
+    lines = hang(compose(keep), c.width, '  ', '    ');
+  }
+  return lines.map((l) => c.chalk.dim(l));
+}
+
+function defaultCauses(run: RunView, c: Context, levels: readonly Level[]): string[] {
+  if (run.diagnoses.length === 0) return [];
+  const pattern = new Set(run.pattern);
+  const shared = sharedTexts(run.top, pattern);
+  const hidden = new Set([...pattern, ...shared]);
+  const lines: string[] = [];
+  run.top.forEach((d, i) => {
+    const showCheck = !(i === 0 && run.headline.nextIsTopCheck) && (levels[i] ?? 0) < 3;
+    lines.push(...causeLines(d, c, hidden, levels[i] ?? 0, showCheck));
+  });
+  lines.push(...bullets(WORDS.shared, shared, c));
+  lines.push(...restLine(run.considered, run.ruledOut, c));
+  return lines;
+}
+
+function verboseCauses(run: RunView, c: Context): string[] {
+  if (run.diagnoses.length === 0) return [];
+  const pattern = new Set(run.pattern);
+  const shared = sharedTexts(run.diagnoses, pattern);
+  const hidden = new Set([...pattern, ...shared]);
+  const blocks = [
+    bullets(WORDS.evidence, run.pattern, c),
+    bullets(WORDS.shared, shared, c),
+    [
+      `  ${c.chalk.bold(`${WORDS.causes}:`)}`,
+      ...run.diagnoses.flatMap((d) => causeLines(d, c, hidden, 0, true)),
+    ],
+  ].filter((block) => block.length > 0);
+  return blocks.flatMap((block, i) => (i === 0 ? block : ['', ...block]));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sections
+
+function issueLines(groups: readonly IssueGroup[], c: Context): string[] {
+  const shown = 5;
+  return groups.flatMap((g) => {
+    const lines = g.lines.slice(0, c.verbose ? 20 : shown);
+    const more = g.lines.length > lines.length ? ', …' : '';
+    const at =
+      g.count === 1
+        ? lines.length === 1 && !g.message.startsWith(`line ${lines[0]}:`)
+          ? `line ${lines[0]}: `
+          : ''
+        : '';
+    const tally =
+      g.count > 1 ? ` (${g.count}×${lines.length > 0 ? `, lines ${lines.join(', ')}${more}` : ''})` : '';
+    const kind = c.verbose ? ` ${g.kind}` : '';
+    return hang(`${WORDS.parse}${kind}: ${at}${g.message}${tally}`, c.width, '  ', '    ').map((l) =>
+      c.chalk.dim(l),
+    );
+  });
+}
+
+function chartLines(run: RunView, c: Context): string[] {
+  const series = run.summary.series;
+  if (!c.chart || series === undefined) return [];
+  // the curves the findings are about are drawn too (a stuck head of a multi-output model)
+  const metrics = chartMetrics(series, findingMetrics(run));
+  return renderChart(series, {
+    chalk: c.chalk,
+    width: c.width - 2,
+    metrics,
+    ...(run.axis === null ? {} : { axis: run.axis }),
+  }).map((l) => `  ${l}`);
+}
+
+/** Metrics of the run's errors and warnings, in the order of the findings. */
+function findingMetrics(run: RunView): string[] {
+  return [
+    ...new Set(
+      run.findings.filter((f) => f.severity !== 'info' && f.metric !== null).map((f) => f.metric ?? ''),
+    ),
+  ];
+}
+
+/** One run's details below its answer: chart, findings, causes. */
+function runBody(run: RunView, c: Context, levels: readonly Level[], hidden: ReadonlySet<string>): string[] {
+  const findings = run.allFindings
+    .map((f) => findingLines(f, run, c))
+    .filter((l) => !hidden.has(l.join('\n')));
+  const blocks: string[][] = [
+    chartLines(run, c),
+    findings.flat(),
+    c.verbose ? verboseCauses(run, c) : defaultCauses(run, c, levels),
+  ];
   const out: string[] = [];
-  for (const run of runs) {
-    // a chart for every run that has something worth seeing (an error or a warning)
-    if (!file.findings.some((f) => f.run === run.index && f.severity !== 'info')) continue;
-    const chart = renderChart(run, { chalk, width: width - 2 });
-    if (chart.length === 0) continue;
-    if (runs.length > 1) out.push(chalk.dim(`  run ${run.index + 1}`));
-    out.push(...chart.map((line) => `  ${line}`), '');
+  for (const block of blocks) {
+    if (block.length === 0) continue;
+    if (out.length > 0) out.push('');
+    out.push(...block);
+  }
+  if (out.length === 0 || run.allFindings.length === 0) {
+    if (out.length > 0) out.push('');
+    out.push(`  ${WORDS.noFindings}`);
   }
   return out;
 }
 
-function fileLines(file: FileReport, chalk: ChalkInstance, runs?: readonly Run[], width = 80): string[] {
-  const lines = [chalk.underline(escapeControl(file.file))];
-  if (file.error !== null)
-    return [...lines, `  ${paint(chalk, 'error', 'error')}  ${escapeControl(file.error)}`];
-  const epochs = file.runs.reduce((n, r) => n + r.epochs, 0);
-  lines.push(
-    chalk.dim(`  ${file.format ?? 'unknown format'}, ${file.runs.length} run(s), ${epochs} epoch(s)`),
+/**
+ * The shortening order of the top causes when a run does not fit its screen: the last cause first, down
+ * to its title, then the one before; the first cause keeps its lead reason.
+ */
+function shorteningSteps(top: number): Level[][] {
+  const steps: Level[][] = [];
+  const levels: Level[] = Array.from({ length: top }, () => 0);
+  for (const target of [1, 2, 3] as const) {
+    for (let i = top - 1; i >= 1; i--) {
+      levels[i] = target;
+      steps.push([...levels]);
+    }
+  }
+  if (top > 0) {
+    levels[0] = 1;
+    steps.push([...levels]);
+  }
+  return steps;
+}
+
+/** Picks the fullest form of the causes that keeps `compose(levels)` within `budget` lines. */
+function fitToScreen(top: number, budget: number, compose: (levels: readonly Level[]) => string[]): string[] {
+  let lines = compose(Array.from({ length: top }, () => 0));
+  for (const levels of shorteningSteps(top)) {
+    if (lines.length <= budget) break;
+    lines = compose(levels);
+  }
+  return lines;
+}
+
+function fileHeader(file: FileView, c: Context): string[] {
+  const parts = [
+    file.format ?? 'unknown format',
+    count(file.runs.length, 'run'),
+    axisCount(file.epochs, sharedAxis(file)),
+  ];
+  const name = escapeControl(file.file);
+  const meta = `· ${parts.join(' · ')}`;
+  if (displayWidth(name) + 1 + displayWidth(meta) <= c.width)
+    return [`${c.chalk.underline(name)} ${c.chalk.dim(meta)}`];
+  return [...wrap(name, c.width).map((l) => c.chalk.underline(l)), c.chalk.dim(`  ${meta}`)];
+}
+
+/** The time axis all runs of a file share, or null (epochs, or a mix). */
+function sharedAxis(file: FileView): string | null {
+  const axes = new Set(file.runs.map((r) => r.axis));
+  return axes.size === 1 ? (file.runs[0]?.axis ?? null) : null;
+}
+
+function runHeader(run: RunView, c: Context): string {
+  const s = run.summary;
+  return (
+    c.chalk.bold(`  run ${run.index + 1}`) +
+    c.chalk.dim(` · ${axisCount(s.epochs, run.axis)} · lines ${s.fromLine}–${s.toLine}`)
   );
-  lines.push('', ...chartLines(file, runs, chalk, width));
-  if (file.findings.length === 0) lines.push('  no findings');
-  for (const severity of ['error', 'warning', 'info'] as const) {
-    const group = file.findings.filter((f) => f.severity === severity);
-    if (group.length === 0) continue;
-    for (const f of group) lines.push(...findingLines(f, chalk, file.runs.length, width));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The runs table
+
+/** A metric name longer than this is shortened in the table (in full in the run's section). */
+const TABLE_METRIC = 14;
+/** The file column never gets narrower than this. */
+const TABLE_FILE = 12;
+
+type Column = 'run' | 'epochs' | 'metric' | 'best' | 'last' | 'verdict';
+
+/**
+ * The runs table: file, run, epochs, best and last value of the main validation metric, verdict. When the
+ * width cannot hold every column, the metric name goes first, then the last value, then the best one;
+ * the file names are shortened in the middle, keeping their start and extension.
+ */
+function tableLines(all: readonly RunRow[], c: Context): string[] {
+  const directory = commonDirectory(all);
+  const rows = all.map((r) => ({ ...r, file: r.file.slice(directory.length) }));
+  const cells = rows.map((r): Record<Column, string> => ({
+    run: r.run === null ? '' : String(r.run),
+    epochs: r.epochs === null ? '–' : String(r.epochs),
+    metric: fitMiddle(r.metric ?? '–', TABLE_METRIC),
+    best: bestCell(r) ?? '–',
+    last: r.last ?? '–',
+    verdict: r.verdict,
+  }));
+  const right: ReadonlySet<Column> = new Set(['run', 'epochs', 'best', 'last']);
+  const widthOf = (key: Column) =>
+    Math.max(displayWidth(TABLE_HEADINGS[key]), ...cells.map((x) => displayWidth(x[key])));
+  let shown: Column[] = ['run', 'epochs', 'metric', 'best', 'last', 'verdict'].filter(
+    (key) => key !== 'run' || rows.some((r) => r.run !== null),
+  ) as Column[];
+  const fixed = () => shown.reduce((n, key) => n + widthOf(key) + 2, 0);
+  for (const drop of ['metric', 'last', 'best'] as const) {
+    if (c.width - 2 - fixed() >= TABLE_FILE) break;
+    shown = shown.filter((key) => key !== drop);
   }
-  for (const run of file.runs) {
-    const diagnoses = file.diagnoses
-      .filter((d) => d.run === run.index)
-      .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
-    if (diagnoses.length === 0) continue;
-    const shared = sharedReasons(diagnoses);
-    lines.push('', chalk.bold(`  Why${file.runs.length > 1 ? ` (run ${run.index + 1})` : ''}:`));
-    for (const text of shared) lines.push(...hang(text, width, '    - ', '      '));
-    lines.push('', chalk.bold('  Causes, most likely first:'));
-    for (const d of diagnoses) lines.push(...diagnosisLines(d, chalk, shared, width));
+  const longestFile = Math.max(displayWidth(TABLE_HEADINGS.file), ...rows.map((r) => displayWidth(r.file)));
+  const fileWidth = Math.max(TABLE_FILE, Math.min(longestFile, c.width - 2 - fixed()));
+  const line = (file: string, x: Record<Column, string>, paintVerdict: (text: string) => string) =>
+    [
+      `  ${pad(fitMiddle(file, fileWidth), fileWidth)}`,
+      ...shown.map((key) => {
+        if (key === 'verdict') return paintVerdict(x.verdict);
+        return right.has(key) ? padStart(x[key], widthOf(key)) : pad(x[key], widthOf(key));
+      }),
+    ].join('  ');
+  const heading: Record<Column, string> = { ...TABLE_HEADINGS };
+  return [
+    ...(directory.length > 0
+      ? [c.chalk.dim(`  ${TABLE_HEADINGS.file}s in ${escapeControl(directory)}:`)]
+      : []),
+    c.chalk.dim(line(TABLE_HEADINGS.file, heading, (t) => t).trimEnd()),
+    ...rows.map((r, i) => line(r.file, cells[i] ?? heading, (t) => paint(c.chalk, r.tone, t)).trimEnd()),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The report
+
+function notices(view: ReportView, c: Context): string[] {
+  const lines: string[] = [];
+  if (view.interrupted !== null)
+    lines.push(paint(c.chalk, 'warning', `${MARK.warning} ${WORDS.interrupted(view.interrupted)}`));
+  if (view.config !== null) {
+    const where = view.config.outsideProject ? ` (${WORDS.outsideProject})` : '';
+    const line = `${WORDS.config}: ${escapeControl(view.config.path)}${where}`;
+    lines.push(view.config.outsideProject ? paint(c.chalk, 'warning', line) : c.chalk.dim(line));
   }
-  const issues = file.issues.filter((i) => i.kind !== 'no-epochs');
-  if (issues.length > 0) {
-    lines.push('', chalk.dim(`  ${issues.length} parse issue(s):`));
-    for (const i of issues) {
-      const text = `${i.line === null ? '' : `line ${i.line}: `}${i.kind}: ${escapeControl(i.message)}`;
-      for (const l of hang(text, width, '    ', '      ')) lines.push(chalk.dim(l));
+  return lines;
+}
+
+function summaryLines(view: ReportView, c: Context): string[] {
+  const files = `${count(view.files.length, 'file')}${view.unreadable > 0 ? ` (${view.unreadable} ${WORDS.unreadable})` : ''}`;
+  const head = `${files}, ${count(view.epochs, 'epoch')}: `;
+  const tally = severityCounts(view.counts);
+  if (displayWidth(head + tally) > c.width) return hang(head + tally, c.width, '', '  ');
+  const [errors = '', warnings = '', notes = ''] = tally.split(', ');
+  return [`${head}${paint(c.chalk, 'error', errors)}, ${paint(c.chalk, 'warning', warnings)}, ${notes}`];
+}
+
+function quietLines(view: ReportView, c: Context): string[] {
+  const lines: string[] = [];
+  for (const run of view.runs) {
+    const where = view.many
+      ? `${escapeControl(run.file)}${run.runsInFile > 1 ? ` run ${run.index + 1}` : ''}: `
+      : '';
+    for (const f of run.allFindings.filter((x) => x.severity === 'error')) {
+      const [first = '', ...rest] = findingLines(f, run, c);
+      lines.push(where === '' ? first : `  ${c.chalk.dim(where)}${first.trimStart()}`, ...rest);
     }
   }
   return lines;
 }
 
 /** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
-export function renderText(
-  report: Report,
-  chalk: ChalkInstance,
-  runs?: ReadonlyMap<string, readonly Run[]>,
-  width = 80,
-): string {
-  const out: string[] = [];
-  for (const file of report.files) out.push(...fileLines(file, chalk, runs?.get(file.file), width), '');
-  const c = countFindings(report);
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  out.push(
-    `${plural(report.files.length, 'file')}, ${plural(epochTotal(report), 'epoch')}: ${paint(chalk, 'error', plural(c.error, 'error'))}, ${paint(chalk, 'warning', plural(c.warning, 'warning'))}, ${plural(c.info, 'note')}`,
-  );
+export function renderText(report: Report, options: TextOptions): string {
+  const c: Context = {
+    chalk: options.chalk,
+    width: Math.max(40, Math.floor(options.width ?? 80)),
+    verbose: options.verbose === true,
+    chart: options.chart !== false,
+  };
+  const view = buildView(report);
+  // nothing was linted (every input failed): the failures are on stderr, and a "0 errors" line would lie
+  if (view.runs.length === 0) return '';
+  const out: string[] = [...notices(view, c)];
+  const single = !view.many ? view.runs[0] : undefined;
+
+  if (options.quiet === true) {
+    if (view.many) out.push(...tableLines(runRows(view), c), '');
+    else if (single !== undefined) out.push(...headlineLines(single.headline, c, '', false), '');
+    const errors = quietLines(view, c);
+    if (errors.length > 0) out.push(...errors, '');
+    out.push(...summaryLines(view, c));
+    return `${out.join('\n')}\n`;
+  }
+
+  if (single !== undefined) {
+    const file = view.files.find((f) => f.runs.includes(single));
+    const top = c.verbose ? 0 : single.top.length;
+    const compose = (levels: readonly Level[]): string[] => [
+      ...out,
+      ...headlineLines(single.headline, c, '', single.diagnoses.length === 0),
+      '',
+      ...(file === undefined ? [] : fileHeader(file, c)),
+      ...runBody(single, c, levels, new Set()),
+      ...(file === undefined ? [] : issueLines(file.issues, c)),
+      '',
+      ...summaryLines(view, c),
+    ];
+    return `${fitToScreen(top, SCREEN_LINES, compose).join('\n')}\n`;
+  }
+
+  out.push(...tableLines(runRows(view), c), '');
+  for (const file of view.files) {
+    if (file.error !== null || file.runs.length === 0) continue;
+    out.push(...fileHeader(file, c));
+    // notes that read the same in several runs are shown once, after the runs
+    const folded = foldNotes(file, c);
+    for (const run of file.runs) {
+      const compose = (levels: readonly Level[]): string[] => [
+        ...(file.runs.length > 1 ? [runHeader(run, c)] : []),
+        ...headlineLines(run.headline, c, '  ', run.diagnoses.length === 0),
+        '',
+        ...runBody(run, c, levels, folded.hidden),
+      ];
+      out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
+    }
+    if (folded.lines.length > 0) out.push(...folded.lines, '');
+    if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
+  }
+  out.push(...summaryLines(view, c));
   return `${out.join('\n')}\n`;
 }

@@ -152,7 +152,7 @@ describe('several inputs', () => {
     const { code, stdout, stderr } = await runCliIn(work, ['sweep']);
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
-      'epochlint: skipped 1 file(s) found in directories that hold no training log: sweep/lr-0.1/params.json',
+      'epochlint: skipped 1 file found in directories that hold no training log: sweep/lr-0.1/params.json',
     );
     expect(stdout).toContain('sweep/lr-0.01/history.json');
     expect(stdout).toContain('sweep/lr-0.1/train.log');
@@ -219,11 +219,72 @@ describe('pipes and live training', () => {
   test('--fail-fast on stdin stops as soon as the alternation is an error', async () => {
     const { code, stderr } = await runCli(['--fail-fast', '-'], { input: seedText });
     expect(code).toBe(1);
-    expect(stderr).toContain('stopped early (--fail-fast)');
+    expect(stderr).toContain(
+      'epochlint: stopped early (--fail-fast) at epoch 12: an error finding is established',
+    );
     const statuses = stderr.split('\n').filter((l) => /^epoch \d+\/60/.test(l));
     expect(statuses.length).toBeGreaterThanOrEqual(12);
     expect(statuses.length).toBeLessThan(39);
     expect(statuses.at(-1)).toContain('▲ error val-alternation');
+  });
+
+  /** The founding case cut into one chunk per epoch line, as a training prints it. */
+  const epochChunks = (count: number): string[] => {
+    const head = seedText.slice(0, seedText.indexOf('Epoch 1/60'));
+    const epochs = seedText.slice(seedText.indexOf('Epoch 1/60')).split(/ (?=Epoch \d+\/60)/);
+    return [head, ...epochs.slice(0, count).map((e) => `${e}\n`)];
+  };
+
+  test('a stop made by --fail-fast is not reported as a truncated log, and the report agrees with the status', async () => {
+    // epochs 1-20, then a progress bar of epoch 21 that the stop leaves unfinished
+    const input = `${epochChunks(20).join('')}Epoch 21/60\n 12/910 [>.....] - ETA: 9:10 - loss: 0.1 - acc: 0.9`;
+    const { code, stdout, stderr } = await runCli(['--fail-fast', '--format', 'json', '-'], { input });
+    expect(code).toBe(1);
+    const doc = JSON.parse(stdout) as {
+      files: Array<{
+        issues: Array<{ kind: string }>;
+        findings: Array<{ rule: string; severity: string; metric: string }>;
+      }>;
+    };
+    const file = doc.files[0];
+    expect(file?.issues.map((i) => i.kind)).not.toContain('truncated-epoch');
+    // every finding the status lines announced has the severity the final report gives it
+    const announced = [...stderr.matchAll(/▲ (error|warning) ([a-z-]+) \(([^)]+)\)/g)].map((m) => [
+      m[2],
+      m[3],
+      m[1],
+    ]);
+    expect(announced.length).toBeGreaterThan(0);
+    for (const [rule, metric, severity] of announced) {
+      const final = file?.findings.find((f) => f.rule === rule && f.metric === metric);
+      expect(final?.severity, `${rule} ${metric}`).toBe(severity);
+    }
+  });
+
+  test('with --tee a status line never lands inside a progress bar of the passed-through log', async () => {
+    // stdout and stderr on one terminal, as a user sees them
+    const screen: string[] = [];
+    const decoder = new TextDecoder();
+    const chunks = epochChunks(3).map((chunk, i) =>
+      i === 0 ? chunk : `${chunk}Epoch ${i + 1}/60\n  5/910 [>....]`,
+    );
+    const { main } = await import('../../src/cli/main.js');
+    const { Readable } = await import('node:stream');
+    const code = await main(['--tee', '--follow', '-'], {
+      stdout: {
+        write: (d: string | Uint8Array) => screen.push(typeof d === 'string' ? d : decoder.decode(d)),
+      },
+      stderr: { write: (d: string) => screen.push(d) },
+      stdin: Object.assign(Readable.from(chunks.map((c) => Buffer.from(c))), { isTTY: false }),
+      env: { NO_COLOR: '1' },
+      cwd: ROOT,
+      interrupted: () => false,
+    });
+    expect(code).toBe(0);
+    const lines = screen.join('').split('\n');
+    const statuses = lines.filter((l) => /epoch \d+\/60 {2}loss/.test(l));
+    expect(statuses).toHaveLength(3);
+    for (const status of statuses) expect(status).toMatch(/^epoch \d+\/60 {2}loss/);
   });
 
   test('--follow on a growing file: a status line per epoch, the report after an interrupt', async () => {
@@ -256,7 +317,7 @@ describe('pipes and live training', () => {
     );
     // live looks use stricter levels (repeated testing); the seed still trips by epoch 12
     expect(stderr).toMatch(/epoch 12\/60 .*▲ error val-alternation \(val_(acc|loss)\)/);
-    expect(stdout).toContain('keras-text, 1 run(s), 14 epoch(s)');
+    expect(stdout).toContain('· keras-text · 1 run · 14 epochs');
   });
 });
 

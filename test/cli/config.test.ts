@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,10 +8,12 @@ import {
   CONFIG_DOC,
   CONFIG_FILE_NAMES,
   EpochlintConfig,
+  MAX_CONFIG_PROBLEMS,
   NODE_FILE_SYSTEM,
   findConfigFile,
   loadConfig,
   parseJson,
+  suggest,
   toRuleSettings,
   type ConfigFileSystem,
 } from '../../src/cli/config.js';
@@ -47,7 +50,7 @@ function makeTree(tree: Tree): string {
 function confinedTo(root: string): ConfigFileSystem {
   const inside = (file: string): boolean => !path.relative(root, file).startsWith('..');
   return {
-    isFile: (file) => inside(file) && NODE_FILE_SYSTEM.isFile(file),
+    kind: (file) => (inside(file) ? NODE_FILE_SYSTEM.kind(file) : 'missing'),
     readText: (file) =>
       inside(file) ? NODE_FILE_SYSTEM.readText(file) : { ok: false, reason: 'no such file' },
   };
@@ -116,8 +119,14 @@ describe('findConfigFile', () => {
       found: '.epochlintrc.json',
     },
     {
-      name: 'a directory named like a config is not one',
+      name: 'a directory named like a config is found (loading it is an error, not a silent skip)',
       tree: { '.epochlintrc.json': '{}', 'a/epochlint.config.json/': '' },
+      cwd: 'a',
+      found: 'a/epochlint.config.json',
+    },
+    {
+      name: 'a directory named package.json is not a package',
+      tree: { '.epochlintrc.json': '{}', 'a/package.json/': '' },
       cwd: 'a',
       found: '.epochlintrc.json',
     },
@@ -154,13 +163,40 @@ describe('loadConfig: which file', () => {
     noConfig?: boolean;
     path: string | null;
     config: EpochlintConfig;
+    /** The config as the report names it, and whether it lies outside the project. */
+    source: { shown: string; outsideProject: boolean } | null;
   }[] = [
     {
-      name: 'the discovered file',
+      name: 'the discovered file, above a working directory with no project marker: outside',
       tree: { '.epochlintrc.json': json({ failOn: 'warning' }), 'a/b/': '' },
       cwd: 'a/b',
       path: '.epochlintrc.json',
       config: { failOn: 'warning' },
+      source: { shown: '../../.epochlintrc.json', outsideProject: true },
+    },
+    {
+      name: 'the discovered file, at the root of the project (package.json): inside',
+      tree: { '.epochlintrc.json': json({ failOn: 'warning' }), 'package.json': '{}', 'a/b/': '' },
+      cwd: 'a/b',
+      path: '.epochlintrc.json',
+      config: { failOn: 'warning' },
+      source: { shown: '../../.epochlintrc.json', outsideProject: false },
+    },
+    {
+      name: 'a config above the git root: outside',
+      tree: { 'epochlint.config.json': json({ failOn: 'never' }), 'repo/.git/': '', 'repo/src/': '' },
+      cwd: 'repo/src',
+      path: 'epochlint.config.json',
+      config: { failOn: 'never' },
+      source: { shown: '../../epochlint.config.json', outsideProject: true },
+    },
+    {
+      name: 'a git worktree (.git is a file) marks the project too',
+      tree: { 'epochlint.config.json': json({ failOn: 'never' }), 'wt/.git': 'gitdir: x', 'wt/src/': '' },
+      cwd: 'wt/src',
+      path: 'epochlint.config.json',
+      config: { failOn: 'never' },
+      source: { shown: '../../epochlint.config.json', outsideProject: true },
     },
     {
       name: 'the "epochlint" key of a discovered package.json',
@@ -168,6 +204,7 @@ describe('loadConfig: which file', () => {
       cwd: '.',
       path: 'package.json',
       config: { maxWarnings: 3 },
+      source: { shown: 'package.json', outsideProject: false },
     },
     {
       name: '--config: exactly that file, relative to cwd, ignoring the discovered one',
@@ -176,6 +213,7 @@ describe('loadConfig: which file', () => {
       configPath: 'cfg/ci.json',
       path: 'cfg/ci.json',
       config: { failOn: 'info' },
+      source: { shown: 'cfg/ci.json', outsideProject: false },
     },
     {
       name: '--config with a package.json uses its "epochlint" key',
@@ -184,6 +222,7 @@ describe('loadConfig: which file', () => {
       configPath: '../other/package.json',
       path: 'other/package.json',
       config: { format: 'json' },
+      source: { shown: '../other/package.json', outsideProject: true },
     },
     {
       name: '--no-config: none, even when one is there',
@@ -192,6 +231,7 @@ describe('loadConfig: which file', () => {
       noConfig: true,
       path: null,
       config: {},
+      source: null,
     },
     {
       name: '--no-config wins over --config',
@@ -201,6 +241,7 @@ describe('loadConfig: which file', () => {
       noConfig: true,
       path: null,
       config: {},
+      source: null,
     },
     {
       name: 'no file found: empty config',
@@ -208,10 +249,11 @@ describe('loadConfig: which file', () => {
       cwd: 'a',
       path: null,
       config: {},
+      source: null,
     },
   ];
 
-  it.each(cases)('$name', ({ tree, cwd, configPath, noConfig, path: file, config }) => {
+  it.each(cases)('$name', ({ tree, cwd, configPath, noConfig, path: file, config, source }) => {
     const root = makeTree(tree);
     const options = {
       cwd: path.join(root, cwd),
@@ -219,10 +261,13 @@ describe('loadConfig: which file', () => {
       ...(configPath === undefined ? {} : { configPath }),
       ...(noConfig === undefined ? {} : { noConfig }),
     };
-    expect(loadConfig(options)).toEqual({
-      ok: true,
-      loaded: { path: file === null ? null : path.join(root, file), config },
-    });
+    const result = loadConfig(options);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.loaded.path).toBe(file === null ? null : path.join(root, file));
+    expect(result.loaded.config).toEqual(config);
+    const got = result.loaded.source;
+    expect(got === null ? null : { shown: got.shown, outsideProject: got.outsideProject }).toEqual(source);
+    expect(got?.discovered ?? null).toBe(source === null ? null : configPath === undefined);
   });
 });
 
@@ -295,7 +340,7 @@ describe('loadConfig: problems, one line each', () => {
       name: 'unknown key without a close match',
       tree: { 'epochlint.config.json': json({ colour: true }) },
       problems: [
-        'epochlint.config.json: colour: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format',
+        'epochlint.config.json: colour: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format',
       ],
     },
     {
@@ -413,13 +458,46 @@ describe('loadConfig: problems, one line each', () => {
       tree: { 'package.json': json({ name: 'x', epochlint: { rules: { plateau: 'loud' }, colour: 1 } }) },
       problems: [
         'package.json: epochlint.rules.plateau: expected "error", "warning", "info", "off" or { severity, options }, got "loud"',
-        'package.json: epochlint.colour: unknown key; expected one of rules, ignoreMetrics, context, failOn, maxWarnings, format',
+        'package.json: epochlint.colour: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format',
       ],
     },
     {
       name: 'a package.json whose "epochlint" is not an object',
       tree: { 'package.json': json({ epochlint: 'strict' }) },
       problems: ['package.json: epochlint: expected object, got "strict"'],
+    },
+    {
+      name: 'a discovered config that is a directory is an error (probe: ignored in silence)',
+      tree: { 'a/epochlint.config.json/': '' },
+      cwd: 'a',
+      problems: ['epochlint.config.json: is a directory'],
+    },
+    {
+      name: '--config with an empty name',
+      tree: {},
+      configPath: '',
+      problems: ['--config: needs a file name'],
+    },
+    {
+      name: 'thousands of unknown keys: a capped number of lines, then a count',
+      tree: {
+        'epochlint.config.json': json(
+          Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1])),
+        ),
+      },
+      problems: [
+        ...Array.from(
+          { length: 20 },
+          (_, i) =>
+            `epochlint.config.json: k${i}: unknown key; expected one of rules, ignoreMetrics, metrics, inputFormat, context, failOn, maxWarnings, format`,
+        ),
+        'epochlint.config.json: ... and 4980 more problem(s)',
+      ],
+    },
+    {
+      name: 'a config over 1 MiB is refused unread',
+      tree: { 'epochlint.config.json': `{"ignoreMetrics": ["${'x'.repeat(1 << 20)}"]}` },
+      problems: ['epochlint.config.json: larger than 1 MiB: not a config file'],
     },
   ];
 
@@ -526,6 +604,57 @@ describe('parseJson', () => {
   it.each(cases)('$name', ({ text, line }) => {
     const result = parseJson(text);
     expect(result.ok ? null : result.line).toBe(line);
+  });
+});
+
+describe('loadConfig: files that are not config files never block', () => {
+  const cases = [
+    {
+      name: 'a named pipe with no writer (probe: hang)',
+      make: 'fifo',
+      reason: 'is a named pipe, not a config file',
+    },
+    {
+      name: '/dev/urandom (probe: 5.8 GB, hang)',
+      make: '/dev/urandom',
+      reason: 'is a character device, not a config file',
+    },
+    { name: '/dev/zero', make: '/dev/zero', reason: 'is a character device, not a config file' },
+    { name: 'a directory', make: 'dir', reason: 'is a directory' },
+  ];
+  it.each(cases)('$name', ({ make, reason }) => {
+    const root = makeTree({});
+    let configPath = make;
+    if (make === 'fifo') {
+      configPath = path.join(root, 'cfg.json');
+      execFileSync('mkfifo', [configPath]);
+    } else if (make === 'dir') {
+      configPath = path.join(root, 'cfg');
+      mkdirSync(configPath);
+    }
+    expect(loadConfig({ cwd: root, configPath })).toEqual({
+      ok: false,
+      problems: [`${configPath}: ${reason}`],
+    });
+  });
+
+  it('a 200k-key config costs a count, not a line per key (probe: 200k lines)', () => {
+    const root = makeTree({
+      'epochlint.config.json': json(
+        Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`x${i}`, 1])),
+      ),
+    });
+    const result = loadConfig({ cwd: root });
+    expect(result.ok ? [] : result.problems).toHaveLength(MAX_CONFIG_PROBLEMS + 1);
+  });
+
+  it('a key of a megabyte gets no suggestion search over its length', () => {
+    expect(
+      suggest(
+        'r'.repeat(500_000),
+        DETECTORS.map((d) => d.id),
+      ),
+    ).toBeNull();
   });
 });
 

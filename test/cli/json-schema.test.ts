@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
+import { Dialect } from '../../src/model/index.js';
 import { runCli } from './run-cli.js';
 
 /** The JSON outputs are checked against the JSON Schema that `epochlint schema` prints (and the README documents). */
@@ -8,8 +9,15 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 const lintSchema = ajv.compile(JSON.parse((await runCli(['schema'])).stdout) as object);
 const recordsSchema = ajv.compile(JSON.parse((await runCli(['schema', 'records'])).stdout) as object);
 const real = readdirSync(new URL('../../fixtures/real/', import.meta.url))
-  .filter((f) => f !== 'manifest.json')
+  .filter((f) => !f.includes('manifest'))
   .map((f) => `fixtures/real/${f}`);
+/** Inputs of the formats the real logs do not cover. */
+const made = [
+  'fixtures/parse/lightning/console-four-epochs.log',
+  'fixtures/parse/hf/console-eval-accuracy-alternates.log',
+  'fixtures/parse/jsonl/train-and-val-lines.jsonl',
+  'fixtures/parse/tfevents/events.out.tfevents.1700000000.pytorch-steps',
+];
 
 describe('JSON outputs validate against their JSON Schema', () => {
   test('lint --format json over every real log and an unreadable file', async () => {
@@ -27,6 +35,17 @@ describe('JSON outputs validate against their JSON Schema', () => {
       expect(recordsSchema.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
     }
+  });
+
+  test("records of every dialect validate, and the schema names exactly the model's dialects", async () => {
+    const docs = JSON.parse((await runCli(['parse', ...real, ...made])).stdout) as Array<{
+      format: string | null;
+    }>;
+    expect(recordsSchema(docs)).toBe(true);
+    expect(recordsSchema.errors ?? []).toEqual([]);
+    expect(new Set(docs.map((d) => d.format))).toEqual(new Set(Dialect.options));
+    const schema = JSON.stringify(JSON.parse((await runCli(['schema', 'records'])).stdout));
+    for (const dialect of Dialect.options) expect(schema).toContain(`"${dialect}"`);
   });
 
   test('the schema rejects a document of the wrong shape', async () => {

@@ -10,6 +10,7 @@ interface RecordsDoc {
   format: string;
   runs: Array<{
     epochs: Array<{ epoch: number; of: number | null; metrics: Record<string, number | string> }>;
+    events: unknown[];
   }>;
   issues: Array<{ kind: string; line: number | null }>;
 }
@@ -92,7 +93,17 @@ describe('epochlint parse', () => {
   test.each([
     { args: ['parse', 'missing.log'], message: 'epochlint: missing.log: no such file' },
     { args: ['parse', 'src/model'], message: 'epochlint: src/model: directory holds no log files' },
-    { args: ['parse', 'fixtures/real/dermatology-header-only.csv'], message: 'no completed epoch found' },
+    {
+      args: ['parse', 'fixtures/real/dermatology-header-only.csv'],
+      message: 'no data rows after the header',
+    },
+    { args: ['parse', 'fixtures/parse/not-logs/notes.txt'], message: 'not a training log' },
+    { args: ['parse', 'fixtures/parse/not-logs/params.json'], message: 'no metric lists found' },
+    { args: ['parse', 'fixtures/parse/not-logs/manifest.json'], message: 'no metric lists found' },
+    {
+      args: ['parse', 'fixtures/real/sequence-tagging-issue-47-lr-nan-timestamped.txt'],
+      message: '11 line(s) of named values without an epoch number',
+    },
   ])('$args.1: exit 2 with one line on stderr', async ({ args, message }) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);
@@ -108,6 +119,87 @@ describe('epochlint parse', () => {
       expect(stdout).toBe('');
       expect(stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  test.each([
+    { file: 'fixtures/real/mnist-cnn-lightning-metrics.csv', format: 'lightning-csv', runs: [5], events: 2 },
+    {
+      file: 'fixtures/real/whisper-tiny-streaming-trainer_state.json',
+      format: 'hf-trainer-state',
+      runs: [100],
+      events: 0,
+    },
+    {
+      file: 'fixtures/parse/hf/console-eval-accuracy-alternates.log',
+      format: 'hf-trainer-log',
+      runs: [16],
+      events: 0,
+    },
+    {
+      file: 'fixtures/real/resnet-18-34-50-phase-loop-topk.md',
+      format: 'epoch-lines',
+      runs: [100, 100, 100],
+      events: 0,
+    },
+    {
+      file: 'fixtures/parse/tfevents/events.out.tfevents.1700000000.pytorch-steps',
+      format: 'tfevents',
+      runs: [4],
+      events: 0,
+    },
+    {
+      file: 'fixtures/parse/lightning/console-four-epochs.log',
+      format: 'lightning-console',
+      runs: [4],
+      events: 1,
+    },
+  ])('$format: records of one file', async ({ file, format, runs, events }) => {
+    const { code, stdout } = await runCli(['parse', file]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as RecordsDoc;
+    expect(doc.format).toBe(format);
+    expect(doc.runs.map((r) => r.epochs.length)).toEqual(runs);
+    expect(doc.runs.reduce((n, r) => n + r.events.length, 0)).toBe(events);
+  });
+
+  test('--metric names a bare list of values; --ignore-metric and --metric select what is printed', async () => {
+    const list = 'fixtures/real/gemastik-ann-val-acc-crlf-bare.txt';
+    const named = JSON.parse((await runCli(['parse', list, '--metric', 'val_acc'])).stdout) as RecordsDoc;
+    expect(Object.keys(named.runs[0]?.epochs[0]?.metrics ?? {})).toEqual(['val_acc']);
+    const plain = JSON.parse((await runCli(['parse', list])).stdout) as RecordsDoc;
+    expect(Object.keys(plain.runs[0]?.epochs[0]?.metrics ?? {})).toEqual(['val_value']);
+    const only = JSON.parse((await runCli(['parse', seed, '--metric', 'val_acc'])).stdout) as RecordsDoc;
+    expect(Object.keys(only.runs[0]?.epochs[0]?.metrics ?? {})).toEqual(['val_acc']);
+    const without = JSON.parse(
+      (await runCli(['parse', seed, '--ignore-metric', 'acc', '--ignore-metric', 'loss'])).stdout,
+    ) as RecordsDoc;
+    expect(Object.keys(without.runs[0]?.epochs[0]?.metrics ?? {})).toEqual(['val_loss', 'val_acc']);
+  });
+
+  test('--input-format takes every dialect of the readers table and its aliases; others are usage errors', async () => {
+    const csv = 'fixtures/real/streamflow-lightning-epoch-level-val-first-metrics.csv';
+    const asCsvLogger = JSON.parse(
+      (await runCli(['parse', csv, '--input-format', 'csv-logger'])).stdout,
+    ) as RecordsDoc;
+    expect(asCsvLogger.format).toBe('csv-logger');
+    expect(asCsvLogger.runs.length).toBeGreaterThan(1); // the CSVLogger reading restarts at every repeated epoch
+    const asKeras = await runCli(['parse', seed, '--input-format', 'keras']);
+    expect((JSON.parse(asKeras.stdout) as RecordsDoc).format).toBe('keras-text');
+    const bad = await runCli(['parse', seed, '--input-format', 'yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('epoch-lines');
+  });
+
+  test('binary input: a TensorBoard event file is read, any other binary data is refused', async () => {
+    const events = readFileSync('fixtures/parse/tfevents/events.out.tfevents.1700000000.pytorch-steps');
+    const read = await runCli(['parse', '-'], { input: events });
+    expect(read.code).toBe(0);
+    expect((JSON.parse(read.stdout) as RecordsDoc).format).toBe('tfevents');
+    const corrupt = Buffer.from(events);
+    corrupt[9] = (corrupt[9] ?? 0) ^ 0xff; // the length checksum of the first record
+    const refused = await runCli(['parse', '-'], { input: corrupt });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('binary data');
   });
 
   test('one unreadable file does not hide the others', async () => {

@@ -31,11 +31,20 @@ describe('bad input never crashes', () => {
     expect(summary.fatal).not.toContain('\n');
   });
 
-  test('prose with no epochs: readable, zero epochs, a no-epochs issue', () => {
+  test('prose with no epochs: readable, zero epochs, a not-a-log issue', () => {
     const { runs, issues, summary } = parseText('I trained a model and it did not work.\nAny ideas?\n');
     expect(runs).toEqual([]);
     expect(summary).toMatchObject({ fatal: null, epochs: 0, dialect: 'keras-text' });
-    expect(issues.map((i) => i.kind)).toEqual(['no-epochs']);
+    expect(issues.map((i) => i.kind)).toEqual(['not-a-log']);
+  });
+
+  test('text that looks like a log but holds no record says which shapes it saw', () => {
+    const text = '12:00 INFO train loss: 0.5\n12:01 INFO train loss: 0.4\n12:02 INFO acc 0.74 - f1 0.02\n';
+    const { runs, issues, summary } = parseText(text);
+    expect(runs).toEqual([]);
+    expect(summary.epochs).toBe(0);
+    expect(issues.map((i) => [i.kind, i.line])).toEqual([['no-epochs', 1]]);
+    expect(issues[0]?.message).toContain('3 line(s) of named values without an epoch number');
   });
 
   test('invalid UTF-8 is replaced and reported; the epochs around it survive', () => {

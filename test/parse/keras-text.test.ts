@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Run as RunSchema, type EventKind, type ParseIssue, type Run } from '../../src/model/index.js';
-import { parseText } from '../../src/parse/index.js';
+import { createParser, parseText } from '../../src/parse/index.js';
 
 const dir = new URL('../../fixtures/parse/keras/', import.meta.url);
 
@@ -310,5 +310,29 @@ describe('Keras console output', () => {
         'terminate-nan',
       ].sort(),
     );
+  });
+});
+
+describe('live status: an epoch is announced when its final line arrives', () => {
+  const final = (e: number, val: boolean): string =>
+    `10/10 [==============================] - 1s 100ms/step - loss: 0.${9 - e}000${val ? ` - val_loss: 0.${8 - e}000` : ''}\n`;
+
+  test.each([
+    { name: 'with validation metrics: at the final line', val: true, announcedAfterFirst: [1] },
+    { name: 'without validation: when the next epoch starts', val: false, announcedAfterFirst: [] },
+  ])('$name', ({ val, announcedAfterFirst }) => {
+    const announced: number[] = [];
+    const runs: Run[] = [];
+    const parser = createParser({ onRun: (r) => runs.push(r), onEpoch: (e) => announced.push(e.epoch) });
+    parser.feed(`Epoch 1/3\n${final(1, val)}`.padEnd(8300, ' ')); // past the sniffing head
+    expect(announced).toEqual(announcedAfterFirst);
+    parser.feed(
+      `\nEpoch 00001: val_loss improved from inf to 0.7000, saving model to m.h5\nEpoch 2/3\n${final(2, val)}`,
+    );
+    parser.feed(`Epoch 3/3\n${final(3, val)}`);
+    parser.end();
+    expect(announced).toEqual([1, 2, 3]);
+    // the callback line after the final line still belongs to epoch 1
+    expect(runs[0]?.events.map((e) => [e.kind, e.epoch])).toEqual([['checkpoint-improved', 1]]);
   });
 });

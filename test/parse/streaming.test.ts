@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { ParseIssue, Run } from '../../src/model/index.js';
 import { createParser, parseText } from '../../src/parse/index.js';
+import { READERS } from '../../src/parse/readers.js';
 
 const fixture = (path: string): Uint8Array =>
   readFileSync(new URL(`../../fixtures/${path}`, import.meta.url));
@@ -53,9 +54,41 @@ const files = [
   'real/bloodgroup-lr-training_log.csv', // \r\r\n
   'real/brain-tumor-prettier-history.json',
   'real/vinay-mnist-notebook-saved-as-py.ipynb',
+  // every other streamed format (line-based readers and binary event files)
+  'real/automap-issue-4-epoch-comma-valloss-excerpt.txt', // epoch-lines, no final newline
+  'real/dmrgcn-issue-1-val-loss-nan-tqdm.txt', // tqdm bars and summary blocks, cut mid-record
+  'real/bert-issue-855-asterisk-header-tsv-frozen-val.txt', // header repeated per epoch, tab rows
+  'real/liuer-mnist-fc-bracket-steps-typo.md', // [epoch, step] lines, a bad value, a CJK heading
+  'real/pdll-mnist-example-fragments-optimizers.md', // step lines, two runs
+  'real/pytorch-pose-issue-56-val-flat-trailing-tab-tsv.txt', // trailing tabs, cut row
+  'real/imagenet-resnet50-tqdm-postfix-testset.md', // multi-byte bar characters
+  'parse/epoch-lines/tqdm-postfix-zero-based.log', // \r-redrawn tqdm frames
+  'parse/epoch-lines/fullwidth-glued-units.log',
+  'parse/lightning/console-four-epochs.log', // lightning-console
+  'parse/yolo/console-two-epochs-excerpt.md', // yolo-console (lines of real/yolov5-cots-150e-console.md)
+  'real/fastai-r-callbacks-earlystop-reducelr.Rmd', // fastai-table, three runs, R data frame
+  'real/ulmfit-imdb-bilm-gradual-unfreeze-fragments-fastai1.txt',
+  'real/hf-modelcard-mrpc-nolog.md', // hf-model-card
+  'parse/hf/console-eval-accuracy-alternates.log', // hf-trainer-log
+  'parse/hf/console-steps-json-spelling.log',
+  'real/xgboost-issue-2777-eval-every-500-overfit.txt', // boosting-rounds, cut last round
+  'parse/jsonl/train-and-val-lines.jsonl', // json-lines
+  'real/gw103-medimgnet-val-accs-tensor-repr.txt', // bare-list of vectors over two lines each
+  'real/sentiment-val-accs-comma-one-line.txt', // bare-list on one line, no newline
+  'real/gemastik-ann-val-acc-crlf-bare.txt', // bare-list, CRLF
+  'parse/lists/python-list-wrapped.txt',
+  'parse/tfevents/events.out.tfevents.1700000000.pytorch-steps', // tfevents, binary
+  'parse/tfevents/validation/events.out.tfevents.1700000001.keras-epochs.v2',
 ];
 
 describe('chunking does not change the records', () => {
+  test('every streamed format has a file in this table', () => {
+    const ctx = { file: null, metricNames: [], onRun: () => undefined, onIssue: () => undefined };
+    const streamed = READERS.filter((r) => r.create(ctx).kind !== 'text').map((r) => r.dialect);
+    const covered = new Set(files.map((f) => parseText(fixture(f)).summary.dialect));
+    expect(streamed.filter((d) => !covered.has(d))).toEqual([]);
+  });
+
   test.each(files)('%s: every two-way split and 200 random many-way splits', (file) => {
     const bytes = fixture(file);
     const whole = parseText(bytes);

@@ -47,6 +47,25 @@ describe('github annotations', () => {
     ]);
   });
 
+  test('errors and warnings carry the most likely cause and the check that settles it; notes do not', () => {
+    const seed = commands.filter((c) => c.properties.file === SEED);
+    const [first] = seed;
+    expect(first?.message.split('\n')).toEqual([
+      expect.stringMatching(/^val_acc alternates between epochs: /),
+      'why: the evaluation changes between epochs, not the model; possible cause: Extra draws from the validation iterator (discarded prefetch, a second consumer)',
+      expect.stringMatching(/^next: find what changes between two consecutive evaluations/),
+    ]);
+    expect(seed[2]?.message).toContain('\nwhy: ');
+    expect(seed[3]?.message).not.toContain('why:');
+  });
+
+  test('an interrupted report: a notice first', () => {
+    const out = renderGithub({ ...SAMPLE, interrupted: 'SIGINT' });
+    expect(out.split('\n')[0]).toBe(
+      '::notice title=epochlint::interrupted (SIGINT): reading stopped early; this report covers only what was read',
+    );
+  });
+
   test('the NaN log: loss-not-finite errors at line 4, the short-run note at line 2', () => {
     expect(lines.filter((l) => l.includes(`file=${NAN},`)).map(head)).toEqual([
       `::error file=${NAN},line=4,title=loss-not-finite (loss)`,

@@ -99,9 +99,25 @@ describe('junit report', () => {
     const failure = alternation?.children.find((e) => e.name === 'failure');
     expect(failure?.attributes.type).toBe('error');
     const lines = failure?.text.split('\n') ?? [];
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^error val_acc, epochs 1–39, line 7: .*\[n 39, p 9\.89e-18, /);
     expect(lines[1]).toMatch(/^error val_loss, epochs 1–39, line 7: /);
+    // the failure carries the run's most likely cause and the check that settles it
+    expect(lines[2]).toBe(
+      'why: the evaluation changes between epochs, not the model; possible cause: Extra draws from the validation iterator (discarded prefetch, a second consumer)',
+    );
+    expect(lines[3]).toMatch(
+      /^next: find what changes between two consecutive evaluations: evaluate the checkpoints of epochs 38 and 39/,
+    );
+  });
+
+  test('an interrupted report is an error test case, so the tab is not green', () => {
+    const root = parseXml(renderJunit({ ...SAMPLE, interrupted: 'SIGTERM' }, sampleOptions('error')));
+    const interrupted = findAll(root, 'testcase').find((c) => c.attributes.name === 'interrupted');
+    expect(interrupted?.children.map((e) => [e.name, e.attributes.type])).toEqual([['error', 'interrupted']]);
+    expect(interrupted?.children[0]?.text).toBe(
+      'interrupted (SIGTERM): reading stopped early; this report covers only what was read',
+    );
   });
 
   test('findings below --fail-on go to <system-out> of a passing test case', () => {
@@ -123,7 +139,7 @@ describe('junit report', () => {
     expect(failure?.attributes.message).toContain(escapeControl(HOSTILE_METRIC));
   });
 
-  test('characters XML forbids are removed, even from a file name', () => {
+  test('characters XML forbids are removed from text; attributes show them escaped', () => {
     expect(escapeXml('a\u0000b\u0008c\td\u000be\uffff\ud800f<&>"\'')).toBe(
       'abc\tdef&lt;&amp;&gt;&quot;&apos;',
     );
@@ -143,7 +159,32 @@ describe('junit report', () => {
       ],
     };
     const root = parseXml(renderJunit(report, sampleOptions()));
-    expect(findAll(root, 'testsuite')[0]?.attributes.name).toBe('badname.log');
+    // a file name reaches CI pages raw: its control characters are shown escaped, never dropped or raw
+    expect(findAll(root, 'testsuite')[0]?.attributes.name).toBe('bad\\x01name\\x1b.log');
+  });
+
+  test.each([
+    { name: 'C1 CSI', raw: '\u009b' },
+    { name: 'bidi override', raw: '\u202e' },
+    { name: 'zero-width space', raw: '\u200b' },
+    { name: 'Arabic letter mark', raw: '\u061c' },
+    { name: 'line break', raw: '\n' },
+  ])('a file name with $name is escaped in every attribute', ({ raw }) => {
+    const file = `run${raw}x.log`;
+    const report: Report = {
+      ...SAMPLE,
+      files: [{ ...(SAMPLE.files[0] as Report['files'][number]), file }],
+    };
+    const xml = renderJunit(report, sampleOptions());
+    expect(xml).not.toContain(raw === '\n' ? `run${raw}` : raw);
+    const root = parseXml(xml);
+    const escaped = `run\\${raw === '\n' ? 'n' : `u${raw.charCodeAt(0).toString(16).padStart(4, '0')}`}x.log`;
+    expect(findAll(root, 'testsuite')[0]?.attributes.name).toBe(raw === '\u009b' ? 'run\\x9bx.log' : escaped);
+    expect(
+      findAll(root, 'testcase').every(
+        (c) => c.attributes.classname === findAll(root, 'testsuite')[0]?.attributes.name,
+      ),
+    ).toBe(true);
   });
 
   test.each([

@@ -4,7 +4,7 @@ import { SAMPLE, sampleOptions } from './sample-report.js';
 
 describe('reporter registry', () => {
   test('every --format has a reporter', () => {
-    expect([...FORMATS]).toEqual(['text', 'json', 'markdown', 'github', 'junit', 'sarif']);
+    expect([...FORMATS]).toEqual(['text', 'json', 'markdown', 'github', 'junit', 'sarif', 'html']);
     expect(Object.keys(REPORTERS).sort()).toEqual([...FORMATS].sort());
   });
 

@@ -17,6 +17,7 @@ import {
 } from '../../src/model/index.js';
 import { parseText } from '../../src/parse/index.js';
 import type { ReporterOptions } from '../../src/report/index.js';
+import { attachSeries } from '../../src/report/series.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,16 +33,24 @@ export const HOSTILE_FILE = 'hostile.log';
  */
 export const HOSTILE_METRIC = 'val_a|b,c:d%0A\n<x>&"\'`\u001b[2J';
 
-/** The parsed runs of the sample's readable files (for the text report's chart). */
+/** The parsed runs of the sample's readable files. */
 export const SAMPLE_RUNS = new Map<string, readonly Run[]>();
 
-/** As the CLI lints a file: the records and the training code found in it. */
-async function lintFixture(file: string): Promise<FileReport> {
+/** A real log through the real pipeline, with the training code found in it and its curves attached, as the CLI does. */
+export async function lintFixture(file: string): Promise<FileReport> {
   const bytes = readFileSync(`${ROOT}${file}`);
   const parsed = parseText(bytes, { file });
   SAMPLE_RUNS.set(file, parsed.runs);
   const code = await readTrainingCode({ text: bytes.toString('utf8'), file: null }, null);
-  return lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues, undefined, code);
+  return attachSeries(
+    lintRuns(file, parsed.summary.dialect, parsed.runs, parsed.issues, undefined, code),
+    parsed.runs,
+  );
+}
+
+/** A report of some files, as the CLI makes it (not interrupted, no config file). */
+export function reportOf(files: FileReport[]): Report {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, files, interrupted: null, config: null };
 }
 
 const hostileFinding: Finding = {
@@ -91,10 +100,13 @@ const missing: FileReport = {
 };
 
 /** The shared sample: seed, NaN log, healthy log, unreadable file, hostile finding (in this order). */
-export const SAMPLE: Report = {
-  schemaVersion: REPORT_SCHEMA_VERSION,
-  files: [await lintFixture(SEED), await lintFixture(NAN), await lintFixture(HEALTHY), missing, hostile],
-};
+export const SAMPLE: Report = reportOf([
+  await lintFixture(SEED),
+  await lintFixture(NAN),
+  await lintFixture(HEALTHY),
+  missing,
+  hostile,
+]);
 
 /** Reporter options for the sample: no colour, a fixed version. */
 export function sampleOptions(failOn: ReporterOptions['failOn'] = 'error'): ReporterOptions {

@@ -41,7 +41,12 @@ interface SarifLog {
       level: string;
       message: { text: string };
       locations: SarifLocation[];
-      properties: { metric: string | null; epochs: [number, number]; stats: Record<string, unknown> };
+      properties: {
+        metric: string | null;
+        epochs: [number, number];
+        stats: Record<string, unknown>;
+        diagnosis?: unknown;
+      };
     }>;
   }>;
 }
@@ -106,6 +111,33 @@ describe('sarif report', () => {
       'note:plateau:val_loss:7',
     ]);
     expect(seed[0]?.properties.stats.n).toBe(39);
+  });
+
+  test('results carry the most likely cause and the check that settles it (not a note)', () => {
+    const seed = (run?.results ?? []).filter(
+      (r) => r.locations[0]?.physicalLocation.artifactLocation.uri === SEED,
+    );
+    expect(seed[0]?.message.text.split('\n').slice(1)).toEqual([
+      'why: the evaluation changes between epochs, not the model; possible cause: Extra draws from the validation iterator (discarded prefetch, a second consumer)',
+      expect.stringMatching(/^next: find what changes between two consecutive evaluations/),
+    ]);
+    expect(seed[0]?.properties).toMatchObject({
+      diagnosis: {
+        cause: expect.stringContaining('Extra draws'),
+        next: expect.stringContaining('find what changes between two consecutive evaluations'),
+      },
+    });
+    expect(seed[3]?.message.text).not.toContain('why:');
+  });
+
+  test('an interrupted report: a warning notification, execution not successful', () => {
+    const parsed = JSON.parse(renderSarif({ ...SAMPLE, interrupted: 'SIGINT' }, sampleOptions())) as SarifLog;
+    const invocation = parsed.runs[0]?.invocations[0];
+    expect(invocation?.executionSuccessful).toBe(false);
+    expect(invocation?.toolExecutionNotifications?.[0]).toMatchObject({
+      level: 'warning',
+      descriptor: { id: 'interrupted' },
+    });
   });
 
   test('an unreadable file: an error notification and executionSuccessful false', () => {
