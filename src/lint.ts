@@ -26,7 +26,7 @@ export interface LintSettings {
 export const DEFAULT_SETTINGS: LintSettings = { rules: {}, ignoreMetrics: [], hints: {} };
 
 /** The metrics no rule looks at in a run: the ignored ones, and with `--metric` all but the named and their twins. */
-function ignoredIn(run: Run, settings: LintSettings): Set<string> {
+export function ignoredIn(run: Run, settings: LintSettings): Set<string> {
   const ignore = new Set(settings.ignoreMetrics);
   const named = settings.metrics ?? [];
   if (named.length === 0) return ignore;

@@ -8,7 +8,7 @@
 import { DETECTORS, runDetectors } from './detect/index.js';
 import { buildContext } from './diagnose/context.js';
 import { Severity, type Epoch, type Finding, type Run } from './model/index.js';
-import type { LintSettings } from './lint.js';
+import { ignoredIn, type LintSettings } from './lint.js';
 
 /** 0 for the most severe (the model's enum is in severity order). */
 const severityRank = (severity: Severity): number => Severity.options.indexOf(severity);
@@ -62,8 +62,10 @@ export function createLiveLinter(settings: LintSettings, window: number = LIVE_W
   let currentRun = -1;
   let epochs: Epoch[] = [];
   let seen = new Map<string, Severity>();
-  const ignoreMetrics = new Set(settings.ignoreMetrics);
   const rules = liveRules(settings.rules);
+  // `--metric`: only findings about the named metrics (or the run as a whole) are announced, as in the report
+  const named = new Set(settings.metrics ?? []);
+  const kept = (f: Finding): boolean => named.size === 0 || f.metric === null || named.has(f.metric);
 
   return {
     add(epoch: Epoch, run: number): LiveUpdate {
@@ -83,14 +85,15 @@ export function createLiveLinter(settings: LintSettings, window: number = LIVE_W
         source: { dialect: 'keras-text', file: null, fromLine: first.line, toLine: epoch.line },
       };
       const context = buildContext(slice, settings.hints);
-      const findings = runDetectors(DETECTORS, slice, context, { rules, ignoreMetrics });
+      const ignoreMetrics = ignoredIn(slice, settings);
+      const findings = runDetectors(DETECTORS, slice, context, { rules, ignoreMetrics }).filter(kept);
       const established = findings.filter((f) => f.severity !== 'info');
       // the stricter look decides *that* a finding is announced; its label is the severity the report
       // gives these epochs at the user's levels (a p of 1e-5 can be a warning live and an error in the report)
       const reported =
         established.length === 0
           ? []
-          : runDetectors(DETECTORS, slice, context, { rules: settings.rules, ignoreMetrics });
+          : runDetectors(DETECTORS, slice, context, { rules: settings.rules, ignoreMetrics }).filter(kept);
       const newFindings: Finding[] = [];
       for (const f of established) {
         const key = `${f.rule}\u0000${f.metric ?? ''}`;

@@ -228,6 +228,19 @@ describe('pipes and live training', () => {
     expect(statuses.at(-1)).toContain('▲ error val-alternation');
   });
 
+  test('--fail-fast with --metric announces and stops only on the named metric', async () => {
+    // val_loss alternates as val_acc does; naming a metric nothing is wrong with reads the whole log
+    const quiet = await runCli(['--fail-fast', '--metric', 'acc', '-'], { input: seedText });
+    expect(quiet.stderr).not.toContain('stopped early');
+    expect(quiet.stderr).not.toMatch(/▲ \w+ val-alternation/);
+    const named = await runCli(['--fail-fast', '--metric', 'val_loss', '-'], { input: seedText });
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain('stopped early (--fail-fast)');
+    const announced = named.stderr.split('\n').filter((l) => l.includes('▲ error'));
+    expect(announced.length).toBeGreaterThan(0);
+    for (const line of announced) expect(line).toContain('val-alternation (val_loss)');
+  });
+
   /** The founding case cut into one chunk per epoch line, as a training prints it. */
   const epochChunks = (count: number): string[] => {
     const head = seedText.slice(0, seedText.indexOf('Epoch 1/60'));
