@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 let cli;
 try {
-  cli = await import('../dist/cli/main.js');
+  cli = await import('../dist/bundle/cli.js');
 } catch (error) {
   // a checkout that was linked or copied without its build: one line saying what to do, not a stack trace
   if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist')) throw error;

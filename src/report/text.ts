@@ -7,14 +7,15 @@
  * several runs the runs table comes first.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Diagnosis, Finding, Report, Severity, Verdict } from '../model/index.js';
+import type { Diagnosis, FileReport, Finding, Report, Severity, Verdict } from '../model/index.js';
 import { chartMetrics, renderChart } from './chart.js';
 import { escapeControl } from './escape.js';
 import { diagnosisFields } from './fields.js';
-import type { ReporterOptions } from './options.js';
+import { EMPTY_REPORT, type ReporterOptions, type ReportStream } from './options.js';
 import {
   MARK,
   SEVERITY_LABEL,
+  SEVERITY_ORDER,
   WORDS,
   causeText,
   causeTitle,
@@ -258,19 +259,36 @@ function restLine(considered: readonly Diagnosis[], ruledOut: readonly Diagnosis
   return lines.map((l) => c.chalk.dim(l));
 }
 
-function defaultCauses(run: RunView, c: Context, levels: readonly Level[]): string[] {
-  if (run.diagnoses.length === 0) return [];
+/**
+ * The causes worth reading at the given levels, then the shared reasons and the rest on a line; what
+ * does not depend on the levels is laid out once (the screen fitting asks for several).
+ */
+function defaultCauses(run: RunView, c: Context): (levels: readonly Level[]) => string[] {
+  if (run.diagnoses.length === 0) return () => [];
   const pattern = new Set(run.pattern);
   const shared = sharedTexts(run.top, pattern);
   const hidden = new Set([...pattern, ...shared]);
-  const lines: string[] = [];
-  run.top.forEach((d, i) => {
-    const showCheck = !(i === 0 && run.headline.nextIsTopCheck) && (levels[i] ?? 0) < 3;
-    lines.push(...causeLines(d, c, hidden, levels[i] ?? 0, showCheck));
-  });
-  lines.push(...bullets(WORDS.shared, shared, c));
-  lines.push(...restLine(run.considered, run.ruledOut, c));
-  return lines;
+  const tail = [...bullets(WORDS.shared, shared, c), ...restLine(run.considered, run.ruledOut, c)];
+  const laid = new Map<string, string[]>();
+  const cause = (i: number, level: Level, showCheck: boolean): string[] => {
+    const key = `${i}:${level}:${showCheck}`;
+    let lines = laid.get(key);
+    if (lines === undefined) {
+      lines = causeLines(run.top[i] as Diagnosis, c, hidden, level, showCheck);
+      laid.set(key, lines);
+    }
+    return lines;
+  };
+  return (levels) => {
+    const lines: string[] = [];
+    run.top.forEach((_, i) => {
+      const level = levels[i] ?? 0;
+      const showCheck = !(i === 0 && run.headline.nextIsTopCheck) && level < 3;
+      lines.push(...cause(i, level, showCheck));
+    });
+    lines.push(...tail);
+    return lines;
+  };
 }
 
 function verboseCauses(run: RunView, c: Context): string[] {
@@ -334,27 +352,36 @@ function findingMetrics(run: RunView): string[] {
   ];
 }
 
-/** One run's details below its answer: chart, findings, causes. */
-function runBody(run: RunView, c: Context, levels: readonly Level[], hidden: ReadonlySet<string>): string[] {
+/**
+ * One run's details below its answer: chart, findings, causes. The chart and the findings do not depend
+ * on how much of the causes is shown: they are laid out once, and the returned function adds the causes
+ * at a given level (the screen fitting tries several).
+ */
+function runBody(
+  run: RunView,
+  c: Context,
+  hidden: ReadonlySet<string>,
+): (levels: readonly Level[]) => string[] {
   const findings = run.allFindings
     .map((f) => findingLines(f, run, c))
     .filter((l) => !hidden.has(l.join('\n')));
-  const blocks: string[][] = [
-    chartLines(run, c),
-    findings.flat(),
-    c.verbose ? verboseCauses(run, c) : defaultCauses(run, c, levels),
-  ];
-  const out: string[] = [];
-  for (const block of blocks) {
-    if (block.length === 0) continue;
-    if (out.length > 0) out.push('');
-    out.push(...block);
-  }
-  if (out.length === 0 || run.allFindings.length === 0) {
-    if (out.length > 0) out.push('');
-    out.push(`  ${WORDS.noFindings}`);
-  }
-  return out;
+  const chart = chartLines(run, c);
+  const verbose = c.verbose ? verboseCauses(run, c) : null;
+  const causes = verbose === null ? defaultCauses(run, c) : () => verbose;
+  return (levels) => {
+    const blocks: string[][] = [chart, findings.flat(), causes(levels)];
+    const out: string[] = [];
+    for (const block of blocks) {
+      if (block.length === 0) continue;
+      if (out.length > 0) out.push('');
+      out.push(...block);
+    }
+    if (out.length === 0 || run.allFindings.length === 0) {
+      if (out.length > 0) out.push('');
+      out.push(`  ${WORDS.noFindings}`);
+    }
+    return out;
+  };
 }
 
 /**
@@ -486,8 +513,8 @@ function notices(view: ReportView, c: Context): string[] {
   return lines;
 }
 
-function summaryLines(view: ReportView, c: Context): string[] {
-  const files = `${count(view.files.length, 'file')}${view.unreadable > 0 ? ` (${view.unreadable} ${WORDS.unreadable})` : ''}`;
+function summaryLines(view: ReportView, c: Context, fileCount = view.files.length): string[] {
+  const files = `${count(fileCount, 'file')}${view.unreadable > 0 ? ` (${view.unreadable} ${WORDS.unreadable})` : ''}`;
   const head = `${files}, ${count(view.epochs, 'epoch')}: `;
   const tally = severityCounts(view.counts);
   if (displayWidth(head + tally) > c.width) return hang(head + tally, c.width, '', '  ');
@@ -511,61 +538,146 @@ function quietLines(view: ReportView, c: Context): string[] {
 
 /** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
 export function renderText(report: Report, options: TextOptions): string {
-  const c: Context = {
+  const stream = createTextStream(options, report.config);
+  const parts = [stream.begin()];
+  for (const file of report.files) parts.push(stream.file(file));
+  parts.push(stream.end(report.interrupted));
+  return parts.join('');
+}
+
+function contextOf(options: TextOptions): Context {
+  return {
     chalk: options.chalk,
     width: Math.max(40, Math.floor(options.width ?? 80)),
     verbose: options.verbose === true,
     chart: options.chart !== false,
   };
-  const view = buildView(report);
-  // nothing was linted (every input failed): the failures are on stderr, and a "0 errors" line would lie
-  if (view.runs.length === 0) return '';
-  const out: string[] = [...notices(view, c)];
-  const single = !view.many ? view.runs[0] : undefined;
+}
 
-  if (options.quiet === true) {
-    if (view.many) out.push(...tableLines(runRows(view), c), '');
-    else if (single !== undefined) out.push(...headlineLines(single.headline, c, '', false), '');
-    const errors = quietLines(view, c);
-    if (errors.length > 0) out.push(...errors, '');
-    out.push(...summaryLines(view, c));
-    return `${out.join('\n')}\n`;
-  }
+/** A report of one run: the answer, the file, the run's details and the summary on one screen. */
+function singleRun(view: ReportView, single: RunView, c: Context): string[] {
+  const out = notices(view, c);
+  const file = view.files.find((f) => f.runs.includes(single));
+  const top = c.verbose ? 0 : single.top.length;
+  const above = [
+    ...out,
+    ...headlineLines(single.headline, c, '', single.diagnoses.length === 0),
+    '',
+    ...(file === undefined ? [] : fileHeader(file, c)),
+  ];
+  const below = [...(file === undefined ? [] : issueLines(file.issues, c)), '', ...summaryLines(view, c)];
+  const body = runBody(single, c, new Set());
+  const compose = (levels: readonly Level[]): string[] => [...above, ...body(levels), ...below];
+  return fitToScreen(top, SCREEN_LINES, compose);
+}
 
-  if (single !== undefined) {
-    const file = view.files.find((f) => f.runs.includes(single));
-    const top = c.verbose ? 0 : single.top.length;
-    const compose = (levels: readonly Level[]): string[] => [
-      ...out,
-      ...headlineLines(single.headline, c, '', single.diagnoses.length === 0),
+/** The section of one file in a report of several runs: each run's answer and details, then its notes. */
+function fileSection(file: FileView, c: Context): string[] {
+  if (file.error !== null || file.runs.length === 0) return [];
+  const out = fileHeader(file, c);
+  // notes that read the same in several runs are shown once, after the runs
+  const folded = foldNotes(file, c);
+  for (const run of file.runs) {
+    const above = [
+      ...(file.runs.length > 1 ? [runHeader(run, c)] : []),
+      ...headlineLines(run.headline, c, '  ', run.diagnoses.length === 0),
       '',
-      ...(file === undefined ? [] : fileHeader(file, c)),
-      ...runBody(single, c, levels, new Set()),
-      ...(file === undefined ? [] : issueLines(file.issues, c)),
-      '',
-      ...summaryLines(view, c),
     ];
-    return `${fitToScreen(top, SCREEN_LINES, compose).join('\n')}\n`;
+    const body = runBody(run, c, folded.hidden);
+    const compose = (levels: readonly Level[]): string[] => [...above, ...body(levels)];
+    out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
   }
+  if (folded.lines.length > 0) out.push(...folded.lines, '');
+  if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
+  return out;
+}
 
-  out.push(...tableLines(runRows(view), c), '');
-  for (const file of view.files) {
-    if (file.error !== null || file.runs.length === 0) continue;
-    out.push(...fileHeader(file, c));
-    // notes that read the same in several runs are shown once, after the runs
-    const folded = foldNotes(file, c);
-    for (const run of file.runs) {
-      const compose = (levels: readonly Level[]): string[] => [
-        ...(file.runs.length > 1 ? [runHeader(run, c)] : []),
-        ...headlineLines(run.headline, c, '  ', run.diagnoses.length === 0),
-        '',
-        ...runBody(run, c, levels, folded.hidden),
-      ];
-      out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
-    }
-    if (folded.lines.length > 0) out.push(...folded.lines, '');
-    if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
-  }
-  out.push(...summaryLines(view, c));
-  return `${out.join('\n')}\n`;
+/** The error findings of a file's runs, each line prefixed with where it is (`--quiet`). */
+function quietSection(view: ReportView, c: Context): string[] {
+  return quietLines({ ...view, many: true }, c);
+}
+
+/**
+ * The text report printed as the files come (a sweep's results are never all held at once). One run in
+ * all is the one-screen report above, printed at the end; as soon as there are several, each file's
+ * section is printed when it arrives, and the end brings the runs table (one row per run: all the text
+ * report keeps of a file once printed) and the summary. A file is held back only until it is known
+ * whether it is the only one.
+ */
+export function createTextStream(options: TextOptions, config: Report['config']): ReportStream {
+  const c = contextOf(options);
+  const quiet = options.quiet === true;
+  const rows: RunRow[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  let files = 0;
+  let epochs = 0;
+  let unreadable = 0;
+  /** Runs and unreadable or empty files so far: above 1, the report lays out several runs. */
+  let items = 0;
+  let anyRun = false;
+  let quietShown = false;
+  let held: FileReport | null = null;
+  const head = (): ReportView => ({ ...buildView({ ...EMPTY_REPORT, config }), many: true });
+  const section = (file: FileReport): string => {
+    const view = buildView({ ...EMPTY_REPORT, config, files: [file] });
+    const fileView = view.files[0];
+    files += 1;
+    epochs += view.epochs;
+    unreadable += view.unreadable;
+    for (const s of SEVERITY_ORDER) counts[s] += view.counts[s];
+    rows.push(...runRows(view));
+    if (fileView === undefined || view.runs.length === 0) return '';
+    const lines = anyRun ? [] : notices(head(), c);
+    anyRun = true;
+    if (quiet) {
+      const errors = quietSection(view, c);
+      if (errors.length > 0) quietShown = true;
+      lines.push(...errors);
+    } else lines.push(...fileSection(fileView, c));
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  };
+  return {
+    begin: () => '',
+    file: (file) => {
+      items += file.error !== null || file.runs.length === 0 ? 1 : file.runs.length;
+      if (items <= 1) {
+        held = file;
+        return '';
+      }
+      const first = held;
+      held = null;
+      return `${first === null ? '' : section(first)}${section(file)}`;
+    },
+    end: (interrupted) => {
+      if (held !== null) {
+        // one run in all (or one unreadable file): the one-screen report
+        const view = buildView({ ...EMPTY_REPORT, config, interrupted, files: [held] });
+        held = null;
+        const single = view.runs[0];
+        if (single === undefined) return '';
+        if (quiet) {
+          const errors = quietLines(view, c);
+          const lines = [...notices(view, c), ...headlineLines(single.headline, c, '', false), ''];
+          if (errors.length > 0) lines.push(...errors, '');
+          return `${[...lines, ...summaryLines(view, c)].join('\n')}\n`;
+        }
+        return `${singleRun(view, single, c).join('\n')}\n`;
+      }
+      // nothing was linted (every input failed): the failures are on stderr, and a "0 errors" line would lie
+      if (!anyRun) return '';
+      const total: ReportView = {
+        ...head(),
+        counts,
+        epochs,
+        unreadable,
+        interrupted,
+        files: [],
+      };
+      const lines: string[] = quiet && quietShown ? [''] : [];
+      if (interrupted !== null)
+        lines.push(paint(c.chalk, 'warning', `${MARK.warning} ${WORDS.interrupted(interrupted)}`));
+      lines.push(...tableLines(rows, c), '', ...summaryLines(total, c, files));
+      return `${lines.join('\n')}\n`;
+    },
+  };
 }

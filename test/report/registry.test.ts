@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { FORMATS, REPORTERS } from '../../src/report/index.js';
+import { FORMATS, REPORTERS, createReportStream } from '../../src/report/index.js';
 import { SAMPLE, sampleOptions } from './sample-report.js';
 
 describe('reporter registry', () => {
   test('every --format has a reporter', () => {
-    expect([...FORMATS]).toEqual(['text', 'json', 'markdown', 'github', 'junit', 'sarif', 'html']);
+    expect([...FORMATS]).toEqual(['text', 'json', 'jsonl', 'markdown', 'github', 'junit', 'sarif', 'html']);
     expect(Object.keys(REPORTERS).sort()).toEqual([...FORMATS].sort());
   });
 
@@ -13,5 +13,25 @@ describe('reporter registry', () => {
     expect(REPORTERS[format](structuredClone(SAMPLE), sampleOptions())).toBe(first);
     expect(first.endsWith('\n')).toBe(true);
     expect(first).not.toContain('\u001b');
+  });
+});
+
+describe('report streams', () => {
+  test.each([...FORMATS])('%s printed file by file gives the bytes of the whole report', (format) => {
+    const options = sampleOptions();
+    const stream = createReportStream(format, options, SAMPLE.config);
+    const parts = [
+      stream.begin(),
+      ...SAMPLE.files.map((f) => stream.file(f)),
+      stream.end(SAMPLE.interrupted),
+    ];
+    expect(parts.join('')).toBe(REPORTERS[format](SAMPLE, options));
+  });
+
+  test.each(['text', 'json', 'jsonl', 'github'] as const)('%s prints a file before the end', (format) => {
+    const stream = createReportStream(format, sampleOptions(), SAMPLE.config);
+    stream.begin();
+    const printed = SAMPLE.files.map((f) => stream.file(f)).join('');
+    expect(printed).toContain('crossvalidated-416172');
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
+import type { FileReport } from '../../src/model/index.js';
 import { describe, expect, test } from 'vitest';
-import { SCREEN_LINES, renderText } from '../../src/report/text.js';
+import { SCREEN_LINES, createTextStream, renderText } from '../../src/report/text.js';
 import { HEALTHY, HOSTILE_METRIC, NAN, SAMPLE, SEED, lintFixture, reportOf } from './sample-report.js';
 
 const plain = new Chalk({ level: 0 });
@@ -94,9 +95,12 @@ describe('text report of several files', () => {
   const out = text(SAMPLE);
   const rows = lines(out);
 
-  test('starts with the runs table: file, epochs, best and last value, verdict', () => {
+  test('ends with the runs table (file, epochs, best and last value, verdict), then the summary', () => {
     const wide = lines(text(SAMPLE, { width: 120 }));
-    expect(wide[0]?.split(/ {2,}/).slice(1)).toEqual([
+    const table = wide.findIndex((r) => r.startsWith('  file '));
+    expect(table).toBeGreaterThan(0);
+    expect(wide.slice(table + 6)).toEqual(['', wide.at(-1)]);
+    expect(wide[table]?.split(/ {2,}/).slice(1)).toEqual([
       'file',
       'epochs',
       'metric',
@@ -104,14 +108,30 @@ describe('text report of several files', () => {
       'last',
       'verdict',
     ]);
-    expect(wide.slice(1, 6).map((r) => r.trim().split(/ {2,}/))).toEqual([
+    expect(wide.slice(table + 1, table + 6).map((r) => r.trim().split(/ {2,}/))).toEqual([
       [SEED, '39', 'val_loss', '0.0339 (9)', '0.0469', '2 errors'],
       [NAN, '7', 'val_loss', '0.526 (1)', 'nan', '2 errors'],
       [HEALTHY, '20', 'val_loss', '0.927 (20)', '0.927', 'clean'],
       ['missing.log', '–', '–', '–', '–', 'could not be read'],
       ['hostile.log', '14', 'val_a|b…x1b[2J', '–', '–', '1 warning'],
     ]);
-    expect(rows[0]?.startsWith('  file ')).toBe(true);
+    // the first file's section comes first: its header, then each run's answer
+    expect(rows[0]).toMatch(new RegExp(`^${SEED} · keras-text · 1 run · 39 epochs$`));
+    expect(rows[1]).toMatch(/^ {2}✖ Validation metric alternates/);
+  });
+
+  test('printed as the files come: each section once it is known not to be the only run', () => {
+    const stream = createTextStream({ chalk: plain, width: 80 }, SAMPLE.config);
+    const [first, second, ...rest] = SAMPLE.files;
+    expect(stream.begin()).toBe('');
+    // the first could be the only run (the one-screen report): held until the second comes
+    expect(stream.file(first as FileReport)).toBe('');
+    const both = stream.file(second as FileReport);
+    expect(both).toContain(`${SEED} · keras-text`);
+    expect(both).toContain(`${NAN} · `);
+    const parts = [both, ...rest.map((f) => stream.file(f)), stream.end(null)];
+    expect(parts.join('')).toBe(out);
+    expect(parts.at(-1)).toMatch(/^ {2}file /m);
   });
 
   test('an unreadable file is not reported again below the table (the CLI said it on stderr)', () => {
@@ -133,12 +153,12 @@ describe('text report of several files', () => {
     }
   });
 
-  test('--quiet: only the table, the errors and the summary', () => {
+  test('--quiet: only the errors, the table and the summary', () => {
     const quiet = lines(text(SAMPLE, { quiet: true }));
-    expect(quiet[0]).toMatch(/^ {2}file /);
-    const body = quiet.slice(quiet.indexOf('') + 1, -2);
+    const body = quiet.slice(0, quiet.indexOf(''));
     expect(body.every((r) => r.includes(': ✖ '))).toBe(true);
     expect(body).toHaveLength(4);
+    expect(quiet[quiet.indexOf('') + 1]).toMatch(/^ {2}file /);
     expect(quiet.join('\n')).not.toMatch(/^ {2}(possible|▲|·) /m);
   });
 
@@ -180,10 +200,18 @@ describe('text report of a file with several runs', () => {
   const sixRuns = reportOf([lintFixture('fixtures/real/cs294-tfkeras-6runs-markdown.txt')]);
   const out = text(sixRuns);
 
-  test('the runs table first, one row per run', () => {
+  test('the runs table at the end, one row per run', () => {
     const rows = lines(out);
-    expect(rows[0]).toMatch(/^ {2}file +run +epochs/);
-    expect(rows.slice(1, 7).map((r) => r.trim().split(/ {2,}/)[1])).toEqual(['1', '2', '3', '4', '5', '6']);
+    const table = rows.findIndex((r) => /^ {2}file +run +epochs/.test(r));
+    expect(table).toBe(rows.length - 9);
+    expect(rows.slice(table + 1, table + 7).map((r) => r.trim().split(/ {2,}/)[1])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+    ]);
   });
 
   test('notes that read the same in several runs are shown once, with the runs they are in', () => {
