@@ -9,6 +9,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
+    // test files share their worker's module cache: importing the models, detectors and reporters once
+    // per worker instead of once per file takes two thirds off the suite (tests keep no global state)
+    isolate: false,
     testTimeout: 30_000,
   },
 });

@@ -167,7 +167,10 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
       '--fail-fast',
       'stop and exit 1 as soon as an error finding is established (with --follow or stdin)',
     )
-    .option('-j, --jobs <n>', 'lint up to n files at once, on worker threads (default: the number of cores)')
+    .option(
+      '-j, --jobs <n>',
+      'lint up to n files at once, on worker threads (default: the cores, for a sweep large enough)',
+    )
     .option('--shard <i/n>', 'lint only part i of n of the files (one job of a CI matrix each)')
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .option('--no-config', 'use no config file')
