@@ -18,7 +18,7 @@
 // Environment: EPOCHLINT_BENCH_BIN=path/to/bin/epochlint.js measures another build (a checkout of an
 // older commit, for a before/after table); EPOCHLINT_BENCH_MB (default 520) the size of the bench log;
 // EPOCHLINT_BENCH_FOLDERS (default 10,1000,10000) the folder sizes; EPOCHLINT_BENCH_RUNS (default 5)
-// the pairs of the start-up figures.
+// the pairs of the start-up figures; EPOCHLINT_BENCH_PARTS (default startup,scale,sweeps) the parts to run.
 import { spawnSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -43,6 +43,7 @@ const SEED = join(root, 'fixtures', 'real', 'crossvalidated-416172.txt');
 const BENCH_MB = Number(process.env.EPOCHLINT_BENCH_MB ?? 520);
 const FOLDERS = (process.env.EPOCHLINT_BENCH_FOLDERS ?? '10,1000,10000').split(',').map(Number);
 const RUNS = Number(process.env.EPOCHLINT_BENCH_RUNS ?? 5);
+const PARTS = new Set((process.env.EPOCHLINT_BENCH_PARTS ?? 'startup,scale,sweeps').split(','));
 const STEPS_PER_EPOCH = 1000;
 const usageFile = join(tmpdir(), `epochlint-bench-usage-${process.pid}.json`);
 const devNull = openSync('/dev/null', 'w');
@@ -218,7 +219,7 @@ process.stdout.write(
 process.stdout.write(`${'figure'.padEnd(50)} ${'measured'.padEnd(44)} ${'target'.padEnd(12)}\n`);
 
 // start-up and the founding case
-{
+if (PARTS.has('startup')) {
   const version = paired(epochlint('--version'), bareNode, RUNS, 'cpu');
   row(
     'start-up: --version / node -e 0 (CPU)',
@@ -245,7 +246,7 @@ process.stdout.write(`${'figure'.padEnd(50)} ${'measured'.padEnd(44)} ${'target'
 
 // parse and lint of the bench log
 const PLAIN_READ = `let n = 0; for await (const c of (await import('node:fs')).createReadStream(process.argv[1], { highWaterMark: 1 << 20 })) n += c.length; console.log(n);`;
-{
+if (PARTS.has('scale')) {
   const log = await verboseLog(`bench-verbose1-${BENCH_MB}mb.log`, BENCH_MB);
   const mb = statSync(log).size / (1024 * 1024);
   const parse = epochlint('parse', log, '--format', 'csv');
@@ -289,7 +290,7 @@ const PLAIN_READ = `let n = 0; for await (const c of (await import('node:fs')).c
 }
 
 // sweeps
-{
+if (PARTS.has('sweeps')) {
   const perFile = new Map();
   for (const count of FOLDERS) {
     const folder = sweepFolder(count);

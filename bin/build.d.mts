@@ -1,4 +1,2 @@
-/** The bundle's entry points, by output name. */
-export declare const BUNDLE_ENTRIES: Record<string, string>;
 /** Builds the CLI bundle from `src/` into `outdir` (default `dist/bundle`); returns the folder. */
 export declare function buildBundle(outdir?: string): Promise<string>;

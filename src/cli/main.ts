@@ -39,7 +39,7 @@ export interface Io {
   /** `dev:ino` of stdin when it is a regular file (`< train.log`), so `-o train.log` is refused. */
   stdinIdentity?: string | null;
   /**
-   * The lint worker's module (`lint-worker.js` of the build). Unset: the one beside this module, when
+   * The lint worker's module (`lint-worker.cjs` of the build). Unset: the one beside this module, when
    * there is one (sources run as they are, under a test runner, have none: sweeps then run on one thread).
    */
   workerScript?: URL | string | null;
@@ -213,7 +213,7 @@ function forceLevel(force: string): 0 | 1 | 2 | 3 {
 
 /** The lint worker beside this module (in the build), or null when there is none. */
 function defaultWorkerScript(): URL | null {
-  const url = new URL('./lint-worker.js', import.meta.url);
+  const url = new URL('./lint-worker.cjs', import.meta.url);
   return url.protocol === 'file:' && existsSync(url) ? url : null;
 }
 

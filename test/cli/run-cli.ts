@@ -12,7 +12,7 @@ import { main, type Io } from '../../src/cli/main.js';
 export const CLI_ROOT = inject('cliRoot');
 export const BIN = join(CLI_ROOT, 'bin', 'epochlint.js');
 /** The lint worker of that build: in-process sweeps lint on worker threads with it. */
-export const WORKER = pathToFileURL(join(CLI_ROOT, 'dist', 'bundle', 'lint-worker.js'));
+export const WORKER = pathToFileURL(join(CLI_ROOT, 'dist', 'bundle', 'lint-worker.cjs'));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliResult {
