@@ -9,5 +9,7 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 300_000,
+    // removing a temporary install (node_modules of a clone) takes longer than the default 10 s under load
+    hookTimeout: 120_000,
   },
 });

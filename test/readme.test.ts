@@ -46,7 +46,7 @@ function plainWords(command: string): string[] | null {
 }
 
 describe('README examples', () => {
-  test('there are runnable examples for every command', async () => {
+  test('there are runnable examples for every command', () => {
     for (const command of [
       'epochlint fixtures',
       'epochlint parse',

@@ -41,11 +41,11 @@ export interface FileHooks {
   cwd: string;
   stdin: Readable;
   /** Polled between chunks: true ends reading (an interrupt, or `--fail-fast` once it decided). */
-  stop(): boolean;
+  stop: () => boolean;
   /** The interrupt that stopped the whole lint, or null. */
-  interruption(): InterruptSignal | null;
+  interruption: () => InterruptSignal | null;
   /** True once `--fail-fast` decided to stop (the epoch it was inside is then not a truncated log). */
-  stoppedEarly?(): boolean;
+  stoppedEarly?: () => boolean;
   signal?: AbortSignal;
   onEpoch?: (epoch: Epoch, run: number) => void;
   onChunk?: (chunk: Uint8Array) => void;

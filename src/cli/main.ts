@@ -16,6 +16,7 @@ import { CommanderError } from 'commander';
 import { quoteInput, shorten } from '../report/escape.js';
 import { identity } from './fd.js';
 import type { FileJob, FileOutcome, FilePlan } from './lint-file.js';
+import type { OutputSink } from './output.js';
 import type { LintPool } from './pool.js';
 import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
 import { INTERRUPT_EXIT_CODES, installInterrupts, type InterruptSignal } from './signals.js';
@@ -550,45 +551,45 @@ function createSink(
   if (options.outputFile === undefined) {
     const target = options.tee === true ? io.stderr : io.stdout;
     return {
-      write: async (text) => {
+      write: (text) => {
         if (text.length > 0) target.write(text);
+        return Promise.resolve();
       },
-      close: async () => null,
+      close: () => Promise.resolve(null),
     };
   }
   const shownPath = options.outputFile;
   const path = resolve(io.cwd, shownPath);
-  let opened: import('./output.js').OutputSink | null = null;
+  let opened: OutputSink | null = null;
   let problem: string | null = null;
   let pending = '';
+  /** The file once opened (a function: the compiler cannot see `open` assign it). */
+  const file = (): OutputSink | null => opened;
   const open = async (): Promise<void> => {
     const inputsNow = await output.inputIdentities(inputFiles, io.cwd, io.stdinIdentity ?? null);
     const result = await output.openOutputFile(path, inputsNow, io.interruptSignal);
     if (typeof result === 'string') problem = result;
     else opened = result;
   };
+  const flush = async (): Promise<void> => {
+    const sink = file();
+    if (sink === null || problem !== null || pending.length === 0) return;
+    const chunk = pending;
+    pending = '';
+    problem = await sink.write(chunk);
+  };
   return {
     write: async (text) => {
       if (problem !== null) return;
-      // the first bytes are held until there is more than a header: an empty run opens nothing early
       pending += text;
-      if (opened === null) {
-        if (pending.length === 0) return;
-        await open();
-        if (problem !== null) return;
-      }
-      const chunk = pending;
-      pending = '';
-      const failure = await (opened as import('./output.js').OutputSink | null)?.write(chunk);
-      if (failure !== undefined && failure !== null) problem = failure;
+      // the file is opened at the first text to write, not before
+      if (file() === null && pending.length > 0) await open();
+      await flush();
     },
     close: async () => {
-      if (opened === null && problem === null) await open();
-      const sink = opened as import('./output.js').OutputSink | null;
-      if (sink !== null && problem === null && pending.length > 0) {
-        const failure = await sink.write(pending);
-        if (failure !== null) problem = failure;
-      }
+      if (file() === null && problem === null) await open();
+      await flush();
+      const sink = file();
       const closing = sink === null ? null : await sink.close();
       const said = problem ?? closing;
       return said === null ? null : `${shownPath}: ${said}`;

@@ -139,8 +139,8 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     )
     .version(handlers.version, '-V, --version')
     .configureOutput({
-      writeOut: handlers.write,
-      writeErr: handlers.writeError,
+      writeOut: (text) => handlers.write(text),
+      writeErr: (text) => handlers.writeError(text),
       // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything);
       // commander puts its "Did you mean" on a line of its own: joined, never shown as a literal \n
       outputError: (text, write) => write(`epochlint: ${usageLine(text)} (see --help)\n`),

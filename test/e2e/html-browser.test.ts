@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The HTML report in a real browser: Debian's chromium, headless, loads the file from disk. Its rendered
  * DOM must hold the charts and the verdict, its screenshot must not be blank, and no request may leave

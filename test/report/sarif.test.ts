@@ -122,7 +122,10 @@ describe('sarif report', () => {
       expect.stringMatching(/^next: wrap the validation generator/),
     ]);
     expect(seed[0]?.properties).toMatchObject({
-      diagnosis: { cause: expect.stringContaining('Extra draws'), next: expect.stringContaining('wrap the') },
+      diagnosis: {
+        cause: expect.stringContaining('Extra draws') as string,
+        next: expect.stringContaining('wrap the') as string,
+      },
     });
     expect(seed[3]?.message.text).not.toContain('why:');
   });
