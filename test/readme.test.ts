@@ -65,7 +65,8 @@ describe('README examples', () => {
     const result =
       words !== null && words[0] === 'epochlint'
         ? { ...(await runCli(words.slice(1))), status: null as number | null }
-        : spawnSync('sh', ['-c', command], {
+        : // the checkout's own entry point is run as the test build's (the same bin/epochlint.js)
+          spawnSync('sh', ['-c', command.replace(/^node bin\/epochlint\.js /, `node "${BIN}" `)], {
             cwd: ROOT,
             env: { ...process.env, PATH: `${shim}:${process.env.PATH ?? ''}`, NO_COLOR: '1' },
             encoding: 'utf8',
