@@ -451,34 +451,56 @@ const TABLE_FILE = 12;
 
 type Column = 'run' | 'epochs' | 'metric' | 'best' | 'last' | 'verdict';
 
+/** The runs table laid out: its heading lines, and a row in its columns. */
+interface TableLayout {
+  heading: string[];
+  row: (row: RunRow) => string;
+}
+
 /**
  * The runs table: file, run, epochs, best and last value of the main validation metric, verdict. When the
  * width cannot hold every column, the metric name goes first, then the last value, then the best one;
- * the file names are shortened in the middle, keeping their start and extension.
+ * the file names are shortened in the middle, keeping their start and extension. The columns are set by
+ * the rows given (a sweep's first {@link TABLE_LOOKAHEAD}); a later row is printed in them: a file outside
+ * their common directory keeps its whole name, a wider cell pushes the rest of its row, and when no
+ * earlier row needed the run column a later run's number follows its file name.
  */
-function tableLines(all: readonly RunRow[], c: Context): string[] {
+function tableLayout(all: readonly RunRow[], c: Context): TableLayout {
   const directory = commonDirectory(all);
-  const rows = all.map((r) => ({ ...r, file: r.file.slice(directory.length) }));
-  const cells = rows.map((r): Record<Column, string> => ({
+  const nameOf = (file: string): string =>
+    directory.length > 0 && file.startsWith(directory) ? file.slice(directory.length) : file;
+  const cellsOf = (r: RunRow): Record<Column, string> => ({
     run: r.run === null ? '' : String(r.run),
     epochs: r.epochs === null ? '–' : String(r.epochs),
     metric: fitMiddle(r.metric ?? '–', TABLE_METRIC),
     best: bestCell(r) ?? '–',
     last: r.last ?? '–',
     verdict: r.verdict,
-  }));
+  });
+  const cells = all.map(cellsOf);
   const right: ReadonlySet<Column> = new Set(['run', 'epochs', 'best', 'last']);
-  const widthOf = (key: Column) =>
-    Math.max(displayWidth(TABLE_HEADINGS[key]), ...cells.map((x) => displayWidth(x[key])));
+  const widths = new Map<Column, number>();
+  const widthOf = (key: Column): number => {
+    let w = widths.get(key);
+    if (w === undefined) {
+      w = Math.max(displayWidth(TABLE_HEADINGS[key]), ...cells.map((x) => displayWidth(x[key])));
+      widths.set(key, w);
+    }
+    return w;
+  };
+  const withRun = all.some((r) => r.run !== null);
   let shown: Column[] = ['run', 'epochs', 'metric', 'best', 'last', 'verdict'].filter(
-    (key) => key !== 'run' || rows.some((r) => r.run !== null),
+    (key) => key !== 'run' || withRun,
   ) as Column[];
   const fixed = () => shown.reduce((n, key) => n + widthOf(key) + 2, 0);
   for (const drop of ['metric', 'last', 'best'] as const) {
     if (c.width - 2 - fixed() >= TABLE_FILE) break;
     shown = shown.filter((key) => key !== drop);
   }
-  const longestFile = Math.max(displayWidth(TABLE_HEADINGS.file), ...rows.map((r) => displayWidth(r.file)));
+  const longestFile = Math.max(
+    displayWidth(TABLE_HEADINGS.file),
+    ...all.map((r) => displayWidth(nameOf(r.file))),
+  );
   const fileWidth = Math.max(TABLE_FILE, Math.min(longestFile, c.width - 2 - fixed()));
   const line = (file: string, x: Record<Column, string>, paintVerdict: (text: string) => string) =>
     [
@@ -489,13 +511,19 @@ function tableLines(all: readonly RunRow[], c: Context): string[] {
       }),
     ].join('  ');
   const heading: Record<Column, string> = { ...TABLE_HEADINGS };
-  return [
-    ...(directory.length > 0
-      ? [c.chalk.dim(`  ${TABLE_HEADINGS.file}s in ${escapeControl(directory)}:`)]
-      : []),
-    c.chalk.dim(line(TABLE_HEADINGS.file, heading, (t) => t).trimEnd()),
-    ...rows.map((r, i) => line(r.file, cells[i] ?? heading, (t) => paint(c.chalk, r.tone, t)).trimEnd()),
-  ];
+  return {
+    heading: [
+      ...(directory.length > 0
+        ? [c.chalk.dim(`  ${TABLE_HEADINGS.file}s in ${escapeControl(directory)}:`)]
+        : []),
+      c.chalk.dim(line(TABLE_HEADINGS.file, heading, (t) => t).trimEnd()),
+    ],
+    row: (r) => {
+      const name = nameOf(r.file);
+      const file = withRun || r.run === null ? name : `${name} #${r.run}`;
+      return line(file, cellsOf(r), (t) => paint(c.chalk, r.tone, t)).trimEnd();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -592,22 +620,53 @@ function fileSection(file: FileView, c: Context): string[] {
   return out;
 }
 
-/** The error findings of a file's runs, each line prefixed with where it is (`--quiet`). */
-function quietSection(view: ReportView, c: Context): string[] {
-  return quietLines({ ...view, many: true }, c);
+/**
+ * Rows of a sweep's runs table held before any is printed: they set its columns, and a sweep of up to
+ * this many runs is laid out exactly as if every row were known; later rows are printed as they come.
+ */
+export const TABLE_LOOKAHEAD = 100;
+
+/**
+ * The details of at most this many files are printed below the runs table (memory does not grow with
+ * the sweep): files with errors first, then with warnings, then the rest, each kind in input order, and
+ * printed in input order; a line says how many were left out. `--quiet` keeps the error lines of at most
+ * this many files the same way.
+ */
+export const DETAIL_FILES = 100;
+
+/** A file's details waiting for the end of the table. */
+interface HeldSection {
+  index: number;
+  /** 2 for errors, 1 for warnings, 0 otherwise: what is kept first. */
+  rank: number;
+  lines: string[];
+}
+
+/** Keeps at most `cap` sections, the highest-ranked (the earlier among equals). */
+function keepSection(kept: HeldSection[], cap: number, section: HeldSection): void {
+  if (kept.length < cap) {
+    kept.push(section);
+    return;
+  }
+  let weakest = -1;
+  kept.forEach((k, i) => {
+    const w = kept[weakest];
+    if (w === undefined || k.rank < w.rank || (k.rank === w.rank && k.index > w.index)) weakest = i;
+  });
+  const w = kept[weakest];
+  if (w !== undefined && w.rank < section.rank) kept[weakest] = section;
 }
 
 /**
- * The text report printed as the files come (a sweep's results are never all held at once). One run in
- * all is the one-screen report above, printed at the end; as soon as there are several, each file's
- * section is printed when it arrives, and the end brings the runs table (one row per run: all the text
- * report keeps of a file once printed) and the summary. A file is held back only until it is known
- * whether it is the only one.
+ * The text report printed as the files come. One run in all is the one-screen report above, printed at
+ * the end (a file is held back only until it is known whether it is the only run). With several, the
+ * report starts with the runs table: its first {@link TABLE_LOOKAHEAD} rows are held to set the columns,
+ * then each row is printed as its file arrives; the files' details follow the table at the end, at most
+ * {@link DETAIL_FILES} of them held meanwhile, so memory stays flat however many files a sweep has.
  */
 export function createTextStream(options: TextOptions, config: Report['config']): ReportStream {
   const c = contextOf(options);
   const quiet = options.quiet === true;
-  const rows: RunRow[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   let files = 0;
   let epochs = 0;
@@ -615,26 +674,47 @@ export function createTextStream(options: TextOptions, config: Report['config'])
   /** Runs and unreadable or empty files so far: above 1, the report lays out several runs. */
   let items = 0;
   let anyRun = false;
-  let quietShown = false;
   let held: FileReport | null = null;
-  const head = (): ReportView => ({ ...buildView({ ...EMPTY_REPORT, config }), many: true });
-  const section = (file: FileReport): string => {
+  /** Rows not printed yet: until the table's columns are set. */
+  let pending: RunRow[] = [];
+  let layout: TableLayout | null = null;
+  const sections: HeldSection[] = [];
+  /** Files that had details to print: those not kept are left out. */
+  let withDetails = 0;
+  const head = (interrupted: Report['interrupted']): ReportView => ({
+    ...buildView({ ...EMPTY_REPORT, config, interrupted }),
+    many: true,
+  });
+  /** The table's first lines (the notices above it) and the rows held so far, in columns they set. */
+  const startTable = (interrupted: Report['interrupted']): string[] => {
+    const table = tableLayout(pending, c);
+    layout = table;
+    const lines = [...notices(head(interrupted), c), ...table.heading, ...pending.map(table.row)];
+    pending = [];
+    return lines;
+  };
+  const take = (file: FileReport): string[] => {
     const view = buildView({ ...EMPTY_REPORT, config, files: [file] });
     const fileView = view.files[0];
     files += 1;
     epochs += view.epochs;
     unreadable += view.unreadable;
     for (const s of SEVERITY_ORDER) counts[s] += view.counts[s];
-    rows.push(...runRows(view));
-    if (fileView === undefined || view.runs.length === 0) return '';
-    const lines = anyRun ? [] : notices(head(), c);
-    anyRun = true;
-    if (quiet) {
-      const errors = quietSection(view, c);
-      if (errors.length > 0) quietShown = true;
-      lines.push(...errors);
-    } else lines.push(...fileSection(fileView, c));
-    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    const rows = runRows(view);
+    if (fileView !== undefined && view.runs.length > 0) {
+      anyRun = true;
+      const lines = quiet ? quietLines({ ...view, many: true }, c) : fileSection(fileView, c);
+      const rank = view.counts.error > 0 ? 2 : view.counts.warning > 0 ? 1 : 0;
+      if (lines.length > 0) {
+        withDetails += 1;
+        keepSection(sections, DETAIL_FILES, { index: files, rank, lines });
+      }
+    }
+    const table = layout;
+    if (table !== null) return rows.map(table.row);
+    pending.push(...rows);
+    // a table is started only once a run is in it: a sweep where every file failed prints none
+    return anyRun && pending.length >= TABLE_LOOKAHEAD ? startTable(null) : [];
   };
   return {
     begin: () => '',
@@ -646,7 +726,8 @@ export function createTextStream(options: TextOptions, config: Report['config'])
       }
       const first = held;
       held = null;
-      return `${first === null ? '' : section(first)}${section(file)}`;
+      const lines = [...(first === null ? [] : take(first)), ...take(file)];
+      return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
     },
     end: (interrupted) => {
       if (held !== null) {
@@ -665,18 +746,24 @@ export function createTextStream(options: TextOptions, config: Report['config'])
       }
       // nothing was linted (every input failed): the failures are on stderr, and a "0 errors" line would lie
       if (!anyRun) return '';
-      const total: ReportView = {
-        ...head(),
-        counts,
-        epochs,
-        unreadable,
-        interrupted,
-        files: [],
-      };
-      const lines: string[] = quiet && quietShown ? [''] : [];
-      if (interrupted !== null)
-        lines.push(paint(c.chalk, 'warning', `${MARK.warning} ${WORDS.interrupted(interrupted)}`));
-      lines.push(...tableLines(rows, c), '', ...summaryLines(total, c, files));
+      const streamed = layout !== null;
+      const lines: string[] = streamed ? [] : startTable(interrupted);
+      lines.push('');
+      // a table printed as it came could not say above it that the sweep was interrupted: it says so below
+      if (streamed && interrupted !== null)
+        lines.push(paint(c.chalk, 'warning', `${MARK.warning} ${WORDS.interrupted(interrupted)}`), '');
+      sections.sort((a, b) => a.index - b.index);
+      for (const section of sections) lines.push(...section.lines);
+      // a file's section ends with its blank line; the error lines of --quiet end with one in all
+      if (quiet && sections.length > 0) lines.push('');
+      const leftOut = withDetails - sections.length;
+      sections.length = 0;
+      if (leftOut > 0) {
+        const note = hang(WORDS.detailsLeftOut(leftOut, DETAIL_FILES, quiet), c.width, '', '  ');
+        lines.push(...note.map((l) => c.chalk.dim(l)), '');
+      }
+      const total: ReportView = { ...head(interrupted), counts, epochs, unreadable, files: [] };
+      lines.push(...summaryLines(total, c, files));
       return `${lines.join('\n')}\n`;
     },
   };

@@ -81,14 +81,12 @@ describe('epochlint [files...]', () => {
     expect(out[caption + 1]).toMatch(/^ {2}val_loss [▁-█]┃{39} /);
   });
 
-  test('several files end with the runs table (epochlint fixtures/real)', async () => {
+  test('several files start with the runs table (epochlint fixtures/real)', async () => {
     const { stdout } = await runCli(['fixtures/real'], { columns: 120 });
     const lines = stdout.split('\n');
-    const table = lines.indexOf('  files in fixtures/real/:');
-    expect(table).toBeGreaterThan(0);
-    expect(lines[table + 1]).toMatch(/^ {2}file +run +epochs +metric +best \(epoch\) +last +verdict$/);
-    expect(lines[0]).toMatch(/^fixtures\/real\/\S+ · /);
-    expect(lines.slice(table).find((l) => l.includes('crossvalidated-416172'))).toMatch(
+    expect(lines[0]).toBe('  files in fixtures/real/:');
+    expect(lines[1]).toMatch(/^ {2}file +run +epochs +metric +best \(epoch\) +last +verdict$/);
+    expect(lines.find((l) => l.includes('crossvalidated-416172'))).toMatch(
       / 39 +val_loss +0\.0339 \(9\) +0\.0469 +2 errors$/,
     );
   });
