@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FORMATS, REPORTERS, createReportStream } from '../../src/report/index.js';
+import { TABLE_LOOKAHEAD } from '../../src/report/text.js';
 import { SAMPLE, sampleOptions } from './sample-report.js';
 
 describe('reporter registry', () => {
@@ -28,10 +29,21 @@ describe('report streams', () => {
     expect(parts.join('')).toBe(REPORTERS[format](SAMPLE, options));
   });
 
-  test.each(['text', 'json', 'jsonl', 'github'] as const)('%s prints a file before the end', (format) => {
+  test.each(['json', 'jsonl', 'github'] as const)('%s prints a file before the end', (format) => {
     const stream = createReportStream(format, sampleOptions(), SAMPLE.config);
     stream.begin();
     const printed = SAMPLE.files.map((f) => stream.file(f)).join('');
     expect(printed).toContain('crossvalidated-416172');
+  });
+
+  test(`text prints the runs table before the end once ${TABLE_LOOKAHEAD} rows set its columns`, () => {
+    const stream = createReportStream('text', sampleOptions(), SAMPLE.config);
+    stream.begin();
+    const files = Array.from({ length: TABLE_LOOKAHEAD }, (_, i) => SAMPLE.files[i % SAMPLE.files.length]);
+    const printed = files.map((f) => (f === undefined ? '' : stream.file(f))).join('');
+    const rows = printed.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^ {2}file /);
+    expect(rows).toHaveLength(TABLE_LOOKAHEAD + 1);
+    expect(rows[1]).toMatch(/ 39 +val_loss +0\.0339 \(9\) +0\.0469 +2 errors$/);
   });
 });
