@@ -1,8 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test`: the unit and in-process CLI tests, against the sources (no build first). The global
+ * installs and the headless-browser test are `npm run test:e2e` (vitest.e2e.config.ts).
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'node_modules/**'],
+    globalSetup: ['test/global-setup.ts'],
+    // test files share their worker's module cache: importing the models, detectors and reporters once
+    // per worker instead of once per file takes two thirds off the suite (tests keep no global state)
+    isolate: false,
     testTimeout: 30_000,
   },
 });

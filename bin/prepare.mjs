@@ -3,7 +3,8 @@
  * `prepare`: builds dist/ in a checkout, for every way of installing from one: `npm install` in a clone,
  * `npm install --global ./epochlint` (which links the folder without installing its devDependencies, so
  * the TypeScript compiler is not there yet: this installs them first), and `npm pack`. An install from the
- * registry or from a packed tarball never runs it: the package ships dist/.
+ * registry or from a packed tarball never runs it: the package ships dist/. The build itself is
+ * `bin/build.mjs` (the library by tsc, the command line bundled by esbuild).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,11 +14,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(new URL('../package.json', import.meta.url));
 
-function compiler() {
+/** Whether the build tools (the TypeScript compiler and esbuild) are installed. */
+function buildTools() {
   try {
-    return require.resolve('typescript/bin/tsc');
+    require.resolve('typescript/bin/tsc');
+    require.resolve('esbuild');
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -33,7 +37,7 @@ function fail(message) {
   process.exit(1);
 }
 
-if (compiler() === null) {
+if (!buildTools()) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !REDIRECTING.test(key)));
   const fresh = !existsSync(new URL('../node_modules', import.meta.url));
   // exactly the lockfile's versions in a fresh checkout; --ignore-scripts: this script is not run again
@@ -52,10 +56,9 @@ if (compiler() === null) {
       : spawnSync('npm', args, { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) fail(`installing the build tools failed (npm ${args.join(' ')})`);
 }
-const tsc = compiler();
-if (tsc === null) fail('the TypeScript compiler is still missing after installing the devDependencies');
-const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+if (!buildTools()) fail('the build tools are still missing after installing the devDependencies');
+const build = spawnSync(process.execPath, [fileURLToPath(new URL('./build.mjs', import.meta.url))], {
   cwd: root,
   stdio: 'inherit',
 });
-if (build.status !== 0) fail('the build failed (tsc -p tsconfig.build.json)');
+if (build.status !== 0) fail('the build failed (node bin/build.mjs)');

@@ -1,48 +1,26 @@
 /**
  * The only module that touches the process: argv, environment, stdin, stdout, stderr and the exit
  * code. `main` returns the code; nothing calls `process.exit()` mid-run.
+ *
+ * It loads only what the command needs: the program and commander up front; the parsers, the lint,
+ * the config schemas and the reporters by `import()` when a command that uses them runs, so
+ * `--version` and `--help` evaluate none of the zod models.
  */
-import { fstatSync, readFileSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { CommanderError } from 'commander';
-import { createHeadCollector, readTrainingCode } from '../context/index.js';
-import { lintRuns, type LintSettings } from '../lint.js';
-import { createLiveLinter } from '../live.js';
-import {
-  REPORT_SCHEMA_VERSION,
-  type Epoch,
-  type FileReport,
-  type ParseIssue,
-  type Report,
-  type Run,
-  type Severity,
-} from '../model/index.js';
 import { quoteInput, shorten } from '../report/escape.js';
-import { renderExplain, renderRules, suggestId } from '../report/help.js';
-import { REPORTERS, type FormatName } from '../report/index.js';
-import { jsonSchemas } from '../report/json-schema.js';
-import { CLI_MESSAGES, SEVERITY_ORDER, meetsFailOn } from '../report/prose.js';
-import { attachSeries } from '../report/series.js';
-import { nameSeries } from '../parse/bare-list.js';
-import { renderStatus } from '../report/status.js';
-import {
-  renderRecordsCsv,
-  renderRecordsJson,
-  renderRecordsTable,
-  type FileRecords,
-} from '../report/records.js';
-import { countFindings } from '../report/counts.js';
-import { loadConfig, suggest, toRuleSettings, type ConfigSource } from './config.js';
 import { identity } from './fd.js';
-import { readScript } from './script.js';
-import { hintsFromOptions, parseWholeNumber } from './hints.js';
-import { readInput, type InputNotice, type InputResult } from './input.js';
-import { expandInputs } from './inputs.js';
-import { checkOutputFile, inputIdentities, writeOutputFile } from './output.js';
-import { COMMANDS, buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
+import type { FileJob, FileOutcome, FilePlan } from './lint-file.js';
+import type { OutputSink } from './output.js';
+import type { LintPool } from './pool.js';
+import { buildProgram, type LintCommandOptions, type ParseCommandOptions } from './program.js';
 import { INTERRUPT_EXIT_CODES, installInterrupts, type InterruptSignal } from './signals.js';
+import { packageVersion } from './version.js';
 
 /** The process surface `main` works against (replaced in tests). */
 export interface Io {
@@ -61,6 +39,13 @@ export interface Io {
   interruptSignal?: AbortSignal;
   /** `dev:ino` of stdin when it is a regular file (`< train.log`), so `-o train.log` is refused. */
   stdinIdentity?: string | null;
+  /**
+   * The lint worker's module (`lint-worker.cjs` of the build). Unset: the one beside this module, when
+   * there is one (sources run as they are, under a test runner, have none: sweeps then run on one thread).
+   */
+  workerScript?: URL | string | null;
+  /** Cores to use when `--jobs` is not given (the machine's when unset). */
+  cores?: number;
 }
 
 /** Longest `epochlint: ...` line; a longer quoted input loses its middle. */
@@ -84,17 +69,6 @@ function terminalWidth(io: Io): number {
   return Math.min(Math.max(io.columns ?? 80, 40), 120);
 }
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
 /** Runs epochlint with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   // every message may quote input (file names, parse errors, config keys): one escaped, bounded line
@@ -107,16 +81,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
     writeError: (text) => io.stderr.write(boundLines(text)),
     parse: (files, options) => runParse(files, options, io, fail),
     lint: (files, options) => runLint(files, options, io, fail),
-    rules: () => {
+    rules: async () => {
+      const { renderRules } = await import('../report/help.js');
       // one line per id in a pipe (`epochlint rules | grep ...`); wrapped to the terminal otherwise
       io.stdout.write(renderRules(io.columns === undefined ? Number.POSITIVE_INFINITY : terminalWidth(io)));
       return EXIT_OK;
     },
-    schema: (which) => {
+    schema: async (which) => {
+      const { jsonSchemas } = await import('../report/json-schema.js');
       io.stdout.write(`${JSON.stringify(jsonSchemas()[which], null, 2)}\n`);
       return EXIT_OK;
     },
-    explain: (id) => {
+    explain: async (id) => {
+      const [{ renderExplain, suggestId }, { suggest }, { CLI_MESSAGES }] = await Promise.all([
+        import('../report/help.js'),
+        import('./config.js'),
+        import('../report/prose.js'),
+      ]);
       const text = renderExplain(id, terminalWidth(io));
       if (text === null) {
         fail(CLI_MESSAGES.unknownId(id, suggestId(id, suggest)));
@@ -150,7 +131,15 @@ async function runParse(
     fail('no input: give a log file, or pipe a log into epochlint (see --help)');
     return EXIT_FAILURE;
   }
-  const records: FileRecords[] = [];
+  const [{ expandInputs }, { readInput }, { markInterrupted, misreadMessage }, records, { selectMetrics }] =
+    await Promise.all([
+      import('./inputs.js'),
+      import('./input.js'),
+      import('./lint-file.js'),
+      import('../report/records.js'),
+      import('./select-metrics.js'),
+    ]);
+  const found: import('../report/records.js').FileRecords[] = [];
   let code = EXIT_OK;
   for (const entry of await expandInputs(inputs, io.cwd, { stop: () => io.interrupted() })) {
     if (io.interrupted()) break;
@@ -167,7 +156,7 @@ async function runParse(
       stop: () => io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
     });
-    const cut = markInterrupted(input, io);
+    const cut = markInterrupted(input, interruption(io));
     if (input.error !== null) {
       fail(`${file}: ${input.error}`);
       code = EXIT_FAILURE;
@@ -178,16 +167,16 @@ async function runParse(
       code = EXIT_FAILURE;
     }
     const runs = input.runs.map((run) => selectMetrics(run, options.metric, options.ignoreMetric));
-    records.push({ file, format: input.summary?.dialect ?? null, runs, issues: input.issues });
+    found.push({ file, format: input.summary?.dialect ?? null, runs, issues: input.issues });
   }
-  if (records.length > 0) {
+  if (found.length > 0) {
     const render =
       options.format === 'table'
-        ? renderRecordsTable
+        ? records.renderRecordsTable
         : options.format === 'csv'
-          ? renderRecordsCsv
-          : renderRecordsJson;
-    io.stdout.write(render(records));
+          ? records.renderRecordsCsv
+          : records.renderRecordsJson;
+    io.stdout.write(render(found));
   }
   const signal = interruption(io);
   if (signal !== null) {
@@ -203,34 +192,17 @@ function interruption(io: Io): InterruptSignal | null {
 }
 
 /**
- * When an interrupt cut `input` short, says so in its own issues (so a file of records or a report
- * read later shows where it stops); true when it did.
- */
-function markInterrupted(input: InputResult, io: Io): boolean {
-  const signal = interruption(io);
-  if (signal === null || !input.stopped) return false;
-  input.issues.push({
-    kind: 'interrupted',
-    line: null,
-    message: `reading was interrupted (${signal}) before the input ended: the records stop here`,
-  });
-  return true;
-}
-
-/**
  * Colour level: `--color`/`--no-color` first, then `FORCE_COLOR` (the Node ecosystem's override, which
  * wins over `NO_COLOR` when both are set), then `NO_COLOR`, then whether stdout is a TTY.
  */
-export function chalkFor(io: Io, flag: boolean | undefined): ChalkInstance {
+export function colorLevel(io: Pick<Io, 'env' | 'stdout'>, flag: boolean | undefined): 0 | 1 | 2 | 3 {
   const force = io.env.FORCE_COLOR;
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
-  let level: 0 | 1 | 2 | 3;
-  if (flag === false) level = 0;
-  else if (flag === true) level = 1;
-  else if (force !== undefined) level = forceLevel(force);
-  else if (noColor) level = 0;
-  else level = io.stdout.isTTY === true && io.env.TERM !== 'dumb' ? 1 : 0;
-  return new Chalk({ level });
+  if (flag === false) return 0;
+  if (flag === true) return 1;
+  if (force !== undefined) return forceLevel(force);
+  if (noColor) return 0;
+  return io.stdout.isTTY === true && io.env.TERM !== 'dumb' ? 1 : 0;
 }
 
 function forceLevel(force: string): 0 | 1 | 2 | 3 {
@@ -240,86 +212,39 @@ function forceLevel(force: string): 0 | 1 | 2 | 3 {
   return 1;
 }
 
+/** The lint worker beside this module (in the build), or null when there is none. */
+function defaultWorkerScript(): URL | null {
+  const url = new URL('./lint-worker.cjs', import.meta.url);
+  return url.protocol === 'file:' && existsSync(url) ? url : null;
+}
+
+/** A worker thread loads the lint code anew: about a fifth of a second of CPU before its first file. */
+const WORKER_START_SECONDS = 0.2;
+/** Rough cost of linting a file: a fixed part, and its size at the parser's speed. */
+const SECONDS_PER_FILE = 0.03;
+const BYTES_PER_SECOND = 100 * 1024 * 1024;
+
 /**
- * What to say about an input that gave no record: the parser's own sentence (which shapes it saw, or
- * that nothing looked like a training log), never a silent "no findings".
+ * Workers for a sweep without `--jobs`: one per core, but only as many as have enough work to be worth
+ * their start (each should get several times its start-up cost), so a handful of small logs is linted
+ * on the main thread at once. The output does not depend on it.
  */
-function misreadMessage(issues: readonly ParseIssue[]): string {
-  const said = issues.find((i) => i.kind === 'not-a-log' || i.kind === 'no-epochs');
-  return said === undefined ? 'no completed epoch found' : said.message;
-}
-
-/** `--metric` names a bare list's series and keeps only the named metrics; `--ignore-metric` drops some. */
-function selectMetrics(run: Run, metrics: readonly string[], ignore: readonly string[]): Run {
-  const named = metrics[0] === undefined ? run : nameSeries(run, metrics[0]);
-  if (metrics.length === 0 && ignore.length === 0) return named;
-  const keep = (name: string): boolean =>
-    !ignore.includes(name) &&
-    (metrics.length === 0 || metrics.some((m) => name === m || name.startsWith(`${m}[`)));
-  return {
-    ...named,
-    epochs: named.epochs.map((e) => ({
-      ...e,
-      metrics: Object.fromEntries(Object.entries(e.metrics).filter(([k]) => keep(k))),
-    })),
-  };
-}
-
-interface LintPlan {
-  inputFormat: string;
-  format: FormatName;
-  failOn: Severity | 'never';
-  maxWarnings: number | null;
-  settings: LintSettings;
-  /** The config file used, as the report names it. */
-  config: ConfigSource | null;
-}
-
-/** Merges flags over the config file; flags win. Problems are one line each. */
-function planLint(options: LintCommandOptions, io: Io): { plan: LintPlan } | { problems: string[] } {
-  const problems: string[] = [];
-  const loaded = loadConfig({
-    cwd: io.cwd,
-    ...(typeof options.config === 'string' ? { configPath: options.config } : {}),
-    noConfig: options.config === false,
-  });
-  if (!loaded.ok) return { problems: loaded.problems };
-  const config = loaded.loaded.config;
-  const configPath = loaded.loaded.path;
-  const { hints, problems: hintProblems } = hintsFromOptions(options);
-  problems.push(...hintProblems);
-  let maxWarnings: number | null = config.maxWarnings ?? null;
-  if (options.maxWarnings !== undefined) {
-    const n = parseWholeNumber(options.maxWarnings);
-    if (n === null)
-      problems.push(`--max-warnings: expected a whole number >= 0, got '${options.maxWarnings}'`);
-    else maxWarnings = n;
+async function defaultWorkers(files: readonly string[], cwd: string, cores: number): Promise<number> {
+  if (cores < 2 || files.length < 2) return 1;
+  let seconds = 0;
+  for (const file of files) {
+    const info = await stat(resolve(cwd, file)).catch(() => null);
+    seconds += SECONDS_PER_FILE + (info?.isFile() === true ? info.size / BYTES_PER_SECOND : 0);
+    if (seconds > cores * 4 * WORKER_START_SECONDS) return Math.min(cores, files.length);
   }
-  if (problems.length > 0) return { problems };
-  const metrics = options.metric.length > 0 ? options.metric : (config.metrics ?? []);
-  return {
-    plan: {
-      inputFormat: options.inputFormat ?? config.inputFormat ?? 'auto',
-      format: (options.format ?? config.format ?? 'text') as FormatName,
-      failOn: (options.failOn ?? config.failOn ?? 'error') as Severity | 'never',
-      maxWarnings,
-      settings: {
-        rules: toRuleSettings(config),
-        ignoreMetrics: [...(config.ignoreMetrics ?? []), ...options.ignoreMetric],
-        metrics,
-        hints: { ...(config.context ?? {}), ...hints },
-      },
-      config: loaded.loaded.source,
-    },
-  };
+  return Math.max(1, Math.min(cores, files.length, Math.floor(seconds / (4 * WORKER_START_SECONDS))));
 }
 
-/** Exit code 1 when a finding is at or above `failOn`, or warnings exceed `maxWarnings`. */
-export function exitCodeFor(report: Report, failOn: Severity | 'never', maxWarnings: number | null): number {
-  const counts = countFindings(report);
-  if (maxWarnings !== null && counts.warning > maxWarnings) return EXIT_FINDINGS;
-  const hit = SEVERITY_ORDER.some((s) => counts[s] > 0 && meetsFailOn(s, failOn));
-  return hit ? EXIT_FINDINGS : EXIT_OK;
+/** Where the report goes: stdout, stderr (`--tee`), or a file opened at its first write. */
+interface ReportSink {
+  write(text: string): Promise<void>;
+  /** Null, or why the file could not be written (the command then fails). */
+  close(): Promise<string | null>;
 }
 
 async function runLint(
@@ -328,12 +253,33 @@ async function runLint(
   io: Io,
   fail: (message: string) => void,
 ): Promise<number> {
-  const planned = planLint(options, io);
+  const [lintPlan, { expandInputs }, output, { lintFile }, report, prose, chalkModule, shards] =
+    await Promise.all([
+      import('./lint-plan.js'),
+      import('./inputs.js'),
+      import('./output.js'),
+      import('./lint-file.js'),
+      import('../report/index.js'),
+      import('../report/prose.js'),
+      import('chalk'),
+      import('./shard.js'),
+    ]);
+  const planned = lintPlan.planLint(options, io.cwd);
   if ('problems' in planned) {
     for (const p of planned.problems) fail(p);
     return EXIT_FAILURE;
   }
   const { plan } = planned;
+  const jobs = options.jobs === undefined ? null : lintPlan.parseJobs(options.jobs);
+  if (jobs !== null && 'problem' in jobs) {
+    fail(jobs.problem);
+    return EXIT_FAILURE;
+  }
+  const shard = options.shard === undefined ? null : shards.parseShard(options.shard);
+  if (shard !== null && 'problem' in shard) {
+    fail(shard.problem);
+    return EXIT_FAILURE;
+  }
   if (plan.config?.discovered === true && plan.config.outsideProject) {
     // a config anyone could have left in an ancestor (/tmp) must not change results in silence
     fail(
@@ -345,228 +291,392 @@ async function runLint(
     return EXIT_FAILURE;
   }
   const follow = options.follow === true;
-  const expanded = await expandInputs(files.length > 0 ? files : ['-'], io.cwd, {
+  const all = await expandInputs(files.length > 0 ? files : ['-'], io.cwd, {
     stop: () => io.interrupted(),
   });
-  if (follow && expanded.length > 1) {
+  if (follow && all.length > 1) {
     fail('--follow reads one input (a growing file or a stream); give one file');
     return EXIT_FAILURE;
   }
+  if (shard !== null && (follow || all.some((e) => 'file' in e && e.file === '-'))) {
+    fail('--shard splits a list of files; it cannot split stdin or a followed file');
+    return EXIT_FAILURE;
+  }
+  // a problem (an unreadable folder, a pattern matching nothing) is every shard's: it says so in each
+  const fileEntries = all.filter((e): e is { file: string; fromDirectory?: boolean } => 'file' in e);
+  const mine = shard === null ? fileEntries : new Set(shards.selectShard(fileEntries, shard));
+  const expanded = shard === null ? all : all.filter((e) => !('file' in e) || (mine as Set<unknown>).has(e));
+  const inputFiles = expanded.flatMap((e) => ('file' in e ? [e.file] : []));
   // the output is checked before anything is read: a report must never replace one of its inputs
-  const inputIds =
-    options.outputFile === undefined
-      ? new Set<string>()
-      : await inputIdentities(
-          expanded.flatMap((e) => ('file' in e ? [e.file] : [])),
-          io.cwd,
-          io.stdinIdentity ?? null,
-        );
   if (options.outputFile !== undefined) {
-    const problem = await checkOutputFile(options.outputFile, io.cwd, inputIds);
+    const ids = await output.inputIdentities(inputFiles, io.cwd, io.stdinIdentity ?? null);
+    const problem = await output.checkOutputFile(options.outputFile, io.cwd, ids);
     if (problem !== null) {
       fail(problem);
       return EXIT_FAILURE;
     }
   }
   // the training code the diagnosis reads: --script, read once for every input
-  let script: { text: string; file: string } | null = null;
+  let trainingScript: { text: string; file: string } | null = null;
   if (options.script !== undefined) {
+    const { readScript } = await import('./script.js');
     const read = await readScript(resolve(io.cwd, options.script));
     if (typeof read !== 'string') {
       fail(`--script ${quoteInput(options.script, 200)}: ${read.problem}`);
       return EXIT_FAILURE;
     }
-    script = { text: read, file: options.script };
+    trainingScript = { text: read, file: options.script };
   }
-  const chalk = chalkFor(io, options.color);
-  const errChalk = chalkFor({ ...io, stdout: io.stderr }, options.color);
-  const live = options.follow === true || options.failFast === true;
-  const reports: FileReport[] = [];
-  const skipped: string[] = [];
-  let failed = false;
-  let stoppedAt: number | null = null;
-  let stoppedEarly = false;
-  // the name piped input is reported under (`--stdin-filename`), in every format and error line
-  const shown = (file: string): string =>
-    file === '-' && options.stdinFilename !== undefined ? options.stdinFilename : file;
-  for (const input of expanded) {
-    // an interrupt ends a run's reading; a follow is ended by one, and then reports as usual
-    if (io.interrupted()) break;
-    if ('problem' in input) {
-      fail(`${input.input}: ${input.problem}`);
-      failed = true;
-      continue;
-    }
-    const file = input.file;
-    const name = shown(file);
-    const linter = live ? createLiveLinter(plan.settings) : null;
-    let established = false;
-    // whether the log passed through to stdout (--tee) last stopped inside a line: a status line on the
-    // same terminal must then start on a fresh line, never in the middle of a progress bar
-    let midLine = false;
-    const progress = createProgress(io, errChalk, name, live);
-    const head = createHeadCollector();
-    const result = await readInput(file, {
-      cwd: io.cwd,
-      inputFormat: plan.inputFormat,
-      stdin: io.stdin,
-      follow,
-      onNotice: (notice: InputNotice) =>
-        fail(`${file}: ${notice.line === null ? '' : `line ${notice.line}: `}${notice.message}`),
-      stop: () => (options.failFast === true && established) || io.interrupted(),
-      ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
-      onChunk: (chunk: Uint8Array) => {
-        head.push(chunk);
-        if (options.tee !== true) return;
-        io.stdout.write(chunk);
-        if (chunk.length > 0) midLine = chunk[chunk.length - 1] !== 0x0a;
-      },
-      ...(progress === null ? {} : { onProgress: progress.update }),
-      ...(linter === null
-        ? {}
-        : {
-            onEpoch: (epoch: Epoch, run: number) => {
-              // after --fail-fast has decided, the rest of the chunk is read but not announced
-              if (established && options.failFast === true) return;
-              const update = linter.add(epoch, run);
-              io.stderr.write(
-                `${midLine ? '\n' : ''}${renderStatus(epoch, run, update.newFindings, errChalk)}\n`,
-              );
-              midLine = false;
-              if (update.hasError) {
-                established = true;
-                stoppedAt = epoch.epoch;
-              }
-            },
-          }),
-    });
-    progress?.done();
-    const cut = !follow && markInterrupted(result, io);
-    if (established && options.failFast === true) stoppedEarly = true;
-    // readable but not a training log (params.json, package.json, notes): skipped; an unreadable, binary
-    // or malformed log is still a failure
-    const notALog =
-      (result.error === null && (result.summary?.epochs ?? 0) === 0) ||
-      (result.error !== null && result.error.includes('no metric lists found'));
-    if (input.fromDirectory === true && notALog && !stoppedEarly && !cut) {
-      // a sweep folder also holds configs and notes (params.json, package.json): not training logs
-      skipped.push(file);
-      continue;
-    }
-    if (result.error !== null) {
-      fail(`${name}: ${result.error}${commandHint(file, result.error)}`);
-      failed = true;
-      reports.push({
-        file: name,
-        format: null,
-        runs: [],
-        findings: [],
-        diagnoses: [],
-        contexts: [],
-        issues: [],
-        error: result.error,
-      });
-      continue;
-    }
-    if ((result.summary?.epochs ?? 0) === 0 && !cut) {
-      // never "no findings" for a log that could not be read: one line, exit 2, and the report says why
-      const message = misreadMessage(result.issues);
-      fail(`${name}: ${message}`);
-      failed = true;
-      reports.push({
-        file: name,
-        format: null,
-        runs: [],
-        findings: [],
-        diagnoses: [],
-        contexts: [],
-        issues: [],
-        error: message,
-      });
-      continue;
-    }
-    // --fail-fast stopped reading on purpose: the epoch it was inside is not a truncated log
-    const issues = stoppedEarly ? result.issues.filter((i) => i.kind !== 'truncated-epoch') : result.issues;
-    const series = plan.settings.metrics?.[0];
-    const runs = series === undefined ? result.runs : result.runs.map((r) => nameSeries(r, series));
-    const code = await readTrainingCode({ text: head.text(), file: null }, script);
-    const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code);
-    reports.push(attachSeries(linted, runs));
-    if (stoppedEarly) break;
-  }
-  if (skipped.length > 0) {
-    const names = skipped
-      .slice(0, 5)
-      .map((name) => quoteInput(name, 200))
-      .join(', ');
-    fail(CLI_MESSAGES.skipped(skipped.length, `${names}${skipped.length > 5 ? ', ...' : ''}`));
-  }
-  const signal = follow ? null : interruption(io);
-  if (reports.length === 0 && !failed && signal === null) {
-    fail('no training log found in the inputs');
-    return EXIT_FAILURE;
-  }
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    files: reports,
-    interrupted: signal,
-    config:
-      plan.config === null ? null : { path: plan.config.shown, outsideProject: plan.config.outsideProject },
+  const chalkFor = (target: Pick<Io, 'env' | 'stdout'>): ChalkInstance =>
+    new chalkModule.Chalk({ level: colorLevel(target, options.color) });
+  const errChalk = chalkFor({ ...io, stdout: io.stderr });
+  const live = follow || options.failFast === true;
+  const filePlan: FilePlan = {
+    inputFormat: plan.inputFormat,
+    settings: plan.settings,
+    stdinFilename: options.stdinFilename ?? null,
+    follow,
+    failFast: options.failFast === true,
+    script: trainingScript,
   };
-  // the text report lays out --quiet itself (the runs table keeps every run's verdict); documents keep errors
   const quiet = options.quiet === true;
-  const rendered = quiet && plan.format !== 'text' ? onlyErrors(report) : report;
-  const text = REPORTERS[plan.format](rendered, {
-    chalk: options.outputFile === undefined && options.tee !== true ? chalk : chalkFor(io, false),
+  const reporterOptions = {
+    // colour only where the report meets a terminal: never in a file, never on stderr with --tee
+    chalk:
+      options.outputFile === undefined && options.tee !== true
+        ? chalkFor(io)
+        : new chalkModule.Chalk({ level: 0 }),
     version: packageVersion(),
     failOn: plan.failOn,
     width: Math.min(Math.max(io.columns ?? 80, 60), 120),
     verbose: options.verbose === true,
     quiet,
     chart: options.chart !== false,
-  });
-  if (options.outputFile !== undefined) {
-    // identities again: a followed file that did not exist at the start does now
-    const inputsNow = await inputIdentities(
-      expanded.flatMap((e) => ('file' in e ? [e.file] : [])),
-      io.cwd,
-      io.stdinIdentity ?? null,
-    );
-    const written = await writeOutputFile(resolve(io.cwd, options.outputFile), text, inputsNow);
-    if (written !== null) {
-      fail(`${options.outputFile}: ${written}`);
-      return EXIT_FAILURE;
+  };
+  const configShown =
+    plan.config === null ? null : { path: plan.config.shown, outsideProject: plan.config.outsideProject };
+  const stream = report.createReportStream(plan.format, reporterOptions, configShown);
+  const sink = createSink(io, options, inputFiles, output);
+  const counts = { error: 0, warning: 0, info: 0 };
+  // the text report lays out --quiet itself (the runs table keeps every run's verdict); documents keep errors
+  const shown = (file: import('../model/index.js').FileReport) =>
+    quiet && plan.format !== 'text'
+      ? { ...file, findings: file.findings.filter((x) => x.severity === 'error') }
+      : file;
+
+  const skipped: string[] = [];
+  let failed = false;
+  let linted = 0;
+  let stoppedAt: number | null = null;
+  let stoppedEarly = false;
+  /** Prints one outcome, in the order of the inputs. */
+  const take = async (outcome: FileOutcome): Promise<void> => {
+    for (const message of outcome.messages) fail(message);
+    if (outcome.failed) failed = true;
+    if (outcome.skipped) {
+      skipped.push(outcome.name);
+      return;
     }
-  } else if (options.tee === true) io.stderr.write(text);
-  else io.stdout.write(text);
+    if (outcome.report === null) return;
+    linted += 1;
+    for (const f of outcome.report.findings) counts[f.severity] += 1;
+    const text = stream.file(shown(outcome.report));
+    if (text.length > 0) await sink.write(text);
+  };
+  const problemOf = (entry: (typeof expanded)[number]): string | null =>
+    'problem' in entry ? `${entry.input}: ${entry.problem}` : null;
+
+  await sink.write(stream.begin());
+  const script = io.workerScript === undefined ? defaultWorkerScript() : io.workerScript;
+  const eligible = expanded.flatMap((e) => ('file' in e && e.file !== '-' ? [e.file] : []));
+  const workers =
+    jobs !== null
+      ? Math.min(jobs.jobs, eligible.length)
+      : await defaultWorkers(eligible, io.cwd, io.cores ?? availableParallelism());
+  let pool: LintPool | null = null;
+  try {
+    if (live || options.tee === true || workers < 2 || script === null) {
+      for (const entry of expanded) {
+        // an interrupt ends a run's reading; a follow is ended by one, and then reports as usual
+        if (io.interrupted()) break;
+        const problem = problemOf(entry);
+        if (problem !== null) {
+          fail(problem);
+          failed = true;
+          continue;
+        }
+        if (!('file' in entry)) continue;
+        const outcome = await lintHere(
+          { file: entry.file, fromDirectory: entry.fromDirectory === true },
+          filePlan,
+          io,
+          fail,
+          errChalk,
+          options,
+          {
+            lintFile,
+            renderStatus: (await import('../report/status.js')).renderStatus,
+            createLiveLinter: live ? (await import('../live.js')).createLiveLinter : null,
+          },
+          (epoch) => {
+            stoppedAt = epoch;
+          },
+        );
+        if (outcome.stoppedEarly) stoppedEarly = true;
+        await take(outcome.outcome);
+        if (stoppedEarly) break;
+      }
+    } else {
+      const { createLintPool, inOrder } = await import('./pool.js');
+      const created = createLintPool({
+        size: workers,
+        script,
+        plan: filePlan,
+        cwd: io.cwd,
+        progress: io.stderr.isTTY === true,
+      });
+      pool = created;
+      const onInterrupt = (): void => created.interrupt(interruption(io) ?? 'SIGINT');
+      io.interruptSignal?.addEventListener('abort', onInterrupt, { once: true });
+      let head = 0;
+      const items = expanded.map((entry, index) => ({ entry, index }));
+      const start = async ({ entry, index }: (typeof items)[number]): Promise<FileOutcome | string> => {
+        const problem = problemOf(entry);
+        if (problem !== null || !('file' in entry)) return problem ?? '';
+        const job: FileJob = { file: entry.file, fromDirectory: entry.fromDirectory === true };
+        if (job.file === '-') {
+          return (
+            await lintHere(
+              job,
+              filePlan,
+              io,
+              fail,
+              errChalk,
+              options,
+              { lintFile, renderStatus: null, createLiveLinter: null },
+              () => undefined,
+            )
+          ).outcome;
+        }
+        const progress = createProgress(io, errChalk, job.file, false);
+        try {
+          return await created.lint(job, (read, total) => {
+            if (index === head) progress?.update(read, total);
+          });
+        } catch (error) {
+          const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+          return {
+            name: job.file,
+            report: {
+              file: job.file,
+              format: null,
+              runs: [],
+              findings: [],
+              diagnoses: [],
+              contexts: [],
+              issues: [],
+              error: message,
+            },
+            skipped: false,
+            failed: true,
+            cut: false,
+            messages: [`${job.file}: ${message}`],
+          };
+        } finally {
+          progress?.done();
+        }
+      };
+      try {
+        for await (const outcome of inOrder(items, workers * 2, start, () => io.interrupted())) {
+          head += 1;
+          if (typeof outcome === 'string') {
+            if (outcome.length > 0) {
+              fail(outcome);
+              failed = true;
+            }
+            continue;
+          }
+          await take(outcome);
+        }
+      } finally {
+        io.interruptSignal?.removeEventListener('abort', onInterrupt);
+      }
+    }
+  } finally {
+    await pool?.close();
+  }
+  if (skipped.length > 0) {
+    const names = skipped
+      .slice(0, 5)
+      .map((name) => quoteInput(name, 200))
+      .join(', ');
+    fail(prose.CLI_MESSAGES.skipped(skipped.length, `${names}${skipped.length > 5 ? ', ...' : ''}`));
+  }
+  const signal = follow ? null : interruption(io);
+  if (linted === 0 && !failed && signal === null) {
+    if (shard !== null) {
+      // a matrix may have more jobs than the sweep has files: an empty shard is not a failure
+      fail(`shard ${shard.index}/${shard.count} has no file (the inputs hold ${fileEntries.length})`);
+      await sink.write(stream.end(null));
+      const problem = await sink.close();
+      if (problem !== null) {
+        fail(problem);
+        return EXIT_FAILURE;
+      }
+      return EXIT_OK;
+    }
+    fail('no training log found in the inputs');
+    await sink.close();
+    return EXIT_FAILURE;
+  }
+  await sink.write(stream.end(signal));
+  const problem = await sink.close();
+  if (problem !== null) {
+    fail(problem);
+    return EXIT_FAILURE;
+  }
   if (signal !== null) {
     fail(`interrupted (${signal}): the report covers only what was read before`);
     return INTERRUPT_EXIT_CODES[signal];
   }
   if (stoppedEarly) {
-    fail(CLI_MESSAGES.stoppedEarly(stoppedAt));
+    fail(prose.CLI_MESSAGES.stoppedEarly(stoppedAt));
     return EXIT_FINDINGS;
   }
   if (failed) return EXIT_FAILURE;
-  const code = exitCodeFor(report, plan.failOn, plan.maxWarnings);
-  const warnings = countFindings(report).warning;
-  if (plan.maxWarnings !== null && warnings > plan.maxWarnings)
-    fail(CLI_MESSAGES.maxWarnings(warnings, plan.maxWarnings));
+  const code = lintPlan.exitCodeForCounts(counts, plan.failOn, plan.maxWarnings);
+  if (plan.maxWarnings !== null && counts.warning > plan.maxWarnings)
+    fail(prose.CLI_MESSAGES.maxWarnings(counts.warning, plan.maxWarnings));
   return code;
 }
 
-/** A missing file named like a command (`epochlint rulez`): the user probably meant the command. */
-function commandHint(file: string, error: string): string {
-  if (error !== 'no such file' || /[/\\.]/.test(file)) return '';
-  const command = suggest(file, COMMANDS);
-  return command === null ? '' : `; ${CLI_MESSAGES.noSuchCommand(command)}`;
+/**
+ * The report's destination. A file (`-o`) is opened at the first text to write, after the inputs'
+ * identities are taken again (a followed file that did not exist at the start may exist now), so it is
+ * never one of them; its first problem is kept and said once, at the end.
+ */
+function createSink(
+  io: Io,
+  options: LintCommandOptions,
+  inputFiles: readonly string[],
+  output: typeof import('./output.js'),
+): ReportSink {
+  if (options.outputFile === undefined) {
+    const target = options.tee === true ? io.stderr : io.stdout;
+    return {
+      write: (text) => {
+        if (text.length > 0) target.write(text);
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(null),
+    };
+  }
+  const shownPath = options.outputFile;
+  const path = resolve(io.cwd, shownPath);
+  let opened: OutputSink | null = null;
+  let problem: string | null = null;
+  let pending = '';
+  /** The file once opened (a function: the compiler cannot see `open` assign it). */
+  const file = (): OutputSink | null => opened;
+  const open = async (): Promise<void> => {
+    const inputsNow = await output.inputIdentities(inputFiles, io.cwd, io.stdinIdentity ?? null);
+    const result = await output.openOutputFile(path, inputsNow, io.interruptSignal);
+    if (typeof result === 'string') problem = result;
+    else opened = result;
+  };
+  const flush = async (): Promise<void> => {
+    const sink = file();
+    if (sink === null || problem !== null || pending.length === 0) return;
+    const chunk = pending;
+    pending = '';
+    problem = await sink.write(chunk);
+  };
+  return {
+    write: async (text) => {
+      if (problem !== null) return;
+      pending += text;
+      // the file is opened at the first text to write, not before
+      if (file() === null && pending.length > 0) await open();
+      await flush();
+    },
+    close: async () => {
+      if (file() === null && problem === null) await open();
+      await flush();
+      const sink = file();
+      const closing = sink === null ? null : await sink.close();
+      const said = problem ?? closing;
+      return said === null ? null : `${shownPath}: ${said}`;
+    },
+  };
 }
 
-function onlyErrors(report: Report): Report {
-  return {
-    ...report,
-    files: report.files.map((f) => ({ ...f, findings: f.findings.filter((x) => x.severity === 'error') })),
-  };
+/** The modules the main thread's lint of one file uses (loaded by the caller). */
+interface HereModules {
+  lintFile: typeof import('./lint-file.js').lintFile;
+  renderStatus: typeof import('../report/status.js').renderStatus | null;
+  createLiveLinter: typeof import('../live.js').createLiveLinter | null;
+}
+
+/**
+ * Lints one input on the main thread: stdin, `--follow`, `--tee`, `--fail-fast` and `--jobs 1`. Live
+ * status lines (one per epoch) and the passed-through log are written as they come.
+ */
+async function lintHere(
+  job: FileJob,
+  plan: FilePlan,
+  io: Io,
+  fail: (message: string) => void,
+  errChalk: ChalkInstance,
+  options: LintCommandOptions,
+  modules: HereModules,
+  onStop: (epoch: number) => void,
+): Promise<{ outcome: FileOutcome; stoppedEarly: boolean }> {
+  const linter = modules.createLiveLinter === null ? null : modules.createLiveLinter(plan.settings);
+  const renderStatus = modules.renderStatus;
+  let established = false;
+  // whether the log passed through to stdout (--tee) last stopped inside a line: a status line on the
+  // same terminal must then start on a fresh line, never in the middle of a progress bar
+  let midLine = false;
+  const name = job.file === '-' && plan.stdinFilename !== null ? plan.stdinFilename : job.file;
+  const progress = createProgress(io, errChalk, name, linter !== null);
+  const outcome = await modules.lintFile(job, plan, {
+    cwd: io.cwd,
+    stdin: io.stdin,
+    stop: () => (options.failFast === true && established) || io.interrupted(),
+    interruption: () => (plan.follow ? null : interruption(io)),
+    stoppedEarly: () => established && options.failFast === true,
+    ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
+    onNotice: (notice) =>
+      fail(`${job.file}: ${notice.line === null ? '' : `line ${notice.line}: `}${notice.message}`),
+    ...(options.tee === true
+      ? {
+          onChunk: (chunk: Uint8Array) => {
+            io.stdout.write(chunk);
+            if (chunk.length > 0) midLine = chunk[chunk.length - 1] !== 0x0a;
+          },
+        }
+      : {}),
+    ...(progress === null ? {} : { onProgress: progress.update }),
+    ...(linter === null || renderStatus === null
+      ? {}
+      : {
+          onEpoch: (epoch, run) => {
+            // after --fail-fast has decided, the rest of the chunk is read but not announced
+            if (established && options.failFast === true) return;
+            const update = linter.add(epoch, run);
+            io.stderr.write(
+              `${midLine ? '\n' : ''}${renderStatus(epoch, run, update.newFindings, errChalk)}\n`,
+            );
+            midLine = false;
+            if (update.hasError) {
+              established = true;
+              onStop(epoch.epoch);
+            }
+          },
+        }),
+  });
+  progress?.done();
+  return { outcome, stoppedEarly: established && options.failFast === true };
 }
 
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;

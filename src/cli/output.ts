@@ -158,3 +158,99 @@ function writeToPipe(
     });
   });
 }
+
+/** A report file written as the report is printed (a sweep's report is never held whole). */
+export interface OutputSink {
+  /** Appends `text`; null, or why it failed (one line). */
+  write(text: string): Promise<string | null>;
+  /** Ends the file; null, or why it failed. */
+  close(): Promise<string | null>;
+}
+
+/**
+ * Opens the output file for {@link OutputSink} writes: the same checks as {@link writeOutputFile} (never
+ * an input, by identity on the opened descriptor; a regular file truncated only then; a pipe through
+ * an event-driven handle). Returns the sink, or why it cannot be written.
+ */
+export async function openOutputFile(
+  path: string,
+  inputs: ReadonlySet<string>,
+  signal?: AbortSignal,
+): Promise<OutputSink | string> {
+  let opened: OpenedFile;
+  try {
+    opened = await openForWriting(path);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return 'no file can be created there';
+    return describeFsError(error, 'write');
+  }
+  const { fd, kind } = opened;
+  const refuse = async (problem: string): Promise<string> => {
+    await closeQuietly(fd);
+    return problem;
+  };
+  if (inputs.has(identity(opened.info))) return refuse(OUTPUT_IS_INPUT);
+  if (kind === 'file') {
+    try {
+      await ftruncateAsync(fd, 0);
+    } catch (error) {
+      return refuse(describeFsError(error, 'write'));
+    }
+  } else if (kind !== 'fifo' && kind !== 'character-device')
+    return refuse('is not a file that can be written');
+  if (kind === 'fifo') return pipeSink(opened, signal);
+  let failed: string | null = null;
+  return {
+    write: async (text) => {
+      if (failed !== null) return failed;
+      try {
+        await writeAll(fd, Buffer.from(text), signal);
+        return null;
+      } catch (error) {
+        failed = describeFsError(error, 'write');
+        return failed;
+      }
+    },
+    close: async () => {
+      await closeQuietly(fd);
+      return failed;
+    },
+  };
+}
+
+/** A named pipe with a reader as a sink: writes wait for the reader (never a pool thread). */
+function pipeSink(opened: OpenedFile, signal: AbortSignal | undefined): OutputSink {
+  const socket = new Socket({ fd: opened.fd, readable: false, writable: true });
+  let failed: string | null = null;
+  socket.on('error', (error) => {
+    failed ??= describeFsError(error, 'write');
+    socket.destroy();
+  });
+  const abort = (): void => {
+    failed ??= 'interrupted before the report was written';
+    socket.destroy();
+  };
+  signal?.addEventListener('abort', abort, { once: true });
+  return {
+    write: (text) =>
+      new Promise((done) => {
+        if (failed !== null || socket.destroyed) {
+          done(failed ?? 'the reader of the pipe went away');
+          return;
+        }
+        socket.write(text, (error) => done(error ? (failed ?? describeFsError(error, 'write')) : null));
+      }),
+    close: () =>
+      new Promise((done) => {
+        signal?.removeEventListener('abort', abort);
+        if (socket.destroyed) {
+          done(failed);
+          return;
+        }
+        socket.end(() => {
+          socket.destroy();
+          done(failed);
+        });
+      }),
+  };
+}

@@ -5,7 +5,7 @@
 import { Argument, Command, Option } from 'commander';
 import { INPUT_FORMATS } from '../parse/readers.js';
 import { escapeControl } from '../report/escape.js';
-import { FORMATS } from '../report/index.js';
+import { FORMATS } from '../report/formats.js';
 
 /** `epochlint parse` options after parsing. */
 export interface ParseCommandOptions {
@@ -40,6 +40,10 @@ export interface LintCommandOptions {
   follow?: boolean;
   tee?: boolean;
   failFast?: boolean;
+  /** `--jobs <n>`: files linted at once (a whole number >= 1; checked by the lint). */
+  jobs?: string;
+  /** `--shard <i/n>`: lint only part i of n of the files. */
+  shard?: string;
   /** A path, or false for `--no-config`. */
   config?: string | false;
   valSamples?: string;
@@ -65,9 +69,9 @@ export interface ProgramHandlers {
   writeError(text: string): void;
   lint(files: string[], options: LintCommandOptions): Promise<number>;
   parse(files: string[], options: ParseCommandOptions): Promise<number>;
-  rules(): number;
-  explain(id: string): number;
-  schema(which: 'lint' | 'records'): number;
+  rules(): Promise<number>;
+  explain(id: string): Promise<number>;
+  schema(which: 'lint' | 'records'): Promise<number>;
 }
 
 /** The input formats come from the readers table: every dialect, its aliases, and `auto`. */
@@ -138,8 +142,8 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
     )
     .version(handlers.version, '-V, --version')
     .configureOutput({
-      writeOut: handlers.write,
-      writeErr: handlers.writeError,
+      writeOut: (text) => handlers.write(text),
+      writeErr: (text) => handlers.writeError(text),
       // usage errors as one line in epochlint's own style, with argv text escaped (it may hold anything);
       // commander puts its "Did you mean" on a line of its own: joined, never shown as a literal \n
       outputError: (text, write) => write(`epochlint: ${usageLine(text)} (see --help)\n`),
@@ -166,6 +170,11 @@ export function buildProgram(handlers: ProgramHandlers): { program: Command; res
       '--fail-fast',
       'stop and exit 1 as soon as an error finding is established (with --follow or stdin)',
     )
+    .option(
+      '-j, --jobs <n>',
+      'lint up to n files at once, on worker threads (default: the cores, for a sweep large enough)',
+    )
+    .option('--shard <i/n>', 'lint only part i of n of the files (one job of a CI matrix each)')
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .option('--no-config', 'use no config file')
     .addOption(inputFormatOption(false))
@@ -190,6 +199,8 @@ Examples:
   $ epochlint --follow train.log
   $ epochlint 'sweep/**/*.log' --format github
   $ epochlint runs/ --format junit --output-file epochlint.xml
+  $ epochlint sweep/ --jobs 4 --format jsonl > results.jsonl
+  $ epochlint sweep/ --shard 2/4 --format sarif --output-file epochlint-2.sarif
   $ epochlint train.log --format html --output-file epochlint.html
   $ python train.py 2>&1 | epochlint --stdin-filename train.log --format github
   $ epochlint train.log --val-batch-size 16 --val-steps 325
@@ -225,8 +236,8 @@ Examples:
     .command('rules')
     .description('list the detectors with their default severity, and the causes the diagnosis weighs')
     .addHelpText('after', '\nExample:\n  $ epochlint rules')
-    .action(() => {
-      result.code = handlers.rules();
+    .action(async () => {
+      result.code = await handlers.rules();
     });
 
   program
@@ -237,8 +248,8 @@ Examples:
       'after',
       '\nExamples:\n  $ epochlint explain val-alternation\n  $ epochlint explain validation-slice-rotation',
     )
-    .action((id: string) => {
-      result.code = handlers.explain(id);
+    .action(async (id: string) => {
+      result.code = await handlers.explain(id);
     });
 
   program
@@ -249,8 +260,8 @@ Examples:
       'after',
       '\nExamples:\n  $ epochlint schema > epochlint-report.schema.json\n  $ epochlint schema records',
     )
-    .action((which: 'lint' | 'records') => {
-      result.code = handlers.schema(which);
+    .action(async (which: 'lint' | 'records') => {
+      result.code = await handlers.schema(which);
     });
 
   return { program, result };

@@ -5,6 +5,7 @@
  */
 import type { FileReport, Finding, ParseIssue, Report, Severity } from '../model/index.js';
 import { escapeControl } from './escape.js';
+import type { ReportStream } from './options.js';
 import { WORDS, findingMessage } from './prose.js';
 import { answerLines, runAnswer } from './view.js';
 
@@ -77,35 +78,53 @@ function fileAnnotations(file: FileReport): Annotation[] {
   return [...file.findings.map((f) => findingAnnotation(file, f, answers)), ...issues];
 }
 
-function reportAnnotations(report: Report): Annotation[] {
-  const out: Annotation[] = [];
-  if (report.interrupted !== null) {
-    out.push({
+function configAnnotations(config: Report['config']): Annotation[] {
+  if (config?.outsideProject !== true) return [];
+  return [
+    {
+      level: 'warning',
+      file: escapeControl(config.path),
+      line: null,
+      title: 'epochlint config',
+      message: [WORDS.configOutside],
+    },
+  ];
+}
+
+function interruptAnnotations(interrupted: Report['interrupted']): Annotation[] {
+  if (interrupted === null) return [];
+  return [
+    {
       level: 'notice',
       file: null,
       line: null,
       title: 'epochlint',
-      message: [WORDS.interrupted(report.interrupted)],
-    });
-  }
-  if (report.config?.outsideProject === true) {
-    out.push({
-      level: 'warning',
-      file: escapeControl(report.config.path),
-      line: null,
-      title: 'epochlint config',
-      message: [WORDS.configOutside],
-    });
-  }
-  return out;
+      message: [WORDS.interrupted(interrupted)],
+    },
+  ];
 }
 
+const lines = (annotations: readonly Annotation[]): string =>
+  annotations.map((a) => `${command(a)}\n`).join('');
+
 /**
- * Renders one annotation per finding (and per unreadable file or truncated epoch); errors and warnings
- * carry the run's most likely cause and next step. Severity maps to the command (info → notice);
- * `failOn` plays no part: the exit code decides whether the job fails.
+ * One annotation per finding (and per unreadable file or truncated epoch), printed as each file is
+ * linted; errors and warnings carry the run's most likely cause and next step. Severity maps to the
+ * command (info → notice); `failOn` plays no part: the exit code decides whether the job fails. A config
+ * from outside the project is a warning first; an interrupt is a notice at the end, when it is known.
  */
+export function createGithubStream(config: Report['config']): ReportStream {
+  return {
+    begin: () => lines(configAnnotations(config)),
+    file: (file) => lines(fileAnnotations(file)),
+    end: (interrupted) => lines(interruptAnnotations(interrupted)),
+  };
+}
+
+/** Renders every annotation of the report. */
 export function renderGithub(report: Report): string {
-  const lines = [...reportAnnotations(report), ...report.files.flatMap(fileAnnotations)].map(command);
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const stream = createGithubStream(report.config);
+  return [stream.begin(), ...report.files.map((f) => stream.file(f)), stream.end(report.interrupted)].join(
+    '',
+  );
 }

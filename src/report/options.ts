@@ -1,6 +1,6 @@
 /** What every reporter receives besides the report (its own module, so reporters and the registry do not import each other). */
 import type { ChalkInstance } from 'chalk';
-import type { Severity } from '../model/index.js';
+import { REPORT_SCHEMA_VERSION, type Report, type FileReport, type Severity } from '../model/index.js';
 
 /** Options of the reporters. */
 export interface ReporterOptions {
@@ -19,3 +19,22 @@ export interface ReporterOptions {
   /** Draw the curves (default true; `--no-chart`). */
   chart?: boolean;
 }
+
+/**
+ * A report printed as the files come: `begin` before the first file, `file` as each one arrives (in the
+ * order of the inputs), `end` once all are in. Concatenated, the three give the same bytes as the
+ * format's whole-report renderer; a format that needs the whole document keeps only what it prints.
+ */
+export interface ReportStream {
+  begin(): string;
+  file(file: FileReport): string;
+  end(interrupted: Report['interrupted']): string;
+}
+
+/** A report of no file, to spread a header (config, interrupt) or one file into. */
+export const EMPTY_REPORT: Report = {
+  schemaVersion: REPORT_SCHEMA_VERSION,
+  files: [],
+  interrupted: null,
+  config: null,
+};

@@ -340,6 +340,8 @@ export const WORDS = {
   clean: 'clean',
   lessLikely: 'Less likely causes',
   notesInRuns: 'notes of several runs',
+  detailsLeftOut: (n: number, cap: number, quiet: boolean) =>
+    `${quiet ? 'errors' : 'details'} of ${count(n, 'file')} not shown (at most ${cap} files are, errors first, then warnings): lint one on its own, or use --format jsonl for every file`,
 } as const;
 
 /** The sentence of a clean run. */

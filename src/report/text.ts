@@ -7,14 +7,15 @@
  * several runs the runs table comes first.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Diagnosis, Finding, Report, Severity, Verdict } from '../model/index.js';
+import type { Diagnosis, FileReport, Finding, Report, Severity, Verdict } from '../model/index.js';
 import { chartMetrics, renderChart } from './chart.js';
 import { escapeControl } from './escape.js';
 import { diagnosisFields } from './fields.js';
-import type { ReporterOptions } from './options.js';
+import { EMPTY_REPORT, type ReporterOptions, type ReportStream } from './options.js';
 import {
   MARK,
   SEVERITY_LABEL,
+  SEVERITY_ORDER,
   WORDS,
   causeText,
   causeTitle,
@@ -258,19 +259,36 @@ function restLine(considered: readonly Diagnosis[], ruledOut: readonly Diagnosis
   return lines.map((l) => c.chalk.dim(l));
 }
 
-function defaultCauses(run: RunView, c: Context, levels: readonly Level[]): string[] {
-  if (run.diagnoses.length === 0) return [];
+/**
+ * The causes worth reading at the given levels, then the shared reasons and the rest on a line; what
+ * does not depend on the levels is laid out once (the screen fitting asks for several).
+ */
+function defaultCauses(run: RunView, c: Context): (levels: readonly Level[]) => string[] {
+  if (run.diagnoses.length === 0) return () => [];
   const pattern = new Set(run.pattern);
   const shared = sharedTexts(run.top, pattern);
   const hidden = new Set([...pattern, ...shared]);
-  const lines: string[] = [];
-  run.top.forEach((d, i) => {
-    const showCheck = !(i === 0 && run.headline.nextIsTopCheck) && (levels[i] ?? 0) < 3;
-    lines.push(...causeLines(d, c, hidden, levels[i] ?? 0, showCheck));
-  });
-  lines.push(...bullets(WORDS.shared, shared, c));
-  lines.push(...restLine(run.considered, run.ruledOut, c));
-  return lines;
+  const tail = [...bullets(WORDS.shared, shared, c), ...restLine(run.considered, run.ruledOut, c)];
+  const laid = new Map<string, string[]>();
+  const cause = (i: number, level: Level, showCheck: boolean): string[] => {
+    const key = `${i}:${level}:${showCheck}`;
+    let lines = laid.get(key);
+    if (lines === undefined) {
+      lines = causeLines(run.top[i] as Diagnosis, c, hidden, level, showCheck);
+      laid.set(key, lines);
+    }
+    return lines;
+  };
+  return (levels) => {
+    const lines: string[] = [];
+    run.top.forEach((_, i) => {
+      const level = levels[i] ?? 0;
+      const showCheck = !(i === 0 && run.headline.nextIsTopCheck) && level < 3;
+      lines.push(...cause(i, level, showCheck));
+    });
+    lines.push(...tail);
+    return lines;
+  };
 }
 
 function verboseCauses(run: RunView, c: Context): string[] {
@@ -334,27 +352,36 @@ function findingMetrics(run: RunView): string[] {
   ];
 }
 
-/** One run's details below its answer: chart, findings, causes. */
-function runBody(run: RunView, c: Context, levels: readonly Level[], hidden: ReadonlySet<string>): string[] {
+/**
+ * One run's details below its answer: chart, findings, causes. The chart and the findings do not depend
+ * on how much of the causes is shown: they are laid out once, and the returned function adds the causes
+ * at a given level (the screen fitting tries several).
+ */
+function runBody(
+  run: RunView,
+  c: Context,
+  hidden: ReadonlySet<string>,
+): (levels: readonly Level[]) => string[] {
   const findings = run.allFindings
     .map((f) => findingLines(f, run, c))
     .filter((l) => !hidden.has(l.join('\n')));
-  const blocks: string[][] = [
-    chartLines(run, c),
-    findings.flat(),
-    c.verbose ? verboseCauses(run, c) : defaultCauses(run, c, levels),
-  ];
-  const out: string[] = [];
-  for (const block of blocks) {
-    if (block.length === 0) continue;
-    if (out.length > 0) out.push('');
-    out.push(...block);
-  }
-  if (out.length === 0 || run.allFindings.length === 0) {
-    if (out.length > 0) out.push('');
-    out.push(`  ${WORDS.noFindings}`);
-  }
-  return out;
+  const chart = chartLines(run, c);
+  const verbose = c.verbose ? verboseCauses(run, c) : null;
+  const causes = verbose === null ? defaultCauses(run, c) : () => verbose;
+  return (levels) => {
+    const blocks: string[][] = [chart, findings.flat(), causes(levels)];
+    const out: string[] = [];
+    for (const block of blocks) {
+      if (block.length === 0) continue;
+      if (out.length > 0) out.push('');
+      out.push(...block);
+    }
+    if (out.length === 0 || run.allFindings.length === 0) {
+      if (out.length > 0) out.push('');
+      out.push(`  ${WORDS.noFindings}`);
+    }
+    return out;
+  };
 }
 
 /**
@@ -424,34 +451,56 @@ const TABLE_FILE = 12;
 
 type Column = 'run' | 'epochs' | 'metric' | 'best' | 'last' | 'verdict';
 
+/** The runs table laid out: its heading lines, and a row in its columns. */
+interface TableLayout {
+  heading: string[];
+  row: (row: RunRow) => string;
+}
+
 /**
  * The runs table: file, run, epochs, best and last value of the main validation metric, verdict. When the
  * width cannot hold every column, the metric name goes first, then the last value, then the best one;
- * the file names are shortened in the middle, keeping their start and extension.
+ * the file names are shortened in the middle, keeping their start and extension. The columns are set by
+ * the rows given (a sweep's first {@link TABLE_LOOKAHEAD}); a later row is printed in them: a file outside
+ * their common directory keeps its whole name, a wider cell pushes the rest of its row, and when no
+ * earlier row needed the run column a later run's number follows its file name.
  */
-function tableLines(all: readonly RunRow[], c: Context): string[] {
+function tableLayout(all: readonly RunRow[], c: Context): TableLayout {
   const directory = commonDirectory(all);
-  const rows = all.map((r) => ({ ...r, file: r.file.slice(directory.length) }));
-  const cells = rows.map((r): Record<Column, string> => ({
+  const nameOf = (file: string): string =>
+    directory.length > 0 && file.startsWith(directory) ? file.slice(directory.length) : file;
+  const cellsOf = (r: RunRow): Record<Column, string> => ({
     run: r.run === null ? '' : String(r.run),
     epochs: r.epochs === null ? '–' : String(r.epochs),
     metric: fitMiddle(r.metric ?? '–', TABLE_METRIC),
     best: bestCell(r) ?? '–',
     last: r.last ?? '–',
     verdict: r.verdict,
-  }));
+  });
+  const cells = all.map(cellsOf);
   const right: ReadonlySet<Column> = new Set(['run', 'epochs', 'best', 'last']);
-  const widthOf = (key: Column) =>
-    Math.max(displayWidth(TABLE_HEADINGS[key]), ...cells.map((x) => displayWidth(x[key])));
+  const widths = new Map<Column, number>();
+  const widthOf = (key: Column): number => {
+    let w = widths.get(key);
+    if (w === undefined) {
+      w = Math.max(displayWidth(TABLE_HEADINGS[key]), ...cells.map((x) => displayWidth(x[key])));
+      widths.set(key, w);
+    }
+    return w;
+  };
+  const withRun = all.some((r) => r.run !== null);
   let shown: Column[] = ['run', 'epochs', 'metric', 'best', 'last', 'verdict'].filter(
-    (key) => key !== 'run' || rows.some((r) => r.run !== null),
+    (key) => key !== 'run' || withRun,
   ) as Column[];
   const fixed = () => shown.reduce((n, key) => n + widthOf(key) + 2, 0);
   for (const drop of ['metric', 'last', 'best'] as const) {
     if (c.width - 2 - fixed() >= TABLE_FILE) break;
     shown = shown.filter((key) => key !== drop);
   }
-  const longestFile = Math.max(displayWidth(TABLE_HEADINGS.file), ...rows.map((r) => displayWidth(r.file)));
+  const longestFile = Math.max(
+    displayWidth(TABLE_HEADINGS.file),
+    ...all.map((r) => displayWidth(nameOf(r.file))),
+  );
   const fileWidth = Math.max(TABLE_FILE, Math.min(longestFile, c.width - 2 - fixed()));
   const line = (file: string, x: Record<Column, string>, paintVerdict: (text: string) => string) =>
     [
@@ -462,13 +511,19 @@ function tableLines(all: readonly RunRow[], c: Context): string[] {
       }),
     ].join('  ');
   const heading: Record<Column, string> = { ...TABLE_HEADINGS };
-  return [
-    ...(directory.length > 0
-      ? [c.chalk.dim(`  ${TABLE_HEADINGS.file}s in ${escapeControl(directory)}:`)]
-      : []),
-    c.chalk.dim(line(TABLE_HEADINGS.file, heading, (t) => t).trimEnd()),
-    ...rows.map((r, i) => line(r.file, cells[i] ?? heading, (t) => paint(c.chalk, r.tone, t)).trimEnd()),
-  ];
+  return {
+    heading: [
+      ...(directory.length > 0
+        ? [c.chalk.dim(`  ${TABLE_HEADINGS.file}s in ${escapeControl(directory)}:`)]
+        : []),
+      c.chalk.dim(line(TABLE_HEADINGS.file, heading, (t) => t).trimEnd()),
+    ],
+    row: (r) => {
+      const name = nameOf(r.file);
+      const file = withRun || r.run === null ? name : `${name} #${r.run}`;
+      return line(file, cellsOf(r), (t) => paint(c.chalk, r.tone, t)).trimEnd();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -486,8 +541,8 @@ function notices(view: ReportView, c: Context): string[] {
   return lines;
 }
 
-function summaryLines(view: ReportView, c: Context): string[] {
-  const files = `${count(view.files.length, 'file')}${view.unreadable > 0 ? ` (${view.unreadable} ${WORDS.unreadable})` : ''}`;
+function summaryLines(view: ReportView, c: Context, fileCount = view.files.length): string[] {
+  const files = `${count(fileCount, 'file')}${view.unreadable > 0 ? ` (${view.unreadable} ${WORDS.unreadable})` : ''}`;
   const head = `${files}, ${count(view.epochs, 'epoch')}: `;
   const tally = severityCounts(view.counts);
   if (displayWidth(head + tally) > c.width) return hang(head + tally, c.width, '', '  ');
@@ -511,61 +566,205 @@ function quietLines(view: ReportView, c: Context): string[] {
 
 /** Renders the whole report as text; `chalk` decides the colours (level 0 for none). */
 export function renderText(report: Report, options: TextOptions): string {
-  const c: Context = {
+  const stream = createTextStream(options, report.config);
+  const parts = [stream.begin()];
+  for (const file of report.files) parts.push(stream.file(file));
+  parts.push(stream.end(report.interrupted));
+  return parts.join('');
+}
+
+function contextOf(options: TextOptions): Context {
+  return {
     chalk: options.chalk,
     width: Math.max(40, Math.floor(options.width ?? 80)),
     verbose: options.verbose === true,
     chart: options.chart !== false,
   };
-  const view = buildView(report);
-  // nothing was linted (every input failed): the failures are on stderr, and a "0 errors" line would lie
-  if (view.runs.length === 0) return '';
-  const out: string[] = [...notices(view, c)];
-  const single = !view.many ? view.runs[0] : undefined;
+}
 
-  if (options.quiet === true) {
-    if (view.many) out.push(...tableLines(runRows(view), c), '');
-    else if (single !== undefined) out.push(...headlineLines(single.headline, c, '', false), '');
-    const errors = quietLines(view, c);
-    if (errors.length > 0) out.push(...errors, '');
-    out.push(...summaryLines(view, c));
-    return `${out.join('\n')}\n`;
-  }
+/** A report of one run: the answer, the file, the run's details and the summary on one screen. */
+function singleRun(view: ReportView, single: RunView, c: Context): string[] {
+  const out = notices(view, c);
+  const file = view.files.find((f) => f.runs.includes(single));
+  const top = c.verbose ? 0 : single.top.length;
+  const above = [
+    ...out,
+    ...headlineLines(single.headline, c, '', single.diagnoses.length === 0),
+    '',
+    ...(file === undefined ? [] : fileHeader(file, c)),
+  ];
+  const below = [...(file === undefined ? [] : issueLines(file.issues, c)), '', ...summaryLines(view, c)];
+  const body = runBody(single, c, new Set());
+  const compose = (levels: readonly Level[]): string[] => [...above, ...body(levels), ...below];
+  return fitToScreen(top, SCREEN_LINES, compose);
+}
 
-  if (single !== undefined) {
-    const file = view.files.find((f) => f.runs.includes(single));
-    const top = c.verbose ? 0 : single.top.length;
-    const compose = (levels: readonly Level[]): string[] => [
-      ...out,
-      ...headlineLines(single.headline, c, '', single.diagnoses.length === 0),
+/** The section of one file in a report of several runs: each run's answer and details, then its notes. */
+function fileSection(file: FileView, c: Context): string[] {
+  if (file.error !== null || file.runs.length === 0) return [];
+  const out = fileHeader(file, c);
+  // notes that read the same in several runs are shown once, after the runs
+  const folded = foldNotes(file, c);
+  for (const run of file.runs) {
+    const above = [
+      ...(file.runs.length > 1 ? [runHeader(run, c)] : []),
+      ...headlineLines(run.headline, c, '  ', run.diagnoses.length === 0),
       '',
-      ...(file === undefined ? [] : fileHeader(file, c)),
-      ...runBody(single, c, levels, new Set()),
-      ...(file === undefined ? [] : issueLines(file.issues, c)),
-      '',
-      ...summaryLines(view, c),
     ];
-    return `${fitToScreen(top, SCREEN_LINES, compose).join('\n')}\n`;
+    const body = runBody(run, c, folded.hidden);
+    const compose = (levels: readonly Level[]): string[] => [...above, ...body(levels)];
+    out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
   }
+  if (folded.lines.length > 0) out.push(...folded.lines, '');
+  if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
+  return out;
+}
 
-  out.push(...tableLines(runRows(view), c), '');
-  for (const file of view.files) {
-    if (file.error !== null || file.runs.length === 0) continue;
-    out.push(...fileHeader(file, c));
-    // notes that read the same in several runs are shown once, after the runs
-    const folded = foldNotes(file, c);
-    for (const run of file.runs) {
-      const compose = (levels: readonly Level[]): string[] => [
-        ...(file.runs.length > 1 ? [runHeader(run, c)] : []),
-        ...headlineLines(run.headline, c, '  ', run.diagnoses.length === 0),
-        '',
-        ...runBody(run, c, levels, folded.hidden),
-      ];
-      out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
-    }
-    if (folded.lines.length > 0) out.push(...folded.lines, '');
-    if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
+/**
+ * Rows of a sweep's runs table held before any is printed: they set its columns, and a sweep of up to
+ * this many runs is laid out exactly as if every row were known; later rows are printed as they come.
+ */
+export const TABLE_LOOKAHEAD = 100;
+
+/**
+ * The details of at most this many files are printed below the runs table (memory does not grow with
+ * the sweep): files with errors first, then with warnings, then the rest, each kind in input order, and
+ * printed in input order; a line says how many were left out. `--quiet` keeps the error lines of at most
+ * this many files the same way.
+ */
+export const DETAIL_FILES = 100;
+
+/** A file's details waiting for the end of the table. */
+interface HeldSection {
+  index: number;
+  /** 2 for errors, 1 for warnings, 0 otherwise: what is kept first. */
+  rank: number;
+  lines: string[];
+}
+
+/** Keeps at most `cap` sections, the highest-ranked (the earlier among equals). */
+function keepSection(kept: HeldSection[], cap: number, section: HeldSection): void {
+  if (kept.length < cap) {
+    kept.push(section);
+    return;
   }
-  out.push(...summaryLines(view, c));
-  return `${out.join('\n')}\n`;
+  let weakest = -1;
+  kept.forEach((k, i) => {
+    const w = kept[weakest];
+    if (w === undefined || k.rank < w.rank || (k.rank === w.rank && k.index > w.index)) weakest = i;
+  });
+  const w = kept[weakest];
+  if (w !== undefined && w.rank < section.rank) kept[weakest] = section;
+}
+
+/**
+ * The text report printed as the files come. One run in all is the one-screen report above, printed at
+ * the end (a file is held back only until it is known whether it is the only run). With several, the
+ * report starts with the runs table: its first {@link TABLE_LOOKAHEAD} rows are held to set the columns,
+ * then each row is printed as its file arrives; the files' details follow the table at the end, at most
+ * {@link DETAIL_FILES} of them held meanwhile, so memory stays flat however many files a sweep has.
+ */
+export function createTextStream(options: TextOptions, config: Report['config']): ReportStream {
+  const c = contextOf(options);
+  const quiet = options.quiet === true;
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  let files = 0;
+  let epochs = 0;
+  let unreadable = 0;
+  /** Runs and unreadable or empty files so far: above 1, the report lays out several runs. */
+  let items = 0;
+  let anyRun = false;
+  let held: FileReport | null = null;
+  /** Rows not printed yet: until the table's columns are set. */
+  let pending: RunRow[] = [];
+  let layout: TableLayout | null = null;
+  const sections: HeldSection[] = [];
+  /** Files that had details to print: those not kept are left out. */
+  let withDetails = 0;
+  const head = (interrupted: Report['interrupted']): ReportView => ({
+    ...buildView({ ...EMPTY_REPORT, config, interrupted }),
+    many: true,
+  });
+  /** The table's first lines (the notices above it) and the rows held so far, in columns they set. */
+  const startTable = (interrupted: Report['interrupted']): string[] => {
+    const table = tableLayout(pending, c);
+    layout = table;
+    const lines = [...notices(head(interrupted), c), ...table.heading, ...pending.map(table.row)];
+    pending = [];
+    return lines;
+  };
+  const take = (file: FileReport): string[] => {
+    const view = buildView({ ...EMPTY_REPORT, config, files: [file] });
+    const fileView = view.files[0];
+    files += 1;
+    epochs += view.epochs;
+    unreadable += view.unreadable;
+    for (const s of SEVERITY_ORDER) counts[s] += view.counts[s];
+    const rows = runRows(view);
+    if (fileView !== undefined && view.runs.length > 0) {
+      anyRun = true;
+      const lines = quiet ? quietLines({ ...view, many: true }, c) : fileSection(fileView, c);
+      const rank = view.counts.error > 0 ? 2 : view.counts.warning > 0 ? 1 : 0;
+      if (lines.length > 0) {
+        withDetails += 1;
+        keepSection(sections, DETAIL_FILES, { index: files, rank, lines });
+      }
+    }
+    const table = layout;
+    if (table !== null) return rows.map(table.row);
+    pending.push(...rows);
+    // a table is started only once a run is in it: a sweep where every file failed prints none
+    return anyRun && pending.length >= TABLE_LOOKAHEAD ? startTable(null) : [];
+  };
+  return {
+    begin: () => '',
+    file: (file) => {
+      items += file.error !== null || file.runs.length === 0 ? 1 : file.runs.length;
+      if (items <= 1) {
+        held = file;
+        return '';
+      }
+      const first = held;
+      held = null;
+      const lines = [...(first === null ? [] : take(first)), ...take(file)];
+      return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    },
+    end: (interrupted) => {
+      if (held !== null) {
+        // one run in all (or one unreadable file): the one-screen report
+        const view = buildView({ ...EMPTY_REPORT, config, interrupted, files: [held] });
+        held = null;
+        const single = view.runs[0];
+        if (single === undefined) return '';
+        if (quiet) {
+          const errors = quietLines(view, c);
+          const lines = [...notices(view, c), ...headlineLines(single.headline, c, '', false), ''];
+          if (errors.length > 0) lines.push(...errors, '');
+          return `${[...lines, ...summaryLines(view, c)].join('\n')}\n`;
+        }
+        return `${singleRun(view, single, c).join('\n')}\n`;
+      }
+      // nothing was linted (every input failed): the failures are on stderr, and a "0 errors" line would lie
+      if (!anyRun) return '';
+      const streamed = layout !== null;
+      const lines: string[] = streamed ? [] : startTable(interrupted);
+      lines.push('');
+      // a table printed as it came could not say above it that the sweep was interrupted: it says so below
+      if (streamed && interrupted !== null)
+        lines.push(paint(c.chalk, 'warning', `${MARK.warning} ${WORDS.interrupted(interrupted)}`), '');
+      sections.sort((a, b) => a.index - b.index);
+      for (const section of sections) lines.push(...section.lines);
+      // a file's section ends with its blank line; the error lines of --quiet end with one in all
+      if (quiet && sections.length > 0) lines.push('');
+      const leftOut = withDetails - sections.length;
+      sections.length = 0;
+      if (leftOut > 0) {
+        const note = hang(WORDS.detailsLeftOut(leftOut, DETAIL_FILES, quiet), c.width, '', '  ');
+        lines.push(...note.map((l) => c.chalk.dim(l)), '');
+      }
+      const total: ReportView = { ...head(interrupted), counts, epochs, unreadable, files: [] };
+      lines.push(...summaryLines(total, c, files));
+      return `${lines.join('\n')}\n`;
+    },
+  };
 }

@@ -30,8 +30,16 @@ export function codePointWidth(cp: number): number {
 
 /** Display width of a string without escape codes. */
 export function displayWidth(text: string): number {
+  // by UTF-16 unit: everything below U+0300 is one column, which is almost every character of a report
   let width = 0;
-  for (const char of text) width += codePointWidth(char.codePointAt(0) ?? 0);
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x300) width += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      width += codePointWidth(text.codePointAt(i) ?? 0);
+      i += 1;
+    } else width += codePointWidth(unit);
+  }
   return width;
 }
 
@@ -114,19 +122,30 @@ function breakWord(word: string, room: number): string[] {
  */
 export function hang(text: string, width: number, first: string, rest: string): string[] {
   const lines: string[] = [];
-  let line = first;
+  // the line so far as parts joined at the end, and its width kept as it grows (linear in the text)
+  let parts: string[] = [first];
+  let lineWidth = displayWidth(first);
   let empty = true;
-  const room = (prefix: string) => Math.max(1, width - displayWidth(prefix));
-  for (const word of text.split(/ +/).filter((w) => w.length > 0)) {
-    for (const piece of breakWord(word, room(rest))) {
-      if (!empty && displayWidth(line) + 1 + displayWidth(piece) > width) {
-        lines.push(line);
-        line = rest + piece;
-      } else line = empty ? line + piece : `${line} ${piece}`;
+  const restWidth = displayWidth(rest);
+  const room = Math.max(1, width - restWidth);
+  for (const word of text.split(' ')) {
+    if (word.length === 0) continue;
+    const wordWidth = displayWidth(word);
+    for (const piece of wordWidth <= room ? [word] : breakWord(word, room)) {
+      const pieceWidth = piece === word ? wordWidth : displayWidth(piece);
+      if (!empty && lineWidth + 1 + pieceWidth > width) {
+        lines.push(parts.join(''));
+        parts = [rest, piece];
+        lineWidth = restWidth + pieceWidth;
+      } else {
+        if (!empty) parts.push(' ');
+        parts.push(piece);
+        lineWidth += (empty ? 0 : 1) + pieceWidth;
+      }
       empty = false;
     }
   }
-  lines.push(line);
+  lines.push(parts.join(''));
   return lines;
 }
 

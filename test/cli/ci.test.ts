@@ -318,7 +318,7 @@ describe('pipes and live training', () => {
     }
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await waitFor(() => stderr.includes('epoch 13/60'), 10_000);
+      await waitFor(() => stderr.includes('epoch 14/60'), 10_000);
     } finally {
       child.kill('SIGINT'); // never leave a follower running, even when the wait failed
     }

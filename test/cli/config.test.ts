@@ -562,7 +562,7 @@ describe('fixtures/config', () => {
     // what the runner does with them: each detector's schema accepts the options and fills the rest
     expect(findDetector('overfitting')?.options.parse(settings['overfitting']?.options)).toMatchObject({
       minEpochs: 6,
-      alpha: expect.any(Number),
+      alpha: expect.any(Number) as number,
     });
     expect(findDetector('val-periodic')?.options.parse(settings['val-periodic']?.options)).toMatchObject({
       alpha: 0.01,

@@ -48,7 +48,7 @@ describe('JSON outputs validate against their JSON Schema', () => {
     for (const dialect of Dialect.options) expect(schema).toContain(`"${dialect}"`);
   });
 
-  test('the schema rejects a document of the wrong shape', async () => {
+  test('the schema rejects a document of the wrong shape', () => {
     expect(lintSchema({ schemaVersion: 1, files: [{ file: 'x' }] })).toBe(false);
     expect(recordsSchema({ schemaVersion: 2, file: 'x', runs: [], issues: [] })).toBe(false);
   });

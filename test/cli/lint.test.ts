@@ -178,7 +178,7 @@ describe('epochlint [files...]', () => {
     },
     {
       args: [seed, '--format', 'pdf'],
-      line: "epochlint: option '-f, --format <format>' argument 'pdf' is invalid. Allowed choices are text, json, markdown, github, junit, sarif, html. (see --help)",
+      line: "epochlint: option '-f, --format <format>' argument 'pdf' is invalid. Allowed choices are text, json, jsonl, markdown, github, junit, sarif, html. (see --help)",
     },
   ])('usage errors are one line with a suggestion: $args.0', async ({ args, line }) => {
     const { code, stderr } = await runCli(args);

@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inject } from 'vitest';
 import { main, type Io } from '../../src/cli/main.js';
 
-/** The built binary, run the way a user runs it (only the few spawned tests need a build). */
-export const BIN = fileURLToPath(new URL('../../bin/epochlint.js', import.meta.url));
+/**
+ * The command line built from the current sources by `test/global-setup.ts`, laid out like a checkout:
+ * run the way a user runs it (only the few spawned tests use it).
+ */
+export const CLI_ROOT = inject('cliRoot');
+export const BIN = join(CLI_ROOT, 'bin', 'epochlint.js');
+/** The lint worker of that build: in-process sweeps lint on worker threads with it. */
+export const WORKER = pathToFileURL(join(CLI_ROOT, 'dist', 'bundle', 'lint-worker.cjs'));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliResult {
@@ -19,11 +27,14 @@ export interface CliOptions {
   cwd?: string;
   /** Terminal width of stdout (a TTY when set). */
   columns?: number;
+  /** Cores a sweep may use when `--jobs` is not given (default 1: one thread, unless a test asks). */
+  cores?: number;
 }
 
 /**
  * Runs `epochlint args...` in this process through `main(argv, io)` with a fake io: the same code path
  * as the binary apart from signal handling and the process exit, at a fraction of a spawn's cost.
+ * `--jobs 2` lints on two worker threads of the test build.
  */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const out: string[] = [];
@@ -44,6 +55,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     cwd: options.cwd ?? ROOT,
     ...(options.columns === undefined ? {} : { columns: options.columns }),
     interrupted: () => false,
+    workerScript: WORKER,
+    cores: options.cores ?? 1,
   };
   const code = await main(args, io);
   return { code, stdout: out.join(''), stderr: err.join('') };

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { EventEmitter } from 'node:events';
@@ -237,5 +237,30 @@ describe('a real process', () => {
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/Error|at .*\.js:\d+/);
     if (args.includes('--tee')) expect(stderr).toContain('val-alternation');
+  });
+
+  test('SIGINT during a sweep on worker threads: the files linted so far, in order, then the interrupted summary', async () => {
+    const sweep = join(work.dir, 'sweep');
+    mkdirSync(sweep);
+    const names = Array.from({ length: 80 }, (_, i) => `run-${String(i).padStart(2, '0')}.log`);
+    for (const name of names) writeFileSync(join(sweep, name), seedText);
+    const run = spawnBin([sweep, '--jobs', '2', '--format', 'jsonl']);
+    try {
+      await until(() => run.output().stdout.includes('"kind":"file"'), 'the first file to be printed');
+    } finally {
+      run.child.kill('SIGINT');
+    }
+    const { code, stdout, stderr } = await run.closed;
+    expect(code).toBe(130);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; file?: string; interrupted?: string });
+    const files = lines.filter((l) => l.kind === 'file').map((l) => l.file);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThan(names.length);
+    expect(files).toEqual(names.slice(0, files.length).map((n) => join(sweep, n)));
+    expect(lines.at(-1)).toMatchObject({ kind: 'summary', interrupted: 'SIGINT' });
+    expect(stderr).toContain('epochlint: interrupted (SIGINT): the report covers only what was read before');
   });
 });

@@ -123,8 +123,8 @@ describe('sarif report', () => {
     ]);
     expect(seed[0]?.properties).toMatchObject({
       diagnosis: {
-        cause: expect.stringContaining('Extra draws'),
-        next: expect.stringContaining('find what changes between two consecutive evaluations'),
+        cause: expect.stringContaining('Extra draws') as string,
+        next: expect.stringContaining('find what changes between two consecutive evaluations') as string,
       },
     });
     expect(seed[3]?.message.text).not.toContain('why:');

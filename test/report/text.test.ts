@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
+import type { FileReport } from '../../src/model/index.js';
 import { describe, expect, test } from 'vitest';
-import { SCREEN_LINES, renderText } from '../../src/report/text.js';
+import {
+  DETAIL_FILES,
+  SCREEN_LINES,
+  TABLE_LOOKAHEAD,
+  createTextStream,
+  renderText,
+} from '../../src/report/text.js';
 import { HEALTHY, HOSTILE_METRIC, NAN, SAMPLE, SEED, lintFixture, reportOf } from './sample-report.js';
 
 const plain = new Chalk({ level: 0 });
@@ -123,6 +130,19 @@ describe('text report of several files', () => {
     expect(rows[0]?.startsWith('  file ')).toBe(true);
   });
 
+  test('printed as the files come: the table, then the details and the summary at the end', () => {
+    const stream = createTextStream({ chalk: plain, width: 80 }, SAMPLE.config);
+    const [first, second, ...rest] = SAMPLE.files;
+    expect(stream.begin()).toBe('');
+    // the first could be the only run (the one-screen report): held until the second comes; the rows
+    // of a short sweep are held too, so that they set the columns
+    expect(stream.file(first as FileReport)).toBe('');
+    expect(stream.file(second as FileReport)).toBe('');
+    const parts = [...rest.map((f) => stream.file(f)), stream.end(null)];
+    expect(parts.slice(0, -1).join('')).toBe('');
+    expect(parts.join('')).toBe(out);
+  });
+
   test('an unreadable file is not reported again below the table (the CLI said it on stderr)', () => {
     expect(out.match(/missing\.log/g)?.length).toBe(1);
     expect(out).not.toContain('no such file');
@@ -164,6 +184,99 @@ describe('text report of several files', () => {
   test('colour on a TTY-level chalk, none at level 0', () => {
     expect(renderText(SAMPLE, { chalk: colour, width: 80 })).toContain('\u001b[31m');
     expect(out).not.toContain('\u001b');
+  });
+});
+
+const healthy = await lintFixture(HEALTHY);
+const failing = await lintFixture(SEED);
+
+describe('text report of a long sweep', () => {
+  const CLEAN = TABLE_LOOKAHEAD + 20;
+  const WITH_ERRORS = 10;
+  // clean runs first, the runs with errors last: the details keep the errors although they come late
+  const files: FileReport[] = [
+    ...Array.from({ length: CLEAN }, (_, i) => ({ ...healthy, file: `runs/clean-${i}.json` })),
+    ...Array.from({ length: WITH_ERRORS }, (_, i) => ({ ...failing, file: `runs/failing-${i}.txt` })),
+  ];
+  const stream = (interrupted: 'SIGINT' | null = null) => {
+    const s = createTextStream({ chalk: plain, width: 80 }, null);
+    const parts = [s.begin(), ...files.map((f) => s.file(f)), s.end(interrupted)];
+    return parts;
+  };
+  const parts = stream();
+  const headerOf = /^(runs\/\S+) · /;
+
+  test(`the table starts once ${TABLE_LOOKAHEAD} rows are in, then a row per file as it comes`, () => {
+    expect(parts.slice(0, TABLE_LOOKAHEAD).join('')).toBe('');
+    const start = lines(parts[TABLE_LOOKAHEAD] ?? '');
+    expect(start[0]).toBe('  files in runs/:');
+    expect(start[1]).toMatch(/^ {2}file +epochs +metric +best \(epoch\) +last +verdict$/);
+    expect(start.slice(2).map((r) => r.trim().split(/ {2,}/)[0])).toEqual(
+      Array.from({ length: TABLE_LOOKAHEAD }, (_, i) => `clean-${i}.json`),
+    );
+    const later = parts.slice(TABLE_LOOKAHEAD + 1, -1).map((p) => lines(p));
+    expect(later.every((l) => l.length === 1)).toBe(true);
+    expect(later.at(-1)?.[0]?.trim().split(/ {2,}/)).toEqual([
+      `failing-${WITH_ERRORS - 1}.txt`,
+      '39',
+      'val_loss',
+      '0.0339 (9)',
+      '0.0469',
+      '2 errors',
+    ]);
+  });
+
+  test(`the details of at most ${DETAIL_FILES} files after the table: errors first, printed in input order`, () => {
+    const end = lines(parts.at(-1) ?? '');
+    const shown = end.flatMap((l) => headerOf.exec(l)?.[1] ?? []);
+    expect(shown).toEqual([
+      ...Array.from({ length: DETAIL_FILES - WITH_ERRORS }, (_, i) => `runs/clean-${i}.json`),
+      ...Array.from({ length: WITH_ERRORS }, (_, i) => `runs/failing-${i}.txt`),
+    ]);
+    const left = CLEAN + WITH_ERRORS - DETAIL_FILES;
+    expect(
+      end
+        .slice(-4, -2)
+        .map((l) => l.trim())
+        .join(' '),
+    ).toBe(
+      `details of ${left} files not shown (at most ${DETAIL_FILES} files are, errors first, then warnings): lint one on its own, or use --format jsonl for every file`,
+    );
+    const tally = (severity: string) =>
+      [healthy, failing].map((f) => f.findings.filter((x) => x.severity === severity).length);
+    const total = (severity: string) => {
+      const [clean = 0, errors = 0] = tally(severity);
+      return CLEAN * clean + WITH_ERRORS * errors;
+    };
+    expect(total('error')).toBeGreaterThan(0);
+    expect(end.at(-1)).toBe(
+      `${CLEAN + WITH_ERRORS} files, ${CLEAN * 20 + WITH_ERRORS * 39} epochs: ${total('error')} errors, ${total('warning')} warnings, ${total('info')} notes`,
+    );
+  });
+
+  test('the same bytes as the report rendered whole', () => {
+    expect(parts.join('')).toBe(text(reportOf(files)));
+  });
+
+  test('an interrupt is said below a table that was printed as it came', () => {
+    const end = lines(stream('SIGINT').at(-1) ?? '');
+    expect(end[0]).toBe('');
+    expect(end[1]).toBe(
+      '▲ interrupted (SIGINT): reading stopped early; this report covers only what was read',
+    );
+  });
+
+  test('--quiet: the rows as they come, then the error lines of the files with errors', () => {
+    const s = createTextStream({ chalk: plain, width: 80, quiet: true }, null);
+    const out = lines([s.begin(), ...files.map((f) => s.file(f)), s.end(null)].join(''));
+    const errors = out.filter((l) => l.includes(': ✖ '));
+    expect(errors.map((l) => /runs\/failing-\d+\.txt/.exec(l)?.[0])).toEqual(
+      Array.from({ length: WITH_ERRORS }, (_, i) => [
+        `runs/failing-${i}.txt`,
+        `runs/failing-${i}.txt`,
+      ]).flat(),
+    );
+    expect(out.indexOf(errors[0] ?? '')).toBe(2 + CLEAN + WITH_ERRORS + 1);
   });
 });
 

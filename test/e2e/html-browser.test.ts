@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The HTML report in a real browser: Debian's chromium, headless, loads the file from disk. Its rendered
  * DOM must hold the charts and the verdict, its screenshot must not be blank, and no request may leave
@@ -10,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
-import { decodePng, inkShare } from './png.js';
+import { decodePng, inkShare } from '../report/png.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);

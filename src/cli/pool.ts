@@ -1,0 +1,174 @@
+/**
+ * The worker threads of a sweep (`--jobs N`): each lints one file at a time (`lint-worker.ts`), the
+ * pool hands the next file to the first idle worker, and {@link inOrder} gives the outcomes back in the
+ * order of the inputs while a bounded number of files is linted ahead. So the output has the same bytes
+ * as with one worker, and memory holds a few files' results, never the sweep's.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FileJob, FileOutcome, FilePlan } from './lint-file.js';
+import type { InterruptSignal } from './signals.js';
+
+/** What a worker starts with. */
+export interface WorkerData {
+  plan: FilePlan;
+  cwd: string;
+  /** One Int32: 0, or the interrupt (1 SIGINT, 2 SIGTERM); polled between chunks. */
+  interrupt: SharedArrayBuffer;
+  /** Whether to post the bytes read of a file (a progress bar on a terminal). */
+  progress: boolean;
+}
+
+/** Main thread → worker. */
+export type WorkerRequest = { kind: 'lint'; id: number; job: FileJob } | { kind: 'interrupt' };
+
+/** Worker → main thread. */
+export type WorkerReply =
+  | { kind: 'outcome'; id: number; outcome: FileOutcome }
+  | { kind: 'progress'; id: number; read: number; total: number | null };
+
+const SIGNAL_CODES: Record<InterruptSignal, number> = { SIGINT: 1, SIGTERM: 2 };
+
+/** The interrupt recorded in the shared flag, or null. */
+export function interruptOf(flag: Int32Array): InterruptSignal | null {
+  const code = Atomics.load(flag, 0);
+  return code === 1 ? 'SIGINT' : code === 2 ? 'SIGTERM' : null;
+}
+
+/** Options of {@link createLintPool}. */
+export interface PoolOptions {
+  /** Worker threads to start. */
+  size: number;
+  /** The worker's module (`lint-worker.js` of the build). */
+  script: URL | string;
+  plan: FilePlan;
+  cwd: string;
+  progress: boolean;
+}
+
+/** A set of lint workers. */
+export interface LintPool {
+  /** Lints `job` on the first idle worker; `onProgress` hears the bytes read. */
+  lint(job: FileJob, onProgress?: (read: number, total: number | null) => void): Promise<FileOutcome>;
+  /** Tells every worker to stop reading: the files in progress end with what was read. */
+  interrupt(signal: InterruptSignal): void;
+  /** Ends the workers. */
+  close(): Promise<void>;
+}
+
+interface Task {
+  id: number;
+  job: FileJob;
+  onProgress: ((read: number, total: number | null) => void) | undefined;
+  resolve(outcome: FileOutcome): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  alive: boolean;
+}
+
+/** Starts `size` workers (they load the lint code once each, in parallel with the main thread). */
+export function createLintPool(options: PoolOptions): LintPool {
+  const interrupt = new SharedArrayBuffer(4);
+  const flag = new Int32Array(interrupt);
+  const data: WorkerData = { plan: options.plan, cwd: options.cwd, interrupt, progress: options.progress };
+  const queue: Task[] = [];
+  const slots: Slot[] = [];
+  let nextId = 0;
+  let closed = false;
+
+  const dispatch = (): void => {
+    for (const slot of slots) {
+      if (!slot.alive || slot.task !== null) continue;
+      const task = queue.shift();
+      if (task === undefined) return;
+      slot.task = task;
+      const request: WorkerRequest = { kind: 'lint', id: task.id, job: task.job };
+      slot.worker.postMessage(request);
+    }
+    if (queue.length > 0 && !slots.some((s) => s.alive)) {
+      // every worker died: what is left cannot be linted
+      for (const task of queue.splice(0)) task.reject(new Error('the lint workers stopped'));
+    }
+  };
+
+  const fail = (slot: Slot, error: Error): void => {
+    slot.alive = false;
+    const task = slot.task;
+    slot.task = null;
+    task?.reject(error);
+    dispatch();
+  };
+
+  for (let i = 0; i < options.size; i += 1) {
+    const worker = new Worker(options.script, { workerData: data });
+    const slot: Slot = { worker, task: null, alive: true };
+    worker.on('message', (reply: WorkerReply) => {
+      const task = slot.task;
+      if (task === null || reply.id !== task.id) return;
+      if (reply.kind === 'progress') {
+        task.onProgress?.(reply.read, reply.total);
+        return;
+      }
+      slot.task = null;
+      task.resolve(reply.outcome);
+      dispatch();
+    });
+    worker.on('error', (error) => fail(slot, error));
+    worker.on('exit', (code) => {
+      if (!closed) fail(slot, new Error(`a lint worker exited with code ${code}`));
+    });
+    slots.push(slot);
+  }
+
+  return {
+    lint: (job, onProgress) =>
+      new Promise<FileOutcome>((resolve, reject) => {
+        queue.push({ id: nextId++, job, onProgress, resolve, reject });
+        dispatch();
+      }),
+    interrupt: (signal) => {
+      Atomics.store(flag, 0, SIGNAL_CODES[signal]);
+      const request: WorkerRequest = { kind: 'interrupt' };
+      for (const slot of slots) if (slot.alive) slot.worker.postMessage(request);
+    },
+    close: async () => {
+      closed = true;
+      for (const task of queue.splice(0)) task.reject(new Error('the lint pool was closed'));
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}
+
+/**
+ * Runs `start` on each item, at most `ahead` of them started before the one being waited for, and
+ * yields the results in the order of the items. `stop` is asked before each start.
+ */
+export async function* inOrder<T, R>(
+  items: readonly T[],
+  ahead: number,
+  start: (item: T) => Promise<R>,
+  stop: () => boolean = () => false,
+): AsyncGenerator<R> {
+  const started: Array<Promise<R>> = [];
+  let next = 0;
+  const fill = (): void => {
+    while (next < items.length && started.length < ahead && !stop()) {
+      const item = items[next] as T;
+      next += 1;
+      const promise = start(item);
+      // a rejection is handled when its turn comes; until then it must not count as unhandled
+      promise.catch(() => undefined);
+      started.push(promise);
+    }
+  };
+  fill();
+  while (started.length > 0) {
+    const head = started.shift() as Promise<R>;
+    const result = await head;
+    fill();
+    yield result;
+  }
+}
