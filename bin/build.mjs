@@ -80,6 +80,8 @@ function common(version) {
     legalComments: 'none',
     logLevel: 'warning',
     define: { EPOCHLINT_VERSION: JSON.stringify(version), 'import.meta.url': '__epochlintUrl' },
+    // the Python grammar's runtime finds its .wasm files next to its own script: it stays in node_modules
+    external: ['web-tree-sitter', 'tree-sitter-python'],
     // the sources are ES modules: import.meta.url is the bundle's own URL
     banner: { js: "const __epochlintUrl=require('node:url').pathToFileURL(__filename).href;" },
   };

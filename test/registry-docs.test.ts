@@ -58,16 +58,27 @@ describe('README detector table, row by row', () => {
   });
 });
 
-describe('README causes section', () => {
-  const causes = section('### Causes the diagnosis weighs');
-  const named = [...causes.matchAll(/`([a-z][a-z0-9]*(?:-[a-z0-9]+)+)`/g)].map((m) => m[1]);
+/** The body rows of the Markdown table of a text whose first heading cell is `heading`. */
+function tableWithHeading(text: string, heading: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^\\|\\s*${heading}\\s*\\|`).test(l));
+  expect(start, `a table whose first column is "${heading}"`).toBeGreaterThanOrEqual(0);
+  const end = lines.findIndex((l, k) => k > start && !l.trimStart().startsWith('|'));
+  return tableRows(lines.slice(start, end < 0 ? undefined : end).join('\n'));
+}
 
-  test.each(CAUSES.map((c) => c.id))('%s is named exactly once', (id) => {
-    expect(named.filter((n) => n === id)).toHaveLength(1);
+describe('README causes section, the cause table row by row', () => {
+  const causeRows = tableWithHeading(section('### Causes the diagnosis weighs'), 'cause');
+  const byCause = CAUSES.map((c) => [c.id, c] as const);
+
+  test('one row per cause and no other row', () => {
+    expect(causeRows.map((r) => r[0]).sort()).toEqual(CAUSES.map((c) => `\`${c.id}\``).sort());
   });
 
-  test('names nothing but causes', () => {
-    const ids = new Set(CAUSES.map((c) => c.id));
-    expect(named.filter((n) => n !== undefined && !ids.has(n))).toEqual([]);
+  test.each(byCause)('%s: its side, what it explains and what it predicts', (id, cause) => {
+    const row = causeRows.find((r) => r[0] === `\`${id}\``);
+    expect(row?.[1]).toBe(cause.side);
+    expect((row?.[2] ?? '').split(/,\s*/).sort()).toEqual([...cause.explains].sort());
+    expect((row?.[3] ?? '').length).toBeGreaterThan(20);
   });
 });

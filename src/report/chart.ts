@@ -13,6 +13,7 @@ import { findRole, isValidationName, metricDirection, trainingTwin, type RunSeri
 import { escapeControl } from './escape.js';
 import { axisCount, formatFigure, WORDS } from './prose.js';
 import { displayWidth, fit, pad } from './width.js';
+import { maxOf } from './lists.js';
 
 /** Options of {@link renderChart}. */
 export interface ChartOptions {
@@ -78,9 +79,9 @@ export function renderChart(series: RunSeries, options: ChartOptions): string[] 
   if (chosen.length === 0) return [];
 
   const labels = chosen.map(displayName);
-  const longest = Math.max(...labels.map(displayWidth));
+  const longest = maxOf(labels.map(displayWidth));
   const annotations = chosen.map((name) => annotate(series, name));
-  const annotationWidth = Math.max(...annotations.map((a) => displayWidth(a.text)));
+  const annotationWidth = maxOf(annotations.map((a) => displayWidth(a.text)));
   const axis = options.axis ?? 'epoch';
   const columnsIfOne = groupColumns(total, total);
   const legend = markerLegend(markerCells(series, columnsIfOne));

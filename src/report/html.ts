@@ -27,6 +27,7 @@ import {
 } from './prose.js';
 import { TABLE_HEADINGS, bestCell, runRows } from './table.js';
 import { buildView, sharedTexts, worstSeverity, type FileView, type Headline, type RunView } from './view.js';
+import { append } from './lists.js';
 
 /** Escapes text for HTML content and attribute values (after escaping control characters). */
 export function escapeHtml(text: string): string {
@@ -151,7 +152,7 @@ function curvePaths(epochs: readonly number[], values: ReadonlyArray<number | nu
         if (hi === null || v > hi[1]) hi = [e, v];
       }
     }
-    if (bucket > 1 && lo !== null && hi !== null) points.push(...(lo[0] <= hi[0] ? [lo, hi] : [hi, lo]));
+    if (bucket > 1 && lo !== null && hi !== null) append(points, lo[0] <= hi[0] ? [lo, hi] : [hi, lo]);
     if (broken && current.length > 0) {
       paths.push(current);
       current = [];

@@ -10,6 +10,7 @@ import type { ReporterOptions } from './options.js';
 import { escapeControl } from './escape.js';
 import { WORDS, epochSpan, findingMessage, meetsFailOn, severityRank, statPairs } from './prose.js';
 import { answerLines, runAnswer } from './view.js';
+import { append } from './lists.js';
 
 export { meetsFailOn } from './prose.js';
 
@@ -137,7 +138,7 @@ function suiteXml(file: FileReport, cases: Case[], version: string, config: Repo
       : [`      <property${attributes({ name: 'epochlint.config', value: escapeControl(config.path) })} />`]),
     '    </properties>',
   ];
-  for (const c of cases) lines.push(...caseXml(file, c));
+  for (const c of cases) append(lines, caseXml(file, c));
   const issues = file.issues.filter((i) => i.kind !== 'no-epochs');
   const notes = [
     ...(config?.outsideProject === true ? [WORDS.configOutside] : []),
@@ -174,7 +175,7 @@ export function renderJunit(report: Report, options: Pick<ReporterOptions, 'fail
     errors: cases.filter((c) => c.error !== null).length,
   };
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes(totals)}>`];
-  for (const s of suites) lines.push(...suiteXml(s.file, s.cases, options.version, report.config));
+  for (const s of suites) append(lines, suiteXml(s.file, s.cases, options.version, report.config));
   if (interrupted !== null) {
     const run: FileReport = {
       file: 'epochlint',
@@ -186,7 +187,7 @@ export function renderJunit(report: Report, options: Pick<ReporterOptions, 'fail
       issues: [],
       error: null,
     };
-    lines.push(...suiteXml(run, [interrupted], options.version, null));
+    append(lines, suiteXml(run, [interrupted], options.version, null));
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;

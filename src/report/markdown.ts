@@ -21,6 +21,7 @@ import {
 } from './prose.js';
 import { TABLE_HEADINGS, bestCell, runRows } from './table.js';
 import { buildView, sharedTexts, worstSeverity, type FileView, type Headline, type RunView } from './view.js';
+import { append } from './lists.js';
 
 /** Sparklines are at most this many characters (a summary page is read at any width). */
 const SPARK_COLUMNS = 60;
@@ -133,7 +134,11 @@ function causeLines(run: RunView, heading: string): string[] {
   }
   if (run.pattern.length > 0) {
     lines.push('', `<details><summary>${WORDS.evidence}</summary>`, '');
-    lines.push(...run.pattern.map((t) => `- ${escapeMarkdown(t)}`), '', '</details>');
+    append(
+      lines,
+      run.pattern.map((t) => `- ${escapeMarkdown(t)}`),
+    );
+    lines.push('', '</details>');
   }
   lines.push('');
   return lines;
@@ -151,8 +156,10 @@ function fileLines(file: FileView): string[] {
   for (const run of file.runs) {
     const several = file.runs.length > 1;
     if (several) lines.push(`### Run ${run.index + 1}`, '');
-    lines.push(...answerLines(run.headline, several ? '####' : '###'));
-    lines.push(...sparkLines(run), ...findingTable(run), ...causeLines(run, several ? '#####' : '####'));
+    append(lines, answerLines(run.headline, several ? '####' : '###'));
+    append(lines, sparkLines(run));
+    append(lines, findingTable(run));
+    append(lines, causeLines(run, several ? '#####' : '####'));
   }
   if (file.folded.length > 0) {
     lines.push(`Notes of several runs:`, '');
@@ -224,8 +231,8 @@ export function renderMarkdown(report: Report, options: Pick<ReporterOptions, 'v
     out.push(`${capital(WORDS.config)}: \`${escapeControl(view.config.path).replace(/`/g, "'")}\``, '');
     if (view.config.outsideProject) out.push(`> **${WORDS.configOutside}**`, '');
   }
-  if (view.many) out.push(...runsTable(view));
-  for (const file of view.files) out.push(...fileLines(file));
+  if (view.many) append(out, runsTable(view));
+  for (const file of view.files) append(out, fileLines(file));
   out.push(`epochlint ${escapeMarkdown(options.version)}`);
   return `${out.join('\n')}\n`;
 }

@@ -39,6 +39,7 @@ import {
   buildView,
 } from './view.js';
 import { displayWidth, fitMiddle, hang, pad, padStart, wrap } from './width.js';
+import { append } from './lists.js';
 
 /** Lines of one screen: the founding case's report must fit in them at 80 columns. */
 export const SCREEN_LINES = 40;
@@ -103,11 +104,11 @@ function headlineLines(h: Headline, c: Context, indent: string, withWhy: boolean
   const lines = hang(what, c.width, indent, `${indent}  `).map((l) => paint(c.chalk, h.severity, l));
   if (h.next !== null) {
     const next = hang(`${WORDS.next}: ${h.next}`, c.width, `${indent}  `, `${indent}    `);
-    lines.push(...boldLabel(c.chalk, next, `${WORDS.next}:`));
+    append(lines, boldLabel(c.chalk, next, `${WORDS.next}:`));
   }
   if (withWhy && h.why !== null) {
     const why = hang(`${WORDS.why}: ${h.why}`, c.width, `${indent}  `, `${indent}    `);
-    lines.push(...boldLabel(c.chalk, why, `${WORDS.why}:`));
+    append(lines, boldLabel(c.chalk, why, `${WORDS.why}:`));
   }
   return lines;
 }
@@ -130,7 +131,10 @@ function findingLines(f: Finding, run: RunView, c: Context, extra = ''): string[
     ];
     const stats = statPairs(f.stats).join(' · ');
     if (stats.length > 0)
-      lines.push(...hang(stats, c.width, '          ', '          ').map((l) => c.chalk.dim(l)));
+      append(
+        lines,
+        hang(stats, c.width, '          ', '          ').map((l) => c.chalk.dim(l)),
+      );
     return lines;
   }
   const figures = findingFigures(f, { proportion: run.proportions.get(f.metric ?? '') === true });
@@ -207,14 +211,14 @@ function causeLines(
   if (level === 3) return lines;
   const own = [...new Set(d.reasons.map((r) => causeText(d.cause, r)))].filter((t) => !hidden.has(t));
   const reasons = level === 0 ? own : level === 1 ? own.slice(0, 1) : [];
-  for (const text of reasons) lines.push(...hang(text, c.width, '    - ', '      '));
+  for (const text of reasons) append(lines, hang(text, c.width, '    - ', '      '));
   if (showCheck) {
     const check = hang(`${WORDS.check}: ${causeText(d.cause, d.check)}`, c.width, '    ', '      ');
-    lines.push(...boldLabel(c.chalk, check, `${WORDS.check}:`));
+    append(lines, boldLabel(c.chalk, check, `${WORDS.check}:`));
   }
   if (c.verbose) {
     const fix = hang(`${WORDS.fix}: ${causeText(d.cause, d.fix)}`, c.width, '    ', '      ');
-    lines.push(...boldLabel(c.chalk, fix, `${WORDS.fix}:`));
+    append(lines, boldLabel(c.chalk, fix, `${WORDS.fix}:`));
   }
   return lines;
 }
@@ -284,9 +288,9 @@ function defaultCauses(run: RunView, c: Context): (levels: readonly Level[]) => 
     run.top.forEach((_, i) => {
       const level = levels[i] ?? 0;
       const showCheck = !(i === 0 && run.headline.nextIsTopCheck) && level < 3;
-      lines.push(...cause(i, level, showCheck));
+      append(lines, cause(i, level, showCheck));
     });
-    lines.push(...tail);
+    append(lines, tail);
     return lines;
   };
 }
@@ -374,7 +378,7 @@ function runBody(
     for (const block of blocks) {
       if (block.length === 0) continue;
       if (out.length > 0) out.push('');
-      out.push(...block);
+      append(out, block);
     }
     if (out.length === 0 || run.allFindings.length === 0) {
       if (out.length > 0) out.push('');
@@ -613,10 +617,17 @@ function fileSection(file: FileView, c: Context): string[] {
     ];
     const body = runBody(run, c, folded.hidden);
     const compose = (levels: readonly Level[]): string[] => [...above, ...body(levels)];
-    out.push(...fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose), '');
+    append(out, fitToScreen(c.verbose ? 0 : run.top.length, SCREEN_LINES - 2, compose));
+    out.push('');
   }
-  if (folded.lines.length > 0) out.push(...folded.lines, '');
-  if (file.issues.length > 0) out.push(...issueLines(file.issues, c), '');
+  if (folded.lines.length > 0) {
+    append(out, folded.lines);
+    out.push('');
+  }
+  if (file.issues.length > 0) {
+    append(out, issueLines(file.issues, c));
+    out.push('');
+  }
   return out;
 }
 
@@ -712,7 +723,7 @@ export function createTextStream(options: TextOptions, config: Report['config'])
     }
     const table = layout;
     if (table !== null) return rows.map(table.row);
-    pending.push(...rows);
+    append(pending, rows);
     // a table is started only once a run is in it: a sweep where every file failed prints none
     return anyRun && pending.length >= TABLE_LOOKAHEAD ? startTable(null) : [];
   };
@@ -739,7 +750,10 @@ export function createTextStream(options: TextOptions, config: Report['config'])
         if (quiet) {
           const errors = quietLines(view, c);
           const lines = [...notices(view, c), ...headlineLines(single.headline, c, '', false), ''];
-          if (errors.length > 0) lines.push(...errors, '');
+          if (errors.length > 0) {
+            append(lines, errors);
+            lines.push('');
+          }
           return `${[...lines, ...summaryLines(view, c)].join('\n')}\n`;
         }
         return `${singleRun(view, single, c).join('\n')}\n`;
@@ -753,17 +767,21 @@ export function createTextStream(options: TextOptions, config: Report['config'])
       if (streamed && interrupted !== null)
         lines.push(paint(c.chalk, 'warning', `${MARK.warning} ${WORDS.interrupted(interrupted)}`), '');
       sections.sort((a, b) => a.index - b.index);
-      for (const section of sections) lines.push(...section.lines);
+      for (const section of sections) append(lines, section.lines);
       // a file's section ends with its blank line; the error lines of --quiet end with one in all
       if (quiet && sections.length > 0) lines.push('');
       const leftOut = withDetails - sections.length;
       sections.length = 0;
       if (leftOut > 0) {
         const note = hang(WORDS.detailsLeftOut(leftOut, DETAIL_FILES, quiet), c.width, '', '  ');
-        lines.push(...note.map((l) => c.chalk.dim(l)), '');
+        append(
+          lines,
+          note.map((l) => c.chalk.dim(l)),
+        );
+        lines.push('');
       }
       const total: ReportView = { ...head(interrupted), counts, epochs, unreadable, files: [] };
-      lines.push(...summaryLines(total, c, files));
+      append(lines, summaryLines(total, c, files));
       return `${lines.join('\n')}\n`;
     },
   };

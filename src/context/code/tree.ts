@@ -13,9 +13,11 @@ let loading: Promise<TreeParser | null> | null = null;
 export function loadPythonParser(): Promise<TreeParser | null> {
   loading ??= (async () => {
     try {
-      const { Parser, Language } = await import('web-tree-sitter');
-      await Parser.init();
+      // required, not imported: the bundled command line runs as a script, where import() of a package is
+      // not available, and the package's CommonJS build finds its .wasm next to itself in node_modules
       const require = createRequire(import.meta.url);
+      const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+      await Parser.init();
       const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
       const parser = new Parser();
       parser.setLanguage(language);
