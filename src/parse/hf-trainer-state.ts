@@ -5,6 +5,7 @@
  */
 import { buildHfRuns, type HfEntry } from './hf-log-history.js';
 import { readTolerant, type TolerantNode } from './json-tolerant.js';
+import { bufferedDocument } from './buffered.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
 function sniff(head: SniffHead): number {
@@ -13,39 +14,36 @@ function sniff(head: SniffHead): number {
 }
 
 function createReader(ctx: ReaderContext): FormatReader {
-  return {
-    kind: 'text',
-    end(text: string) {
-      const read = readTolerant(text);
-      if (!read.ok) return { fatal: `line ${read.line}: trainer_state.json is malformed: ${read.message}` };
-      const root = read.value;
-      const history =
-        root.kind === 'object' ? root.entries.find((e) => e.key === 'log_history')?.value : undefined;
-      if (history === undefined || history.kind !== 'array') {
-        return { fatal: `line ${root.line}: no log_history list in this trainer state` };
-      }
-      const entries = history.items.map(entryOf).filter((e): e is HfEntry => e !== null);
-      const runs = buildHfRuns(
-        entries,
-        {
-          dialect: 'hf-trainer-state',
-          file: ctx.file,
-          fromLine: root.line,
-          toLine: Math.max(root.line, root.endLine),
-        },
-        ctx.onIssue,
-      );
-      for (const run of runs) ctx.onRun(run);
-      if (runs.length === 0) {
-        ctx.onIssue({
-          kind: 'no-epochs',
-          line: history.line,
-          message: 'log_history holds no training or evaluation entry',
-        });
-      }
-      return { fatal: null };
-    },
-  };
+  return bufferedDocument('hf-trainer-state', (text: string) => {
+    const read = readTolerant(text);
+    if (!read.ok) return { fatal: `line ${read.line}: trainer_state.json is malformed: ${read.message}` };
+    const root = read.value;
+    const history =
+      root.kind === 'object' ? root.entries.find((e) => e.key === 'log_history')?.value : undefined;
+    if (history === undefined || history.kind !== 'array') {
+      return { fatal: `line ${root.line}: no log_history list in this trainer state` };
+    }
+    const entries = history.items.map(entryOf).filter((e): e is HfEntry => e !== null);
+    const runs = buildHfRuns(
+      entries,
+      {
+        dialect: 'hf-trainer-state',
+        file: ctx.file,
+        fromLine: root.line,
+        toLine: Math.max(root.line, root.endLine),
+      },
+      ctx.onIssue,
+    );
+    for (const run of runs) ctx.onRun(run);
+    if (runs.length === 0) {
+      ctx.onIssue({
+        kind: 'no-epochs',
+        line: history.line,
+        message: 'log_history holds no training or evaluation entry',
+      });
+    }
+    return { fatal: null };
+  });
 }
 
 /** The numeric members of one `log_history` item. */

@@ -1,3 +1,4 @@
+import { bufferedDocument } from './buffered.js';
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
 import { numericLiteral, readTolerant, readTolerantSequence } from './json-tolerant.js';
 import type { TolerantNode, TolerantObject, TolerantResult } from './json-tolerant.js';
@@ -396,16 +397,13 @@ export const historyJsonReader: ReaderEntry = {
   fileHint: /\.json$/i,
   sniff,
   create(ctx: ReaderContext): FormatReader {
-    return {
-      kind: 'text',
-      end(text: string) {
-        const result = parseHistoryJson(text, { file: ctx.file });
-        for (const issue of result.issues) ctx.onIssue(issue);
-        for (const run of result.runs) ctx.onRun(run);
-        const malformed =
-          result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
-        return { fatal: malformed ? malformed.message : null };
-      },
-    };
+    return bufferedDocument('history-json', (text: string) => {
+      const result = parseHistoryJson(text, { file: ctx.file });
+      for (const issue of result.issues) ctx.onIssue(issue);
+      for (const run of result.runs) ctx.onRun(run);
+      const malformed =
+        result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
+      return { fatal: malformed ? malformed.message : null };
+    });
   },
 };

@@ -3,6 +3,7 @@ import { readTolerant } from './json-tolerant.js';
 import { createKerasTextParser } from './keras-text.js';
 import { buildHead, chooseReader, SNIFF_CHARS } from './sniff.js';
 import { createTerminal } from './terminal.js';
+import { bufferedDocument } from './buffered.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 import type { TolerantNode, TolerantObject } from './json-tolerant.js';
 
@@ -173,53 +174,53 @@ function sniff(head: SniffHead): number {
  * notebook's own lines. Runs keep the dialect `notebook`.
  */
 function createReader(ctx: ReaderContext): FormatReader {
-  return {
-    kind: 'text',
-    end(text: string) {
-      const notebook = extractNotebookStreams(text);
-      if (notebook === null) return { fatal: 'not a Jupyter notebook' };
-      for (const issue of notebook.issues) ctx.onIssue(issue);
-      if (notebook.text.length === 0 && notebook.issues.length > 0) {
-        return { fatal: notebook.issues[0]?.message ?? 'malformed notebook' };
-      }
-      const lineMap = notebook.lineMap;
-      const map = (line: number): number => lineMap[line - 1] ?? 1;
-      const head = buildHead(notebook.text.slice(0, SNIFF_CHARS), {
-        complete: notebook.text.length <= SNIFF_CHARS,
-        binary: false,
-        bytes: new Uint8Array(0),
-        fileName: null,
+  return bufferedDocument('notebook', (text: string) => {
+    const notebook = extractNotebookStreams(text);
+    if (notebook === null) return { fatal: 'not a Jupyter notebook' };
+    for (const issue of notebook.issues) ctx.onIssue(issue);
+    if (notebook.text.length === 0 && notebook.issues.length > 0) {
+      return { fatal: notebook.issues[0]?.message ?? 'malformed notebook' };
+    }
+    const lineMap = notebook.lineMap;
+    const map = (line: number): number => lineMap[line - 1] ?? 1;
+    const head = buildHead(notebook.text.slice(0, SNIFF_CHARS), {
+      complete: notebook.text.length <= SNIFF_CHARS,
+      binary: false,
+      bytes: new Uint8Array(0),
+      fileName: null,
+    });
+    const inner = chooseReader(
+      head,
+      innerReaders.filter((r) => r.dialect !== 'notebook'),
+    )?.entry;
+    if (inner === undefined || inner.dialect === 'keras-text') {
+      // the console parser knows notebook line maps itself
+      const keras = createKerasTextParser({
+        file: ctx.file,
+        dialect: 'notebook',
+        onRun: ctx.onRun,
+        onIssue: (issue) => ctx.onIssue(issue.line === null ? issue : { ...issue, line: map(issue.line) }),
+        mapLine: map,
       });
-      const inner = chooseReader(
-        head,
-        innerReaders.filter((r) => r.dialect !== 'notebook'),
-      )?.entry;
-      if (inner === undefined || inner.dialect === 'keras-text') {
-        // the console parser knows notebook line maps itself
-        const keras = createKerasTextParser({
-          file: ctx.file,
-          dialect: 'notebook',
-          onRun: ctx.onRun,
-          onIssue: (issue) => ctx.onIssue(issue.line === null ? issue : { ...issue, line: map(issue.line) }),
-          mapLine: map,
-        });
-        const terminal = createTerminal((line) => keras.line(line));
-        terminal.write(notebook.text);
-        terminal.end();
-        keras.end();
-        return { fatal: null };
-      }
-      const reader = inner.create(remapped(ctx, map));
-      if (reader.kind === 'lines') {
-        const terminal = createTerminal((line) => reader.line(line));
-        terminal.write(notebook.text);
-        terminal.end();
-        return reader.end();
-      }
-      if (reader.kind === 'text') return reader.end(notebook.text);
-      return { fatal: 'binary data inside a notebook' };
-    },
-  };
+      const terminal = createTerminal((line) => keras.line(line));
+      terminal.write(notebook.text);
+      terminal.end();
+      keras.end();
+      return { fatal: null };
+    }
+    const reader = inner.create(remapped(ctx, map));
+    if (reader.kind === 'lines') {
+      const terminal = createTerminal((line) => reader.line(line));
+      terminal.write(notebook.text);
+      terminal.end();
+      return reader.end();
+    }
+    if (reader.kind === 'chars') {
+      reader.write(notebook.text);
+      return reader.end();
+    }
+    return { fatal: 'binary data inside a notebook' };
+  });
 }
 
 /** A context whose records and issues point at the notebook's lines, and whose runs say `notebook`. */

@@ -4,6 +4,8 @@
  * head; the best score wins, the file name only breaks ties (people save CSVLogger output as `.log`,
  * notebooks as `.py` and model cards as `README.md`).
  */
+import { hasUnclosedQuote, MISSING, splitFields } from './csv-fields.js';
+import { numericLiteral } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import { readLine } from './line-tokens.js';
 import type { Census, ReaderEntry, SniffHead } from './types.js';
@@ -16,15 +18,70 @@ const MAX_SNIFF_LINE_CHARS = SNIFF_CHARS;
 /** A score at which the decision does not wait for more input. */
 export const CERTAIN = 0.9;
 
+/**
+ * Longest head held for sniffing: the head is the first {@link SNIFF_CHARS} characters, or longer, to the
+ * end of the second non-blank line (a CSV header of 100,000 columns and its first row), up to this.
+ */
+export const MAX_HEAD_CHARS = 4 << 20;
+
 /** Builds the head the sniffers look at. Linear in the head's length. */
 export function buildHead(
   text: string,
   options: { complete: boolean; binary: boolean; bytes: Uint8Array; fileName: string | null },
 ): SniffHead {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rawLines = visibleLines(clean);
+  const sniffed = clean.length > SNIFF_CHARS ? clean.slice(0, SNIFF_CHARS) : clean;
+  const rawLines = visibleLines(sniffed);
   const lines = rawLines.map((l) => cleanLine(l));
-  return { text: clean, rawLines, lines, ...options, census: takeCensus(lines) };
+  return {
+    text: sniffed,
+    rawLines,
+    firstRows: firstRowsOf(clean),
+    lines,
+    ...options,
+    census: takeCensus(lines),
+  };
+}
+
+/**
+ * Where the head of a text ends: after its second non-blank line, or -1 when that line is not complete
+ * (within {@link MAX_HEAD_CHARS}). Linear.
+ */
+export function headEnd(text: string): number {
+  let rows = 0;
+  let start = 0;
+  while (start < text.length && start < MAX_HEAD_CHARS) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return -1;
+    if (!isBlank(text, start, nl)) rows += 1;
+    if (rows === 2) return nl + 1;
+    start = nl + 1;
+  }
+  return -1;
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const c = text.charCodeAt(i);
+    if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11)) return false;
+  }
+  return true;
+}
+
+/** The first two non-blank lines in full (to {@link MAX_HEAD_CHARS}), trailing `\r`s removed. */
+function firstRowsOf(text: string): string[] {
+  const rows: string[] = [];
+  let start = 0;
+  const limit = Math.min(text.length, MAX_HEAD_CHARS);
+  while (start < limit && rows.length < 2) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0 || nl > limit) nl = limit;
+    let stop = nl;
+    while (stop > start && text.charCodeAt(stop - 1) === 13) stop -= 1;
+    if (!isBlank(text, start, stop)) rows.push(text.slice(start, stop));
+    start = nl + 1;
+  }
+  return rows;
 }
 
 /** The visible lines of a text: split at `\n`, the part after the last `\r` of each, bounded in count and length. */
@@ -141,25 +198,53 @@ export function chooseReader(
 
 /**
  * A CSV header: its separator and names (`epoch,loss,val_loss`, YOLO's right-aligned cells, pandas'
- * empty index name); null when the line is not one. The separator is the most frequent of `,` `;` tab `|`.
+ * empty index name); null when the line is not one. The separator is the most frequent of `,` `;` tab `|`
+ * outside quotes. `plain` says every name looks like an identifier; names that do not (`val loss (%)`,
+ * `1st acc`, `=x`) make a header only over a row of numbers. A quote that is never closed is read as a
+ * character (`unclosedQuote`). Linear in the line, however long.
  */
-export function csvHeader(line: string): { separator: string; names: string[] } | null {
+export function csvHeader(
+  line: string,
+): { separator: string; names: string[]; plain: boolean; unclosedQuote: boolean } | null {
   const text = line.trim();
-  if (text.length === 0 || text.length > MAX_SNIFF_LINE_CHARS) return null;
+  if (text.length === 0) return null;
+  const counts = new Map<number, number>([
+    [44, 0],
+    [59, 0],
+    [9, 0],
+    [124, 0],
+  ]);
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && counts.has(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
   let separator = '';
   let best = 0;
-  for (const sep of [',', ';', '\t', '|']) {
-    let count = 0;
-    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) count += 1;
-    if (count > best) [separator, best] = [sep, count];
+  for (const [code, count] of counts) {
+    if (count > best) [separator, best] = [String.fromCharCode(code), count];
   }
   if (best === 0) return null;
-  const names = text.split(separator).map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
-  const ok = names.every((n, i) => (n === '' ? i === 0 : isColumnName(n)));
-  return ok && names.length >= 2 ? { separator, names } : null;
+  const unclosedQuote = hasUnclosedQuote(text, separator);
+  const names = splitFields(text, separator, unclosedQuote);
+  if (names.length < 2) return null;
+  let plain = true;
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i] ?? '';
+    if (name === '') {
+      if (i !== 0) return null;
+      continue;
+    }
+    if (numericLiteral(name) !== null || MISSING.has(name.toLowerCase())) return null;
+    const c = name.charCodeAt(0);
+    if (c === 91 || c === 40) return null; // `[0.1, 0.2]`, `(1, 2)`: values
+    if (plain && !isColumnName(name)) plain = false;
+  }
+  return { separator, names, plain, unclosedQuote };
 }
 
-/** A column name: starts with a letter or `_`; no `=`; a `:` only inside (`metrics/mAP_0.5:0.95`). */
+/** A column name as CSV writers make them: starts with a letter or `_`; no `=`; a `:` only inside (`metrics/mAP_0.5:0.95`). */
 function isColumnName(name: string): boolean {
   const c = name.charCodeAt(0);
   if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
@@ -167,8 +252,9 @@ function isColumnName(name: string): boolean {
   return true;
 }
 
-/** The first non-blank raw line and the rows after it (CSV sniffers). */
+/** The first non-blank raw line and the rows after it (CSV sniffers): the first two in full. */
 export function firstLines(head: SniffHead, count: number): string[] {
+  if (count <= 2) return head.firstRows.slice(0, count);
   const out: string[] = [];
   for (const line of head.rawLines) {
     if (line.trim().length === 0) continue;

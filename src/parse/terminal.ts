@@ -19,6 +19,8 @@ export interface TerminalLine {
   continues: boolean;
   /** The piece was cut where no record starts (no `Epoch` header or counter nearby). */
   blindCut?: boolean;
+  /** A word longer than {@link MAX_WORD_CHARS} was cut to that length (the rest of it skipped). */
+  longWord?: boolean;
 }
 
 /** Receives visible lines in order. */
@@ -28,6 +30,11 @@ export type LineSink = (line: TerminalLine) => void;
 export const MAX_LINE_CHARS = 1 << 20;
 /** Undecoded bytes kept for the current line before they are decoded into it. */
 const MAX_PENDING_BYTES = 1 << 16;
+/**
+ * Longest run of characters without a space kept in an over-long line; the rest of such a word is
+ * skipped, so a 2 MB metric name or 1 GB without a space cannot turn a line into blind pieces.
+ */
+export const MAX_WORD_CHARS = 1 << 16;
 
 /** Streaming terminal model: `write` text or `writeBytes` UTF-8 in any split, then `end`. */
 export interface Terminal {
@@ -53,6 +60,9 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
   let lineNo = 1;
   /** `\r` at the very end of the last chunk: a line end if `\n` follows, an overwrite otherwise. */
   let carriageReturnPending = false;
+  /** The line's last word was cut at {@link MAX_WORD_CHARS}: its characters up to the next space are dropped. */
+  let skippingWord = false;
+  let longWord = false;
 
   const decodePendingBytes = (final: boolean): void => {
     if (pendingByteLength > 0) {
@@ -71,6 +81,8 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     pendingBytes = [];
     pendingByteLength = 0;
     decoder = new TextDecoder('utf-8');
+    skippingWord = false;
+    longWord = false;
   };
 
   const emit = (terminated: boolean): void => {
@@ -78,7 +90,10 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     const text = pending.includes('\b') ? applyBackspaces(pending) : pending;
     pending = '';
     carriageReturnPending = false;
-    sink({ text, line: lineNo, terminated, continues: false });
+    skippingWord = false;
+    const cutWord = longWord;
+    longWord = false;
+    sink({ text, line: lineNo, terminated, continues: false, ...(cutWord ? { longWord: true } : {}) });
     if (terminated) lineNo += 1;
   };
 
@@ -91,7 +106,13 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     if (body.length > 0) {
       const cr = body.lastIndexOf('\r');
       if (cr >= 0 || carriageReturnPending) reset();
-      pending += cr >= 0 ? body.slice(cr + 1) : body;
+      let start = cr + 1;
+      if (skippingWord) {
+        const space = body.indexOf(' ', start);
+        start = space < 0 ? body.length : space;
+        if (space >= 0) skippingWord = false;
+      }
+      if (start < body.length) pending += start === 0 ? body : body.slice(start);
       carriageReturnPending = false;
     }
     if (trailingCr) carriageReturnPending = true;
@@ -107,8 +128,16 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
       // searched within this line only: a search back to the chunk's start would make CR-free logs quadratic
       const inLine = chunk.subarray(from, end).lastIndexOf(CR);
       const cr = inLine < 0 ? -1 : from + inLine;
-      const start = cr >= from ? cr + 1 : from;
+      let start = cr >= from ? cr + 1 : from;
       if (cr >= from || carriageReturnPending) reset();
+      if (skippingWord) {
+        // the rest of a cut word, skipped at memchr speed up to its end
+        const space = chunk.indexOf(32, start);
+        if (space >= 0 && space < end) {
+          start = space;
+          skippingWord = false;
+        } else start = end;
+      }
       if (end > start) {
         pendingBytes.push(chunk.subarray(start, end));
         pendingByteLength += end - start;
@@ -122,22 +151,38 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     }
   };
 
-  /** Hands on the head of an over-long line, cut where a record starts, so memory stays bounded. */
+  /**
+   * Hands on the head of an over-long line, cut where a record starts, so memory stays bounded. A word
+   * longer than {@link MAX_WORD_CHARS} at the end is cut to that length instead (the rest of it is
+   * skipped as it comes), so the line keeps its structure.
+   */
   const cutLongLine = (): void => {
     const keepFrom = Math.max(pending.length - (maxLineChars >> 1), 1);
     let cut = pending.lastIndexOf('Epoch ', pending.length - 1);
     if (cut < keepFrom) cut = lastCounterStart(pending, keepFrom);
     const blind = cut < keepFrom;
     if (cut < keepFrom) cut = pending.lastIndexOf(' ', pending.length - 1);
-    if (cut < keepFrom) cut = pending.length - 1024;
+    if (cut < keepFrom) {
+      const wordStart = pending.lastIndexOf(' ', keepFrom) + 1;
+      if (pending.length - wordStart > MAX_WORD_CHARS) {
+        pending = pending.slice(0, wordStart + MAX_WORD_CHARS);
+        skippingWord = true;
+        longWord = true;
+        if (pending.length <= maxLineChars) return;
+      }
+      cut = pending.length - 1024;
+    }
     const head = pending.slice(0, cut);
     pending = pending.slice(cut);
+    const cutWord = longWord;
+    longWord = false;
     sink({
       text: head.includes('\b') ? applyBackspaces(head) : head,
       line: lineNo,
       terminated: false,
       continues: true,
       ...(blind ? { blindCut: true } : {}),
+      ...(cutWord ? { longWord: true } : {}),
     });
   };
 
@@ -193,18 +238,32 @@ function lastCounterStart(text: string, from: number): number {
   return -1;
 }
 
-/** `\b` deletes the character before it (a terminal moves the cursor back; the next frame overwrites). */
+/**
+ * `\b` deletes the character before it (a terminal moves the cursor back; the next frame overwrites).
+ * One pass over a buffer of UTF-16 units with a write position that `\b` moves back (a surrogate pair
+ * is one character): linear however the backspaces are spread.
+ */
 export function applyBackspaces(text: string): string {
-  let kept = '';
-  let start = 0;
+  const units = new Uint16Array(text.length);
+  let at = 0;
   for (let i = 0; i < text.length; i += 1) {
-    if (text.charCodeAt(i) !== 8) continue;
-    kept += text.slice(start, i);
-    start = i + 1;
-    kept = kept.slice(0, Math.max(0, kept.length - 1));
+    const c = text.charCodeAt(i);
+    if (c !== 8) {
+      units[at++] = c;
+      continue;
+    }
+    if (at === 0) continue;
+    at -= 1;
+    const low = units[at] ?? 0;
+    if (low >= 0xdc00 && low <= 0xdfff && at > 0) {
+      const high = units[at - 1] ?? 0;
+      if (high >= 0xd800 && high <= 0xdbff) at -= 1;
+    }
   }
-  return kept + text.slice(start);
+  return UTF16.decode(units.subarray(0, at));
 }
+
+const UTF16 = new TextDecoder('utf-16le');
 
 /** Applies `\r` overwrites and `\b` to text already cut into one line (used after un-escaping `^M`, `#015`). */
 export function collapseLine(text: string): string {
