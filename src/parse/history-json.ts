@@ -1,6 +1,8 @@
-import { bufferedDocument } from './buffered.js';
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
+import { shorten } from '../report/escape.js';
+import { jsonDocumentReader } from './json-document.js';
 import { numericLiteral, readTolerant, readTolerantSequence } from './json-tolerant.js';
+import type { InputLimits } from './limits.js';
 import type { TolerantNode, TolerantObject, TolerantResult } from './json-tolerant.js';
 import type {
   FormatReader,
@@ -55,17 +57,27 @@ const MAX_UNWRAP = 4;
  *   metric columns that are all empty give zero runs and a `no-epochs` issue. Never throws.
  */
 export function parseHistoryJson(text: string, options: ParseOptions): ParseResult {
+  return parseHistoryValues(readTolerantSequence(text), options, null);
+}
+
+/** {@link parseHistoryJson} of the values a document held (read by any means). */
+export function parseHistoryValues(
+  read: TolerantResult<TolerantNode[]>,
+  options: ParseOptions,
+  limits: InputLimits | null,
+): ParseResult {
   const issues: ParseIssue[] = [];
-  const root = historyRoot(text);
+  const root = historyRoot(read);
   if (!root.ok) return { runs: [], issues: [malformed(root.line, root.message)] };
-  const table = tableOf(root.value);
+  const table = tableOf(root.value, issues);
   const metrics = table === null ? [] : classifyColumns(table.columns, issues);
   if (table === null || metrics.length === 0) {
     return { runs: [], issues: [...issues, malformed(root.value.line, 'no metric lists found')] };
   }
   reportShortLists(metrics, issues);
   checkEpochColumn(table.columns, issues);
-  const epochs = buildEpochs(table, metrics, root.value.line, issues);
+  const epochs = buildEpochs(table, metrics, root.value.line, issues, limits);
+  if (limits?.exceeded() != null) return { runs: [], issues };
   if (epochs.length === 0) {
     issues.push({ kind: 'no-epochs', line: null, message: 'the metric lists are empty' });
     return { runs: [], issues };
@@ -89,9 +101,8 @@ function malformed(line: number, message: string): ParseIssue {
   return { kind: 'malformed-input', line, message: `line ${line}: ${message}` };
 }
 
-/** Reads the document and unwraps JSON strings and `{"history": ...}` until the history itself. */
-function historyRoot(text: string): TolerantResult<TolerantNode> {
-  const read = readTolerantSequence(text);
+/** Unwraps JSON strings and `{"history": ...}` until the history itself. */
+function historyRoot(read: TolerantResult<TolerantNode[]>): TolerantResult<TolerantNode> {
   if (!read.ok) return read;
   const [first, second] = read.value;
   if (first === undefined) return { ok: false, line: 1, message: 'expected a value, found end of input' };
@@ -127,17 +138,21 @@ function unwrapOnce(node: TolerantNode): TolerantResult<TolerantNode> | null {
 }
 
 /** Turns any accepted shape into columns; null when the value is not table-like at all. */
-function tableOf(root: TolerantNode): Table | null {
-  if (root.kind === 'array') return recordsTable(root.items);
+function tableOf(root: TolerantNode, issues: ParseIssue[]): Table | null {
+  if (root.kind === 'array') return recordsTable(root.items, issues);
   if (root.kind !== 'object') return null;
   const split = splitTable(root);
   if (split !== null) return split;
-  if (isIndexOriented(root)) return recordsTable(sortedByIndex(root.entries).map((entry) => entry.value));
-  return columnsTable(root);
+  if (isIndexOriented(root))
+    return recordsTable(
+      sortedByIndex(root.entries).map((entry) => entry.value),
+      issues,
+    );
+  return columnsTable(root, issues);
 }
 
 /** A list of per-epoch dicts (also JSON Lines and pandas `orient='records'`). */
-function recordsTable(items: TolerantNode[]): Table | null {
+function recordsTable(items: TolerantNode[], issues: ParseIssue[]): Table | null {
   // records holding text or nested objects (a manifest, a list of runs' settings) are not epochs
   if (items.some((item) => item.kind === 'object' && item.entries.some((e) => isProse(e.value)))) return null;
   const byName = new Map<string, Column>();
@@ -151,6 +166,7 @@ function recordsTable(items: TolerantNode[]): Table | null {
         column = { name: entry.key, line: entry.line, cells: [], byPosition: false };
         byName.set(entry.key, column);
       }
+      if (column.cells[position] !== undefined) issues.push(duplicateKey(entry.key, entry.line, 'record'));
       column.cells[position] = entry.value;
     }
   });
@@ -193,10 +209,15 @@ function isIndexOriented(root: TolerantObject): boolean {
  * A dict of columns: lists are positional; index-keyed dicts (pandas `orient='columns'`) are placed by
  * the rank of their key among all index keys, so a sparse column lands on the right epochs.
  */
-function columnsTable(root: TolerantObject): Table {
+function columnsTable(root: TolerantObject, issues: ParseIssue[]): Table {
   const rank = indexRanks(root);
   const columns: Column[] = [];
+  const seen = new Set<string>();
   for (const entry of root.entries) {
+    if (seen.has(entry.key) && (entry.value.kind === 'array' || entry.value.kind === 'object')) {
+      issues.push(duplicateKey(entry.key, entry.line, 'dict'));
+    }
+    seen.add(entry.key);
     const value = entry.value;
     if (value.kind === 'array') {
       columns.push({ name: entry.key, line: entry.line, cells: value.items, byPosition: true });
@@ -225,6 +246,15 @@ function indexRanks(root: TolerantObject): Map<string, number> {
   }
   if (keys.every(isIndexKey)) keys.sort((a, b) => Number(a) - Number(b));
   return new Map(keys.map((key, position) => [key, position]));
+}
+
+/** A key given twice: the later value is kept (as `json.load` does). */
+function duplicateKey(key: string, line: number, where: 'dict' | 'record'): ParseIssue {
+  return {
+    kind: 'duplicate-metric',
+    line,
+    message: `line ${line}: the key ${JSON.stringify(shorten(key, 80))} is given twice in one ${where === 'dict' ? 'dict' : 'record'}: the later value is kept`,
+  };
 }
 
 function sortedByIndex<T extends { key: string }>(entries: T[]): T[] {
@@ -260,7 +290,7 @@ function classifyColumns(columns: Column[], issues: ParseIssue[]): Column[] {
       issues.push({
         kind: 'bad-value',
         line: column.line,
-        message: `line ${column.line}: "${column.name}" holds lists or objects, not numbers; omitted`,
+        message: `line ${column.line}: ${JSON.stringify(shorten(column.name, 200))} holds lists or objects, not numbers; omitted`,
       });
     }
   }
@@ -275,11 +305,16 @@ function numberOf(cell: TolerantNode): number | null {
 }
 
 function reportShortLists(metrics: Column[], issues: ParseIssue[]): void {
-  const longest = Math.max(...metrics.map((column) => column.cells.length));
+  let longest = 0;
+  for (const column of metrics) longest = Math.max(longest, column.cells.length);
   const shorter = metrics.filter((column) => column.byPosition && column.cells.length < longest);
   const first = shorter[0];
   if (first === undefined) return;
-  const names = shorter.map((column) => `${column.name} (${column.cells.length})`).join(', ');
+  const names =
+    shorter
+      .slice(0, 10)
+      .map((column) => `${shorten(column.name, 80)} (${column.cells.length})`)
+      .join(', ') + (shorter.length > 10 ? ` and ${shorter.length - 10} more` : '');
   issues.push({
     kind: 'ambiguous',
     line: first.line,
@@ -304,25 +339,43 @@ function checkEpochColumn(columns: Column[], issues: ParseIssue[]): void {
   });
 }
 
-function buildEpochs(table: Table, metrics: Column[], rootLine: number, issues: ParseIssue[]): Epoch[] {
-  const count = Math.max(0, ...table.columns.map((column) => column.cells.length));
+function buildEpochs(
+  table: Table,
+  metrics: Column[],
+  rootLine: number,
+  issues: ParseIssue[],
+  limits: InputLimits | null,
+): Epoch[] {
+  let count = 0;
+  for (const column of table.columns) count = Math.max(count, column.cells.length);
+  // one interned name per column (a later column of the same name wins, as in json.load)
+  const names = metrics.map((column) =>
+    limits === null ? column.name : limits.name(column.name, column.line),
+  );
   const epochs: Epoch[] = [];
   for (let position = 0; position < count; position++) {
     const values: Record<string, number> = {};
     let present = false;
-    for (const column of metrics) {
+    let kept = 0;
+    for (let c = 0; c < metrics.length; c += 1) {
+      const column = metrics[c] as Column;
+      const name = names[c];
       const cell = column.cells[position];
-      if (cell === undefined || cell.kind === 'null') continue;
+      if (cell === undefined || cell.kind === 'null' || name === null || name === undefined) continue;
       present = true;
       const value = numberOf(cell);
-      if (value === null) issues.push(badCell(column.name, position, cell));
-      else setMetric(values, column.name, value);
+      if (value === null) issues.push(badCell(name, position, cell));
+      else {
+        if (!Object.hasOwn(values, name)) kept += 1;
+        setMetric(values, name, value);
+      }
     }
     if (!present && !hasAnyCell(table, position)) {
       // Only a list of records has such holes: an item that is not a dict, or an empty dict.
       issues.push(notARecord(position, table.rowLines[position] ?? rootLine));
       continue;
     }
+    if (limits !== null && !limits.keep(kept)) return epochs;
     epochs.push(epochRecord(position + 1, values, epochLine(table, position, rootLine)));
   }
   return epochs;
@@ -349,7 +402,7 @@ function badCell(name: string, position: number, cell: TolerantNode): ParseIssue
   return {
     kind: 'bad-value',
     line: cell.line,
-    message: `line ${cell.line}: epoch ${position + 1}: ${name} is ${describe(cell)}, not a number; omitted`,
+    message: `line ${cell.line}: epoch ${position + 1}: ${shorten(name, 200)} is ${describe(cell)}, not a number; omitted`,
   };
 }
 
@@ -397,8 +450,8 @@ export const historyJsonReader: ReaderEntry = {
   fileHint: /\.json$/i,
   sniff,
   create(ctx: ReaderContext): FormatReader {
-    return bufferedDocument('history-json', (text: string) => {
-      const result = parseHistoryJson(text, { file: ctx.file });
+    return jsonDocumentReader(true, (read) => {
+      const result = parseHistoryValues(read, { file: ctx.file }, ctx.limits);
       for (const issue of result.issues) ctx.onIssue(issue);
       for (const run of result.runs) ctx.onRun(run);
       const malformed =

@@ -550,7 +550,9 @@ export function findDatasets(text: string): DatasetMention[] {
 
 /** `- accuracy: 0.87 - val_loss: 0.31` or `val_acc: 0.7005 - `: metrics with no counter (pitfall 11). */
 export function isMetricContinuation(text: string): boolean {
+  if (!text.includes(': ')) return false;
   const t = text.startsWith('- ') ? text.slice(2) : text;
-  const m = readMetric(t.split(' - ')[0] ?? '');
+  const sep = t.indexOf(' - ');
+  const m = readMetric(sep < 0 ? t : t.slice(0, sep));
   return m !== null && /^[A-Za-z_][\w.\/-]*$/.test(m.name) && m.rest.trim().length === 0;
 }

@@ -20,7 +20,7 @@ import {
 } from './keras-line.js';
 import { PARSE_LIMITS } from '../model/index.js';
 import { shorten } from '../report/escape.js';
-import type { InputLimits } from './limits.js';
+import { stepsOf, type InputLimits } from './limits.js';
 import type { TerminalLine } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -194,7 +194,7 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       epoch: 1,
       of: header?.of ?? null,
       metrics,
-      steps: f.hasCounter && f.done !== null && f.total !== null ? { done: f.done, total: f.total } : null,
+      steps: f.hasCounter && f.done !== null && f.total !== null ? stepsOf(f.done, f.total) : null,
       countUnit: f.countUnit,
       seconds: f.seconds,
       stepTime: f.stepTime,

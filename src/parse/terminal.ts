@@ -29,7 +29,13 @@ export type LineSink = (line: TerminalLine) => void;
 /** Longest visible line kept whole; longer ones are handed on in pieces (cut before an `Epoch` token). */
 export const MAX_LINE_CHARS = 1 << 20;
 /** Undecoded bytes kept for the current line before they are decoded into it. */
-const MAX_PENDING_BYTES = 1 << 16;
+const MAX_PENDING_BYTES = 1 << 15;
+/**
+ * A line longer than this is handed on in pieces cut where a record starts (an `Epoch` header or a
+ * progress counter in its last half), so no piece is a large string: large strings live outside the
+ * young generation and a 200 MB one-line paste made of them would raise the peak memory for nothing.
+ */
+const PIECE_CHARS = 48 * 1024;
 /**
  * Longest run of characters without a space kept in an over-long line; the rest of such a word is
  * skipped, so a 2 MB metric name or 1 GB without a space cannot turn a line into blind pieces.
@@ -63,17 +69,34 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
   /** The line's last word was cut at {@link MAX_WORD_CHARS}: its characters up to the next space are dropped. */
   let skippingWord = false;
   let longWord = false;
+  /** `pending` holds no record start before this (searched already): each search reads new text only. */
+  let searchedTo = 0;
+
+  /** The decoder holds part of a character from an earlier call (a line decoded in several steps). */
+  let decoderUsed = false;
 
   const decodePendingBytes = (final: boolean): void => {
+    if (final && !decoderUsed && pendingBytes.length === 1 && pending === '') {
+      // the common case, a line whole in one chunk: decoded at once, no decoder state involved
+      const bytes = pendingBytes[0] as Uint8Array;
+      pendingBytes = [];
+      pendingByteLength = 0;
+      pending = (
+        Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+      ).toString('utf8');
+      return;
+    }
+    if (!final) decoderUsed = true;
     if (pendingByteLength > 0) {
       const bytes =
         pendingBytes.length === 1 ? pendingBytes[0] : Buffer.concat(pendingBytes, pendingByteLength);
       pendingBytes = [];
       pendingByteLength = 0;
       pending += decoder.decode(bytes, { stream: !final });
-    } else if (final) {
+    } else if (final && decoderUsed) {
       pending += decoder.decode();
     }
+    if (final) decoderUsed = false;
   };
 
   const reset = (): void => {
@@ -81,14 +104,17 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     pendingBytes = [];
     pendingByteLength = 0;
     decoder = new TextDecoder('utf-8');
+    decoderUsed = false;
     skippingWord = false;
     longWord = false;
+    searchedTo = 0;
   };
 
   const emit = (terminated: boolean): void => {
     decodePendingBytes(true);
     const text = pending.includes('\b') ? applyBackspaces(pending) : pending;
     pending = '';
+    searchedTo = 0;
     carriageReturnPending = false;
     skippingWord = false;
     const cutWord = longWord;
@@ -106,17 +132,24 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     if (body.length > 0) {
       const cr = body.lastIndexOf('\r');
       if (cr >= 0 || carriageReturnPending) reset();
-      let start = cr + 1;
-      if (skippingWord) {
-        const space = body.indexOf(' ', start);
-        start = space < 0 ? body.length : space;
-        if (space >= 0) skippingWord = false;
-      }
-      if (start < body.length) pending += start === 0 ? body : body.slice(start);
       carriageReturnPending = false;
+      // in slices, so an over-long line is cut into pieces as it grows
+      for (let at = cr + 1; at < body.length;) {
+        if (skippingWord) {
+          const space = body.indexOf(' ', at);
+          if (space < 0) break;
+          at = space;
+          skippingWord = false;
+        }
+        const stop = Math.min(body.length, at + PIECE_CHARS);
+        pending += at === 0 && stop === body.length ? body : body.slice(at, stop);
+        at = stop;
+        while (pending.length > PIECE_CHARS && cutLongLine()) {
+          // each cut hands on a piece
+        }
+      }
     }
     if (trailingCr) carriageReturnPending = true;
-    if (pending.length > maxLineChars) cutLongLine();
   };
 
   const appendBytes = (chunk: Buffer, from: number, to: number): void => {
@@ -128,27 +161,31 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
       // searched within this line only: a search back to the chunk's start would make CR-free logs quadratic
       const inLine = chunk.subarray(from, end).lastIndexOf(CR);
       const cr = inLine < 0 ? -1 : from + inLine;
-      let start = cr >= from ? cr + 1 : from;
+      const start = cr >= from ? cr + 1 : from;
       if (cr >= from || carriageReturnPending) reset();
-      if (skippingWord) {
-        // the rest of a cut word, skipped at memchr speed up to its end
-        const space = chunk.indexOf(32, start);
-        if (space >= 0 && space < end) {
-          start = space;
-          skippingWord = false;
-        } else start = end;
-      }
-      if (end > start) {
-        pendingBytes.push(chunk.subarray(start, end));
-        pendingByteLength += end - start;
-      }
       carriageReturnPending = false;
+      // in slices, so an over-long line is decoded and cut into pieces as it grows
+      for (let at = start; at < end;) {
+        if (skippingWord) {
+          // the rest of a cut word, skipped at memchr speed up to its end
+          const space = chunk.indexOf(32, at);
+          if (space < 0 || space >= end) break;
+          at = space;
+          skippingWord = false;
+        }
+        const stop = Math.min(end, at + MAX_PENDING_BYTES);
+        pendingBytes.push(chunk.subarray(at, stop));
+        pendingByteLength += stop - at;
+        at = stop;
+        if (pendingByteLength > MAX_PENDING_BYTES) {
+          decodePendingBytes(false);
+          while (pending.length > PIECE_CHARS && cutLongLine()) {
+            // each cut hands on a piece
+          }
+        }
+      }
     }
     if (trailingCr) carriageReturnPending = true;
-    if (pendingByteLength > MAX_PENDING_BYTES) {
-      decodePendingBytes(false);
-      if (pending.length > maxLineChars) cutLongLine();
-    }
   };
 
   /**
@@ -156,10 +193,14 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
    * longer than {@link MAX_WORD_CHARS} at the end is cut to that length instead (the rest of it is
    * skipped as it comes), so the line keeps its structure.
    */
-  const cutLongLine = (): void => {
-    const keepFrom = Math.max(pending.length - (maxLineChars >> 1), 1);
-    let cut = pending.lastIndexOf('Epoch ', pending.length - 1);
-    if (cut < keepFrom) cut = lastCounterStart(pending, keepFrom);
+  const cutLongLine = (): boolean => {
+    const recordFrom = Math.max(pending.length >> 1, 1);
+    const searchFrom = Math.max(recordFrom, searchedTo - 32);
+    let cut = lastIndexIn(pending, 'Epoch ', searchFrom);
+    if (cut < recordFrom) cut = lastCounterStart(pending, searchFrom);
+    searchedTo = pending.length;
+    if (cut < recordFrom && pending.length <= maxLineChars) return false; // no record starts here: the line grows
+    const keepFrom = cut >= recordFrom ? recordFrom : Math.max(pending.length - (maxLineChars >> 1), 1);
     const blind = cut < keepFrom;
     if (cut < keepFrom) cut = pending.lastIndexOf(' ', pending.length - 1);
     if (cut < keepFrom) {
@@ -168,12 +209,13 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
         pending = pending.slice(0, wordStart + MAX_WORD_CHARS);
         skippingWord = true;
         longWord = true;
-        if (pending.length <= maxLineChars) return;
+        if (pending.length <= maxLineChars) return false;
       }
       cut = pending.length - 1024;
     }
     const head = pending.slice(0, cut);
     pending = pending.slice(cut);
+    searchedTo = 0;
     const cutWord = longWord;
     longWord = false;
     sink({
@@ -184,6 +226,7 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
       ...(blind ? { blindCut: true } : {}),
       ...(cutWord ? { longWord: true } : {}),
     });
+    return true;
   };
 
   return {
@@ -224,6 +267,13 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
 }
 
 const COUNTER_AHEAD = /^\d+\/(?:\d+|Unknown) /;
+
+/** The last occurrence of `word` at or after `from`, or -1: searched forward, so only that window is read. */
+function lastIndexIn(text: string, word: string, from: number): number {
+  let found = -1;
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) found = at;
+  return found;
+}
 
 /** The start of the last progress counter (`12/1875 `) after `from`, or -1: a safe place to cut. */
 function lastCounterStart(text: string, from: number): number {
