@@ -269,9 +269,9 @@ export const PARSE_LIMITS = {
    * with a handful of values; beyond this the input is refused with one line (exit code 2), never
    * reported partially as if it were complete.
    */
-  records: 250_000,
+  records: 200_000,
   /** Metric values kept from one input, all records together (about 30 bytes each): refused beyond. */
-  values: 2_500_000,
+  values: 2_000_000,
   /** Values of one record; the rest of that record's values are left out and reported. */
   valuesPerRecord: 65_536,
   /** Characters of a metric name; a longer name's values are left out and reported. */

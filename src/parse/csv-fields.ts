@@ -18,15 +18,31 @@ export const MISSING = new Set(['', 'na', 'n/a', 'none', 'null']);
  */
 export function splitFields(line: string, separator: string, literalQuotes = false): string[] {
   const fields: string[] = [];
+  forEachField(line, separator, literalQuotes, (field) => {
+    fields.push(field);
+    return true;
+  });
+  return separator === ' ' && fields[0] === '' ? fields.slice(1) : fields;
+}
+
+/**
+ * Visits the trimmed fields of a line in order (as {@link splitFields} cuts them, without dropping a
+ * space-separated line's empty first field) until `visit` returns false; false when it stopped early.
+ */
+export function forEachField(
+  line: string,
+  separator: string,
+  literalQuotes: boolean,
+  visit: (field: string, index: number) => boolean,
+): boolean {
   let pos = 0;
-  for (;;) {
+  for (let index = 0; ; index += 1) {
     const [field, next] = literalQuotes ? plainField(line, pos, separator) : readField(line, pos, separator);
-    fields.push(field.trim());
-    if (next >= line.length) break;
+    if (!visit(field.trim(), index)) return false;
+    if (next >= line.length) return true;
     pos = next + 1;
     if (separator === ' ') while (line.charCodeAt(pos) === 32) pos++;
   }
-  return separator === ' ' && fields[0] === '' ? fields.slice(1) : fields;
 }
 
 /** Whether a quoted field of the line is never closed (the rest of the line would be one field). */

@@ -11,7 +11,7 @@ import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
 import { createDecoder, detectEncoding, type Decoder } from './encoding.js';
 import { boundedIssues, createInputLimits } from './limits.js';
 import { INPUT_FORMATS, READERS, readerForInputFormat } from './readers.js';
-import { buildHead, CERTAIN, chooseReader, MAX_HEAD_CHARS, SNIFF_CHARS } from './sniff.js';
+import { buildHead, CERTAIN, chooseReader, createHeadTracker, SNIFF_CHARS } from './sniff.js';
 import { createTerminal, MAX_WORD_CHARS, type Terminal } from './terminal.js';
 import type { Census, FormatReader, ParseResult, ReaderEntry, SniffHead } from './types.js';
 
@@ -61,6 +61,8 @@ export interface Parser {
 }
 
 const BINARY_PROBE_BYTES = 8000;
+/** Bytes of a document decoded at once (see `route`). */
+const DOCUMENT_SLICE_BYTES = 32 * 1024;
 /** Bytes a binary format's sniffer needs (a TFRecord header). */
 const BINARY_HEAD_BYTES = 16;
 const BINARY_DATA = 'binary data (NUL bytes), not a text log';
@@ -89,10 +91,8 @@ export function createParser(options: ParserOptions): Parser {
   let headChunks: Array<Uint8Array | string> = [];
   let headBytes = new Uint8Array(0);
   let head: SniffHead | null = null;
-  /** Scan of the held head for its second non-blank line (the head's end), incremental. */
-  let headScan = 0;
-  let headRows = 0;
-  let headComplete = false;
+  /** Follows the held head to its second non-blank line (the head's end). */
+  const headTracker = createHeadTracker();
   const sniffDecoder = new TextDecoder('utf-8');
   const documentDecoder = new TextDecoder('utf-8');
   let terminal: Terminal | null = null;
@@ -165,9 +165,18 @@ export function createParser(options: ParserOptions): Parser {
       if (typeof chunk === 'string') t?.write(chunk);
       else t?.writeBytes(chunk);
     } else if (r.kind === 'chars') {
-      const text = typeof chunk === 'string' ? chunk : documentDecoder.decode(chunk, { stream: true });
-      if (!replacementReported && text.includes('\uFFFD')) reportReplacement(null);
-      r.write(text);
+      if (typeof chunk === 'string') {
+        if (!replacementReported && chunk.includes('\uFFFD')) reportReplacement(null);
+        r.write(chunk);
+        return;
+      }
+      // decoded in small slices: strings past ~128 KB live outside the young generation, and a file read
+      // in 1 MiB chunks would leave one such string behind per chunk until a full collection
+      for (let at = 0; at < chunk.length && fatal === null; at += DOCUMENT_SLICE_BYTES) {
+        const text = documentDecoder.decode(chunk.subarray(at, at + DOCUMENT_SLICE_BYTES), { stream: true });
+        if (!replacementReported && text.includes('\uFFFD')) reportReplacement(null);
+        r.write(text);
+      }
     } else if (typeof chunk === 'string') {
       fatal = 'a binary format cannot be read from text';
     } else {
@@ -202,30 +211,12 @@ export function createParser(options: ParserOptions): Parser {
     for (const chunk of chunks) route(chunk);
   };
 
-  /** Follows the held head to the end of its second non-blank line (or its cap). */
-  const scanHead = (): void => {
-    while (!headComplete) {
-      const nl = headText.indexOf('\n', headScan);
-      if (nl < 0 || nl >= MAX_HEAD_CHARS) {
-        if (headText.length >= MAX_HEAD_CHARS) headComplete = true;
-        return;
-      }
-      for (let i = headScan; i < nl; i += 1) {
-        const c = headText.charCodeAt(i);
-        if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff)) {
-          headRows += 1;
-          break;
-        }
-      }
-      headScan = nl + 1;
-      if (headRows >= 2) headComplete = true;
-    }
-  };
-
   let checkpointsTried = 0;
   const hold = (chunk: Uint8Array | string): void => {
     headChunks.push(chunk);
-    headText += typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
+    headText += text;
+    headTracker.push(text);
     if (entry !== null) {
       decide(false);
       return;
@@ -234,14 +225,13 @@ export function createParser(options: ParserOptions): Parser {
       if (headBytes.length >= BINARY_HEAD_BYTES) decide(false);
       return;
     }
-    scanHead();
     // the head is its first 8 KB and, however long they are, its first two lines (a wide CSV's header and row)
-    if (headText.length >= SNIFF_CHARS && headComplete) {
+    if (headText.length >= SNIFF_CHARS && headTracker.done()) {
       decide(false);
       return;
     }
     // live logs must not wait for 8 KB: at each checkpoint of complete lines, a certain format decides
-    const lines = countLines(headText);
+    const lines = headTracker.lines();
     if (lines >= (CHECKPOINTS[checkpointsTried] ?? Number.POSITIVE_INFINITY)) {
       const early = earlyDecision(headText.replace(/^\uFEFF/, ''), file, checkpointsTried);
       checkpointsTried = early.tried;
@@ -402,12 +392,6 @@ function checkRun(run: Run, onIssue: (issue: ParseIssue) => void): Run {
  * boundaries, so any chunking of an input gives the same decision.
  */
 const CHECKPOINTS = [2, 4, 8, 16, 32, 64, 128, 256];
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < SNIFF_CHARS; i = text.indexOf('\n', i + 1)) n += 1;
-  return n;
-}
 
 /** The end of the k-th line (after its `\n`), or -1. */
 function lineEnd(text: string, k: number): number {

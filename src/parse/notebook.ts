@@ -1,7 +1,7 @@
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
 import { createJsonStream, type JsonHandler } from './json-stream.js';
 import { createKerasTextParser } from './keras-text.js';
-import { buildHead, chooseReader, headEnd, MAX_HEAD_CHARS, SNIFF_CHARS } from './sniff.js';
+import { buildHead, chooseReader, createHeadTracker, SNIFF_CHARS } from './sniff.js';
 import { createTerminal } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEnd, ReaderEntry, SniffHead } from './types.js';
 
@@ -339,6 +339,7 @@ function createReader(ctx: ReaderContext): FormatReader {
   const issues: ParseIssue[] = [];
   let head = '';
   let headDone = false;
+  const headTracker = createHeadTracker();
   /** The first characters of the file, to tell a broken notebook from another JSON file. */
   let fileHead = '';
   const map = (line: number): number =>
@@ -410,7 +411,8 @@ function createReader(ctx: ReaderContext): FormatReader {
     }
     held.push(piece);
     head += piece;
-    if ((head.length >= SNIFF_CHARS && headEnd(head) >= 0) || head.length >= MAX_HEAD_CHARS) decide(false);
+    headTracker.push(piece);
+    if (headTracker.done() && head.length >= SNIFF_CHARS) decide(false);
   };
 
   const json = createNotebookJson({

@@ -4,7 +4,7 @@
  * head; the best score wins, the file name only breaks ties (people save CSVLogger output as `.log`,
  * notebooks as `.py` and model cards as `README.md`).
  */
-import { hasUnclosedQuote, MISSING, splitFields } from './csv-fields.js';
+import { forEachField, hasUnclosedQuote, MISSING } from './csv-fields.js';
 import { numericLiteral } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import { readLine } from './line-tokens.js';
@@ -44,26 +44,46 @@ export function buildHead(
 }
 
 /**
- * Where the head of a text ends: after its second non-blank line, or -1 when that line is not complete
- * (within {@link MAX_HEAD_CHARS}). Linear.
+ * Follows a head as it arrives, chunk by chunk, each character read once: the line breaks within its
+ * first {@link SNIFF_CHARS} characters, and whether it holds its second non-blank line (or
+ * {@link MAX_HEAD_CHARS}) yet.
  */
-export function headEnd(text: string): number {
+export function createHeadTracker(): {
+  push(chunk: string): void;
+  /** The head reached the end of its second non-blank line, or its cap. */
+  done(): boolean;
+  /** Line breaks within the first {@link SNIFF_CHARS} characters. */
+  lines(): number;
+} {
+  let length = 0;
   let rows = 0;
-  let start = 0;
-  while (start < text.length && start < MAX_HEAD_CHARS) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return -1;
-    if (!isBlank(text, start, nl)) rows += 1;
-    if (rows === 2) return nl + 1;
-    start = nl + 1;
-  }
-  return -1;
+  let lineHasText = false;
+  let breaks = 0;
+  let done = false;
+  return {
+    push(chunk: string): void {
+      for (let i = 0; i < chunk.length && !done; i += 1) {
+        const c = chunk.charCodeAt(i);
+        if (c === 10) {
+          if (length + i < SNIFF_CHARS) breaks += 1;
+          if (lineHasText) rows += 1;
+          lineHasText = false;
+          if (rows >= 2) done = true;
+        } else if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff))
+          lineHasText = true;
+      }
+      length += chunk.length;
+      if (length >= MAX_HEAD_CHARS) done = true;
+    },
+    done: () => done,
+    lines: () => breaks,
+  };
 }
 
 function isBlank(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i += 1) {
     const c = text.charCodeAt(i);
-    if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11)) return false;
+    if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff)) return false;
   }
   return true;
 }
@@ -203,9 +223,25 @@ export function chooseReader(
  * `1st acc`, `=x`) make a header only over a row of numbers. A quote that is never closed is read as a
  * character (`unclosedQuote`). Linear in the line, however long.
  */
-export function csvHeader(
-  line: string,
-): { separator: string; names: string[]; plain: boolean; unclosedQuote: boolean } | null {
+export function csvHeader(line: string): CsvHeader | null {
+  // the CSV sniffers all ask about the same first row: read once
+  if (line === lastHeader.line) return lastHeader.header;
+  const header = readCsvHeader(line);
+  lastHeader = { line, header };
+  return header;
+}
+
+/** What {@link csvHeader} found. */
+export interface CsvHeader {
+  separator: string;
+  names: string[];
+  plain: boolean;
+  unclosedQuote: boolean;
+}
+
+let lastHeader: { line: string | null; header: CsvHeader | null } = { line: null, header: null };
+
+function readCsvHeader(line: string): CsvHeader | null {
   const text = line.trim();
   if (text.length === 0) return null;
   const counts = new Map<number, number>([
@@ -227,20 +263,22 @@ export function csvHeader(
   }
   if (best === 0) return null;
   const unclosedQuote = hasUnclosedQuote(text, separator);
-  const names = splitFields(text, separator, unclosedQuote);
-  if (names.length < 2) return null;
+  // fields are looked at as they are cut: a row of numbers stops at its first cell
+  const names: string[] = [];
   let plain = true;
-  for (let i = 0; i < names.length; i += 1) {
-    const name = names[i] ?? '';
+  const ok = forEachField(text, separator, unclosedQuote, (name, i) => {
     if (name === '') {
-      if (i !== 0) return null;
-      continue;
+      names.push(name);
+      return i === 0;
     }
-    if (numericLiteral(name) !== null || MISSING.has(name.toLowerCase())) return null;
+    if (numericLiteral(name) !== null || MISSING.has(name.toLowerCase())) return false;
     const c = name.charCodeAt(0);
-    if (c === 91 || c === 40) return null; // `[0.1, 0.2]`, `(1, 2)`: values
+    if (c === 91 || c === 40) return false; // `[0.1, 0.2]`, `(1, 2)`: values
     if (plain && !isColumnName(name)) plain = false;
-  }
+    names.push(name);
+    return true;
+  });
+  if (!ok || names.length < 2) return null;
   return { separator, names, plain, unclosedQuote };
 }
 
