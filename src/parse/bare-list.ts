@@ -78,8 +78,10 @@ function scanSniff(line: string): number | null {
       continue;
     }
     if (c === 39 || c === 34) {
+      // a repr closes its strings on their line: a quote left open is a CSV header's, not a list's
       const close = line.indexOf(line.charAt(i), i + 1);
-      i = close < 0 ? line.length : close + 1;
+      if (close < 0) return null;
+      i = close + 1;
       continue;
     }
     if (!(c === 32 || c === 9 || c === 44 || c === 59 || c === 91 || c === 93 || c === 40 || c === 41))

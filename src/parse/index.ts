@@ -9,6 +9,7 @@
 import { TextDecoder } from 'node:util';
 import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
 import { createDecoder, detectEncoding, type Decoder } from './encoding.js';
+import { escapeControl } from '../report/escape.js';
 import { boundedIssues, createInputLimits } from './limits.js';
 import { INPUT_FORMATS, READERS, readerForInputFormat } from './readers.js';
 import { buildHead, CERTAIN, chooseReader, createHeadTracker, SNIFF_CHARS } from './sniff.js';
@@ -353,7 +354,13 @@ export function createParser(options: ParserOptions): Parser {
         onIssue(noEpochsIssue(dialect, head?.census ?? null));
       }
       bounded.finish();
-      return { dialect: fatal === null ? dialect : null, runs, epochs, fatal };
+      // a reason may quote the input (a syntax error's character, a format name): escaped once here
+      return {
+        dialect: fatal === null ? dialect : null,
+        runs,
+        epochs,
+        fatal: fatal === null ? null : escapeControl(fatal),
+      };
     },
   };
 }

@@ -6,11 +6,11 @@
  * - metric names are interned: one detached copy per name, so a record never keeps alive the line it was
  *   read from (a sliced string holds its whole parent, and a 200 MB one-line paste is one parent);
  *   names longer than the cap are left out and reported;
- * - issues are bounded in size (text quoted from the input is shortened) and in number per kind (the rest
- *   are counted in one last issue).
+ * - issues are bounded in size (text quoted from the input is shortened), escaped (no raw control
+ *   character) and bounded in number per kind (the rest are counted in one last issue).
  */
 import { PARSE_LIMITS, type ParseIssue } from '../model/index.js';
-import { shorten } from '../report/escape.js';
+import { escapeControl, shorten } from '../report/escape.js';
 
 /** What readers share for one input: the record budget and the name table. */
 export interface InputLimits {
@@ -126,10 +126,13 @@ export function boundedIssues(sink: (issue: ParseIssue) => void): {
       const seen = (counts.get(issue.kind) ?? 0) + 1;
       counts.set(issue.kind, seen);
       if (seen > PARSE_LIMITS.issuesPerKind) return;
-      const message =
+      // text quoted from the input (a value, a name, a character a syntax error found) is escaped here,
+      // once for every reader: no control, bidi or invisible character reaches a message raw
+      const message = escapeControl(
         issue.message.length > PARSE_LIMITS.messageChars
           ? shorten(issue.message, PARSE_LIMITS.messageChars)
-          : issue.message;
+          : issue.message,
+      );
       // a message built from pieces of a line would keep the whole line alive: flattened into its own copy
       sink({ ...issue, message: detach(message) });
     },

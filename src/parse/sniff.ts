@@ -123,8 +123,12 @@ function visibleLines(text: string): string[] {
 }
 
 const KERAS_HEADER = /^Epoch \d+\/\d+$/;
+/**
+ * A Keras progress frame. The unanchored number starts only where a digit run starts (`(?<!\d)`): tried
+ * inside a run of digits it would rescan the run from every position (quadratic in the head).
+ */
 const KERAS_FRAME =
-  /^\d+\/(?:\d+|Unknown) (?:\[[=>.]*\]|━)|\d+m?s \d+(?:ms|us|s)\/(?:step|sample)| - ETA: |^\d+\/\d+ - \d+s|^(?:- )?\d+s - \w+: |(?:^| )- \w+: \S+ - \w+: /;
+  /^\d+\/(?:\d+|Unknown) (?:\[[=>.]*\]|━)|(?<!\d)\d+m?s \d+(?:ms|us|s)\/(?:step|sample)| - ETA: |^\d+\/\d+ - \d+s|^(?:- )?\d+s - \w+: |(?:^| )- \w+: \S+ - \w+: /;
 
 function takeCensus(lines: readonly string[]): Census {
   const census: Census = {
@@ -250,15 +254,20 @@ function readCsvHeader(line: string): CsvHeader | null {
     [9, 0],
     [124, 0],
   ]);
+  /** Separators inside quotes too: a quote that is never closed is a character, not a quoted field. */
+  const all = new Map(counts);
   let quoted = false;
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c === 34) quoted = !quoted;
-    else if (!quoted && counts.has(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    else if (all.has(c)) {
+      all.set(c, (all.get(c) ?? 0) + 1);
+      if (!quoted) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
   }
   let separator = '';
   let best = 0;
-  for (const [code, count] of counts) {
+  for (const [code, count] of quoted ? all : counts) {
     if (count > best) [separator, best] = [String.fromCharCode(code), count];
   }
   if (best === 0) return null;
