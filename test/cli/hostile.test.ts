@@ -445,3 +445,25 @@ describe('no argument spread over data', () => {
     expect(inputs).toHaveLength(150_000);
   });
 });
+
+describe('folder inputs pick up every format the readers read', () => {
+  test('markdown, R Markdown, event files and the named CSV/JSON logs are found; other files are not', async () => {
+    const dir = join(work.dir, 'formats');
+    mkdirSync(join(dir, 'run', 'validation'), { recursive: true });
+    const names = [
+      'README.md',
+      'train.Rmd',
+      'notes.markdown',
+      'run/validation/events.out.tfevents.1700000001.host.v2',
+      'run/metrics.csv',
+      'results.csv',
+      'summary.csv',
+      'trainer_state.json',
+    ];
+    for (const name of [...names, 'model.h5', 'plot.png', 'events.bin']) writeFileSync(join(dir, name), 'x');
+    const found = await expandInputs([dir], work.dir);
+    expect(found.map((f) => ('file' in f ? f.file.slice(dir.length + 1) : f.problem)).sort()).toEqual(
+      [...names].sort(),
+    );
+  });
+});
