@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Dirent } from 'node:fs';
 import { Chalk } from 'chalk';
+import { readInput } from '../../src/cli/input.js';
 import { expandInputs } from '../../src/cli/inputs.js';
 import { DETECTORS } from '../../src/detect/index.js';
 import type { Report } from '../../src/model/index.js';
@@ -465,5 +466,26 @@ describe('folder inputs pick up every format the readers read', () => {
     expect(found.map((f) => ('file' in f ? f.file.slice(dir.length + 1) : f.problem)).sort()).toEqual(
       [...names].sort(),
     );
+  });
+});
+
+describe('--metric reaches the parser', () => {
+  test('a bare list read with metricNames is named from its first epoch on (probe: the live line said val_value)', async () => {
+    const path = join(work.dir, 'losses.txt');
+    writeFileSync(path, '0.9\n0.7\n0.6\n');
+    const live: string[][] = [];
+    const result = await readInput(path, {
+      inputFormat: 'auto',
+      stdin: process.stdin,
+      metricNames: ['val_loss'],
+      onEpoch: (epoch) => live.push(Object.keys(epoch.metrics)),
+    });
+    expect(result.error).toBeNull();
+    expect(result.runs.flatMap((r) => r.epochs.map((e) => e.metrics))).toEqual([
+      { val_loss: 0.9 },
+      { val_loss: 0.7 },
+      { val_loss: 0.6 },
+    ]);
+    expect(live).toEqual([['val_loss'], ['val_loss'], ['val_loss']]);
   });
 });
