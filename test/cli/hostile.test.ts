@@ -489,3 +489,26 @@ describe('--metric reaches the parser', () => {
     expect(live).toEqual([['val_loss'], ['val_loss'], ['val_loss']]);
   });
 });
+
+describe('parse -f csv never writes a formula', () => {
+  test('names that start with =, +, - or @ are quoted as text; negative numbers stay numbers', async () => {
+    const path = join(work.dir, 'formula.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        '=HYPERLINK("http://x")': [0.5, 0.4],
+        '+SUM(A1)': [1, 2],
+        '-cmd': [3, 4],
+        '@sum': [5, 6],
+        loss: [-0.5, -1e-7],
+      }),
+    );
+    const { code, stdout } = await runCli(['parse', path, '-f', 'csv']);
+    expect(code).toBe(0);
+    const [header, first] = stdout.trimEnd().split('\n');
+    expect(header).toBe(
+      `file,run,epoch,of,steps,total_steps,seconds,"'=HYPERLINK(""http://x"")",'+SUM(A1),'-cmd,'@sum,loss`,
+    );
+    expect(first?.endsWith(',0.5,1,3,5,-0.5')).toBe(true);
+  });
+});
