@@ -272,8 +272,12 @@ export const PARSE_LIMITS = {
   records: 200_000,
   /** Metric values kept from one input, all records together (about 30 bytes each): refused beyond. */
   values: 2_000_000,
-  /** Values of one record; the rest of that record's values are left out and reported. */
-  valuesPerRecord: 65_536,
+  /**
+   * Values of one record; the rest of that record's values are left out and reported. Each metric is
+   * a series the detectors follow (about 2 KB each in a lint), so 16k of them keep one record's lint
+   * near 200 MB; a per-class report of a thousand classes has a few thousand.
+   */
+  valuesPerRecord: 16_384,
   /** Characters of a metric name; a longer name's values are left out and reported. */
   nameChars: 1024,
   /** Characters of one issue message (text quoted from the input in it is shortened first). */
