@@ -206,9 +206,12 @@ describe('pathological repetitions cost time linear in their length and keep the
       expect(allEpochs(parsed)).toHaveLength(c.epochs(n));
     }
     measure(c, small, 1); // warm-up: compiled code, not the first run's interpreter, is compared
-    let ratio = measure(c, large, 2) / Math.max(measure(c, small, 2), 0.05);
-    // the machine is shared: a ratio past the bound is measured again, longer, before it counts
-    if (ratio > MAX_RATIO) ratio = measure(c, large, 5) / Math.max(measure(c, small, 5), 0.05);
+    // the machine is shared (and the suite runs files in parallel): a ratio past the bound is measured
+    // again, up to four times; a quadratic path is past it every time
+    let ratio = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 4 && ratio >= MAX_RATIO; attempt += 1) {
+      ratio = Math.min(ratio, measure(c, large, 3) / Math.max(measure(c, small, 3), 0.05));
+    }
     expect(ratio).toBeLessThan(MAX_RATIO);
   });
 });
