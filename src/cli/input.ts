@@ -72,6 +72,11 @@ export interface ReadInputOptions {
   signal?: AbortSignal;
   /** Directory a relative `file` is read from (the process's own when unset); `file` stays as named. */
   cwd?: string;
+  /**
+   * `--metric` names: what a bare list of values is called, given to the parser so every record (and
+   * the live status line) carries the name from the start.
+   */
+  metricNames?: readonly string[];
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -105,6 +110,7 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
     createParser({
       file,
       inputFormat: options.inputFormat,
+      ...(options.metricNames === undefined ? {} : { metricNames: options.metricNames }),
       onRun: (run) => runs.push(run),
       onIssue: (issue) => issues.push(issue),
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),

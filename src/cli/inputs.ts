@@ -12,9 +12,19 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { READERS } from '../parse/readers.js';
 
-/** File names that can hold a training log. */
-const LOG_FILE = /\.(?:log|txt|out|csv|tsv|json|jsonl|ipynb)$/i;
+/**
+ * Extensions of files that can hold a training log; together with the names the readers hint at
+ * (`events.out.tfevents.*`, `trainer_state.json`, ...), the files a folder input reads. Content still
+ * decides the format, and a file found in a folder that holds no log is skipped with a note.
+ */
+const LOG_EXTENSION = /\.(?:log|txt|out|csv|tsv|json|jsonl|ipynb|md|markdown|rmd)$/i;
+
+/** Whether a file found in a folder input is read. */
+export function isLogFileName(name: string): boolean {
+  return LOG_EXTENSION.test(name) || READERS.some((r) => r.fileHint?.test(name) === true);
+}
 /** Folders no sweep keeps its logs in; a wildcard never enters them (a literal segment may). */
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '__pycache__', '.ipynb_checkpoints']);
 /** Characters that make an argument a pattern. */
@@ -160,7 +170,7 @@ async function walkDirectory(
       if (info === null || walk.visited.has(identity(info))) return;
       walk.visited.add(identity(info));
       await visitTree(path, shown);
-    } else if (kind.isFile() && LOG_FILE.test(name)) {
+    } else if (kind.isFile() && isLogFileName(name)) {
       const info = 'ino' in kind ? kind : await walk.fs.stat(path).catch(() => null);
       if (info === null || walk.listed.has(identity(info))) return;
       walk.listed.add(identity(info));

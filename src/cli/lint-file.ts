@@ -116,6 +116,8 @@ export async function lintFile(job: FileJob, plan: FilePlan, hooks: FileHooks): 
   const result = await readInput(file, {
     cwd: hooks.cwd,
     inputFormat: plan.inputFormat,
+    // --metric names a bare list of values from its first record on (the live status line included)
+    metricNames: plan.settings.metrics ?? [],
     stdin: hooks.stdin,
     follow: plan.follow,
     stop: hooks.stop,

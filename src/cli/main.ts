@@ -153,6 +153,8 @@ async function runParse(
       cwd: io.cwd,
       inputFormat: options.inputFormat,
       stdin: io.stdin,
+      // --metric names a bare list of values from its first record on
+      ...(options.metric === undefined ? {} : { metricNames: options.metric }),
       stop: () => io.interrupted(),
       ...(io.interruptSignal === undefined ? {} : { signal: io.interruptSignal }),
     });

@@ -210,6 +210,16 @@ export const ParseIssueKind = z.enum([
   'ignored-bar',
   /** An epoch number seen twice in one run; the later record wins. */
   'duplicate-epoch',
+  /**
+   * A metric named twice in one record (a JSON key given twice, two CSV columns of one name, a name
+   * repeated in one progress frame): the message says which value is kept.
+   */
+  'duplicate-metric',
+  /**
+   * Beyond one of the parser's limits ({@link PARSE_LIMITS}): a metric name too long, a record with too
+   * many values, more issues of one kind than are listed. What was left out is said.
+   */
+  'over-limit',
   /** Bytes that are not valid UTF-8 were replaced. */
   'invalid-utf8',
   /** A line longer than the parser keeps; the part with no epoch token was skipped. */
@@ -247,3 +257,31 @@ export const ParseIssue = z.object({
   message: z.string(),
 });
 export type ParseIssue = z.infer<typeof ParseIssue>;
+
+/**
+ * The parser's limits, one source for the parser, the messages and the README. They bound the memory of
+ * one input: what is kept grows with the records and values reported, never with the size of the input,
+ * and these caps keep the worst case under 200 MB of peak RSS (`README.md`, "What it reads").
+ */
+export const PARSE_LIMITS = {
+  /**
+   * Records (epochs, evaluations, logged rows) kept from one input. A kept record costs about 300 bytes
+   * with a handful of values; beyond this the input is refused with one line (exit code 2), never
+   * reported partially as if it were complete.
+   */
+  records: 200_000,
+  /** Metric values kept from one input, all records together (about 30 bytes each): refused beyond. */
+  values: 2_000_000,
+  /**
+   * Values of one record; the rest of that record's values are left out and reported. Each metric is
+   * a series the detectors follow (about 2 KB each in a lint), so 16k of them keep one record's lint
+   * near 200 MB; a per-class report of a thousand classes has a few thousand.
+   */
+  valuesPerRecord: 16_384,
+  /** Characters of a metric name; a longer name's values are left out and reported. */
+  nameChars: 1024,
+  /** Characters of one issue message (text quoted from the input in it is shortened first). */
+  messageChars: 2000,
+  /** Issues of one kind listed per input; the rest are counted in one last issue of that kind. */
+  issuesPerKind: 200,
+} as const;

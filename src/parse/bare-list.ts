@@ -26,6 +26,8 @@ const ALLOWED_WORDS = new Set([
   'list',
 ]);
 const DEFAULT_NAME = 'val_value';
+/** Characters of a number or word kept (a longer one is not a number anyway). */
+const MAX_TOKEN_CHARS = 4096;
 
 function sniff(head: SniffHead): number {
   let numbers = 0;
@@ -76,8 +78,10 @@ function scanSniff(line: string): number | null {
       continue;
     }
     if (c === 39 || c === 34) {
+      // a repr closes its strings on their line: a quote left open is a CSV header's, not a list's
       const close = line.indexOf(line.charAt(i), i + 1);
-      i = close < 0 ? line.length : close + 1;
+      if (close < 0) return null;
+      i = close + 1;
       continue;
     }
     if (!(c === 32 || c === 9 || c === 44 || c === 59 || c === 91 || c === 93 || c === 40 || c === 41))
@@ -117,7 +121,9 @@ function createReader(ctx: ReaderContext): FormatReader {
   let firstLine = true;
   let reportedLine = -1;
 
-  const emit = (values: number[], line: number): void => {
+  /** `counted`: the values were counted as they were held in their list. */
+  const emit = (values: number[], line: number, counted = true): void => {
+    if (!ctx.limits.keep(counted ? 0 : values.length)) return;
     records.push({ values, line });
     ctx.onEpoch?.(toEpoch(values, line, records.length), 0);
   };
@@ -132,7 +138,9 @@ function createReader(ctx: ReaderContext): FormatReader {
       bad(numberLine, text);
       return;
     }
-    if (depth === 0) emit([v], numberLine);
+    if (depth === 0) emit([v], numberLine, false);
+    // values held in a list until it closes count against the input's cap as they come
+    else if (!ctx.limits.addValues(1)) return;
     else if (item !== null && depth >= 2) item.push(v);
     else group?.values.push(v);
   };
@@ -194,7 +202,7 @@ function createReader(ctx: ReaderContext): FormatReader {
       const c = text.charCodeAt(i);
       if (isNumberChar(c) && word.length === 0) {
         if (number.length === 0) numberLine = tl.line;
-        number += ch;
+        if (number.length < MAX_TOKEN_CHARS) number += ch;
         continue;
       }
       if (isWordChar(c) || (word.length > 0 && (isNumberChar(c) || ch === '.'))) {
@@ -202,7 +210,7 @@ function createReader(ctx: ReaderContext): FormatReader {
           word = number;
           number = '';
         }
-        word += ch;
+        if (word.length < MAX_TOKEN_CHARS) word += ch;
         continue;
       }
       if (ch === '=') {

@@ -7,6 +7,7 @@
  * by the end of the log (it lacks values every earlier round had) is reported, not read.
  */
 import type { Epoch, Event, ParseIssue, Run } from '../model/index.js';
+import { shorten } from '../report/escape.js';
 import { numericLiteral } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import type { TerminalLine } from './terminal.js';
@@ -43,7 +44,7 @@ function createReader(ctx: ReaderContext): FormatReader {
   const commit = (): void => {
     const p = pending;
     pending = null;
-    if (p === null) return;
+    if (p === null || !ctx.limits.keep(p.metrics.size)) return;
     if (epochs.length === 0) fromLine = p.line;
     const epoch: Epoch = {
       epoch: epochs.length + 1,
@@ -113,11 +114,20 @@ function createReader(ctx: ReaderContext): FormatReader {
         issue(
           'bad-value',
           tl.line,
-          `${name} is ${JSON.stringify(field.slice(colon + 1).trim())}, not a number: left out`,
+          `${shorten(name, 200)} is ${JSON.stringify(shorten(field.slice(colon + 1).trim(), 60))}, not a number: left out`,
         );
         continue;
       }
-      metrics.set(name, value);
+      const key = ctx.limits.name(name, tl.line);
+      if (key === null) continue;
+      if (metrics.has(key)) {
+        issue(
+          'duplicate-metric',
+          tl.line,
+          `${shorten(key, 80)} is printed twice in one line: the later value is kept`,
+        );
+      }
+      metrics.set(key, value);
     }
     if (metrics.size === 0) return;
     commit();

@@ -1,5 +1,15 @@
-import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
-import { numericLiteral, readTolerant } from './json-tolerant.js';
+import { PARSE_LIMITS, type Dialect, type Epoch, type ParseIssue, type Run } from '../model/index.js';
+import { shorten } from '../report/escape.js';
+import {
+  cellOf,
+  createLineSplitter,
+  hasUnclosedQuote,
+  MISSING,
+  splitFields,
+  type Cell,
+} from './csv-fields.js';
+import { numericLiteral } from './json-tolerant.js';
+import { createInputLimits, type InputLimits } from './limits.js';
 import { csvHeader, firstLines } from './sniff.js';
 import type {
   FormatReader,
@@ -10,6 +20,8 @@ import type {
   SniffHead,
 } from './types.js';
 
+export { cellOf, splitFields, type Cell } from './csv-fields.js';
+
 /** A header line: its separator, its column names as printed, and where the epoch index sits. */
 export interface Header {
   line: number;
@@ -17,6 +29,13 @@ export interface Header {
   names: string[];
   /** Column holding the 0-based epoch index (`epoch`, or a pandas index column); null when absent. */
   epochColumn: number | null;
+  /**
+   * The name each column's values are kept under (interned); null for a column that is not read (a name
+   * longer than the limit, columns past the per-record limit).
+   */
+  keys: (string | null)[];
+  /** The header's quote is never closed: its quotes are read as characters, rows too. */
+  literalQuotes: boolean;
 }
 
 /** The run being filled. */
@@ -30,12 +49,6 @@ interface OpenRun {
   /** Data rows seen, including skipped ones; numbers the epochs of a CSV without an epoch column. */
   rows: number;
 }
-
-/** What a cell holds: nothing (`NA`, empty), a number, or something that is not a number. */
-export type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'bad'; what: string };
-
-// Python's csv writes `NA` (CSVLogger) and `None`; pandas readers treat these as missing too.
-const MISSING = new Set(['', 'na', 'n/a', 'none', 'null']);
 
 // Separators tried, in order of preference on a tie, when the header does not start with `epoch`.
 const COMMON_SEPARATORS = [',', ';', '\t', '|'];
@@ -63,7 +76,18 @@ const COMMON_SEPARATORS = [',', ';', '\t', '|'];
  *   zero runs and a `malformed-input` issue. Never throws.
  */
 export function parseCsvLogger(text: string, options: ParseOptions & { dialect?: Dialect }): ParseResult {
-  return new CsvReader(options).read(splitLines(text));
+  const runs: Run[] = [];
+  const issues: ParseIssue[] = [];
+  const reader = createCsvReader({
+    file: options.file,
+    dialect: options.dialect ?? 'csv-logger',
+    onRun: (run) => runs.push(run),
+    onIssue: (issue) => issues.push(issue),
+    limits: createInputLimits({ onIssue: (issue) => issues.push(issue), onExceeded: () => undefined }),
+  });
+  reader.write(text);
+  reader.end();
+  return { runs, issues };
 }
 
 /** A CSV: a header line of names, then a row (or a blank line) under it. */
@@ -71,29 +95,45 @@ function sniff(head: SniffHead): number {
   const [first, second] = firstLines(head, 2);
   const header = first === undefined ? null : csvHeader(first);
   if (header === null) return 0;
-  if (second === undefined) return head.complete ? 0.6 : 0.5;
-  const cells = second.split(header.separator);
-  if (cells.length !== header.names.length) return 0.3;
+  if (second === undefined) return header.plain ? (head.complete ? 0.6 : 0.5) : 0;
+  const cells = splitFields(second, header.separator, header.unclosedQuote);
+  if (cells.length !== header.names.length) return header.plain ? 0.3 : 0;
   const numeric = cells.filter((c) => {
-    const t = c.trim().replace(/^"(.*)"$/, '$1');
+    const t = c.trim();
     return t === '' || MISSING.has(t.toLowerCase()) || numericLiteral(t) !== null;
   }).length;
-  return numeric >= cells.length / 2 ? 0.8 : 0.3;
+  if (numeric >= cells.length / 2) return 0.8;
+  return header.plain ? 0.3 : 0;
 }
 
-/** The whole-file reader of a CSV dialect (the CSV formats share this parser). */
+/** The streaming reader of a CSV dialect (the CSV formats share this parser). */
 export function csvReaderFor(dialect: Dialect) {
-  return (ctx: ReaderContext): FormatReader => ({
-    kind: 'text',
-    end(text: string) {
-      const result = parseCsvLogger(text, { file: ctx.file, dialect });
-      for (const issue of result.issues) ctx.onIssue(issue);
-      for (const run of result.runs) ctx.onRun(run);
-      const malformed =
-        result.runs.length === 0 ? result.issues.find((i) => i.kind === 'malformed-input') : undefined;
-      return { fatal: malformed ? malformed.message : null };
-    },
-  });
+  return (ctx: ReaderContext): FormatReader => {
+    let runs = 0;
+    let malformed: string | null = null;
+    const reader = createCsvReader({
+      file: ctx.file,
+      dialect,
+      onRun: (run) => {
+        runs += 1;
+        ctx.onRun(run);
+      },
+      onIssue: (issue) => {
+        if (issue.kind === 'malformed-input') malformed ??= issue.message;
+        ctx.onIssue(issue);
+      },
+      limits: ctx.limits,
+      ...(ctx.onEpoch ? { onEpoch: ctx.onEpoch } : {}),
+    });
+    return {
+      kind: 'chars',
+      write: (text) => reader.write(text),
+      end() {
+        reader.end();
+        return { fatal: runs === 0 && malformed !== null ? malformed : null };
+      },
+    };
+  };
 }
 
 export const csvLoggerReader: ReaderEntry = {
@@ -105,157 +145,209 @@ export const csvLoggerReader: ReaderEntry = {
   create: csvReaderFor('csv-logger'),
 };
 
-class CsvReader {
-  private readonly runs: Run[] = [];
-  private readonly issues: ParseIssue[] = [];
-  private open: OpenRun | null = null;
-  private headerLine: number | null = null;
-  private stopped = false;
-  private firstEpochSeen = false;
+interface CsvReaderOptions {
+  file: string | null;
+  dialect: Dialect;
+  onRun(run: Run): void;
+  onIssue(issue: ParseIssue): void;
+  onEpoch?: (epoch: Epoch, run: number) => void;
+  limits: InputLimits;
+}
 
-  constructor(private readonly options: ParseOptions & { dialect?: Dialect }) {}
+/** Reads CSV text as it comes: rows become epochs at once, a run is handed on when it ends. */
+function createCsvReader(options: CsvReaderOptions): { write(text: string): void; end(): void } {
+  let open: OpenRun | null = null;
+  let headerLine: number | null = null;
+  let stopped = false;
+  let firstEpochSeen = false;
+  let runIndex = 0;
+  const { limits } = options;
 
-  read(lines: string[]): ParseResult {
-    for (let index = 0; index < lines.length && !this.stopped; index++) {
-      const raw = lines[index] ?? '';
-      if (raw.trim() !== '') this.line(raw, index + 1);
-    }
-    this.finishRun('end');
-    if (this.runs.length === 0 && !this.stopped) {
-      const message =
-        this.headerLine === null ? 'empty input' : `no data rows after the header on line ${this.headerLine}`;
-      this.issues.push({ kind: 'no-epochs', line: null, message });
-    }
-    return { runs: this.runs, issues: this.issues };
-  }
+  const issue = (kind: ParseIssue['kind'], line: number, message: string): void => {
+    options.onIssue({ kind, line, message: `line ${line}: ${message}` });
+  };
 
-  private line(raw: string, lineNumber: number): void {
-    const open = this.open;
-    if (open === null) {
-      this.startHeader(raw, lineNumber);
+  const finishRun = (reason: 'header' | 'resume' | 'end'): void => {
+    const run = open;
+    open = null;
+    if (run === null) return;
+    if (run.epochs.length === 0) {
+      if (reason === 'header' || runIndex > 0)
+        issue('malformed-input', run.fromLine, 'no epochs under this header');
       return;
     }
-    const fields = splitFields(raw, open.header.separator);
-    if (isHeaderLine(raw, fields)) {
-      this.finishRun('header');
-      this.startHeader(raw, lineNumber);
-    } else {
-      this.row(fields, lineNumber, open);
-    }
-  }
+    options.onRun({
+      index: runIndex,
+      epochs: run.epochs,
+      events: [],
+      datasets: [],
+      source: { dialect: options.dialect, file: options.file, fromLine: run.fromLine, toLine: run.toLine },
+    });
+    runIndex += 1;
+  };
 
-  private startHeader(raw: string, lineNumber: number): void {
+  const startHeader = (raw: string, lineNumber: number): void => {
     const header = readHeader(raw, lineNumber);
     if (header === null) {
       // Without names the columns mean nothing; one issue instead of one per row.
-      this.issue(
-        'malformed-input',
-        lineNumber,
-        'expected a header line (epoch,<metric names>), found a data row',
-      );
-      this.stopped = true;
+      issue('malformed-input', lineNumber, 'expected a header line (epoch,<metric names>), found a data row');
+      stopped = true;
       return;
     }
-    this.headerLine ??= lineNumber;
-    this.open = openRun(header, lineNumber);
-  }
+    headerLine ??= lineNumber;
+    describeHeader(header);
+    open = openRun(header, lineNumber);
+  };
 
-  private row(fields: string[], lineNumber: number, open: OpenRun): void {
-    const header = open.header;
+  /** Says what the header makes the reader do: quotes read as characters, duplicate or long names, too many columns. */
+  const describeHeader = (header: Header): void => {
+    const line = header.line;
+    if (header.literalQuotes) {
+      issue(
+        'malformed-input',
+        line,
+        'the header has a quote that is never closed: its quotes are read as characters',
+      );
+    }
+    const firstColumn = new Map<string, number>();
+    let dropped = 0;
+    header.names.forEach((name, column) => {
+      if (column === header.epochColumn) return;
+      if (header.keys[column] === undefined) {
+        dropped += 1;
+        return;
+      }
+      const key = limits.name(name, line);
+      header.keys[column] = key;
+      if (key === null) return;
+      const before = firstColumn.get(key);
+      if (before !== undefined) {
+        issue(
+          'duplicate-metric',
+          line,
+          `column ${column + 1} repeats the name ${JSON.stringify(shorten(key, 80))} of column ${before + 1}: the later column's values are kept`,
+        );
+      }
+      firstColumn.set(key, column);
+    });
+    if (dropped > 0) limits.tooManyValues(line, dropped);
+  };
+
+  const onLine = (raw: string, lineNumber: number, cut: boolean): void => {
+    if (stopped || limits.exceeded() !== null) return;
+    if (raw.trim() === '') return;
+    if (cut) {
+      issue('over-limit', lineNumber, 'a line longer than 16 MiB: not read');
+      return;
+    }
+    const run = open;
+    if (run === null) {
+      startHeader(raw, lineNumber);
+      return;
+    }
+    const fields = splitFields(raw, run.header.separator, run.header.literalQuotes);
+    if (isHeaderLine(raw, fields)) {
+      finishRun('header');
+      startHeader(raw, lineNumber);
+    } else {
+      row(fields, lineNumber, run);
+    }
+  };
+
+  const row = (fields: string[], lineNumber: number, run: OpenRun): void => {
+    const header = run.header;
     const epochCell = header.epochColumn === null ? undefined : fields[header.epochColumn];
     const epochValue = epochCell === undefined ? null : epochIndexOf(epochCell);
     if (fields.length !== header.names.length) {
-      this.skipRow(open, lineNumber);
+      skipRow(run, lineNumber);
       const which = epochValue === null ? 'epoch' : `epoch ${epochValue + 1}`;
       const counts = `${fields.length} fields where the header on line ${header.line} has ${header.names.length}`;
-      this.issue('malformed-input', lineNumber, `${counts}; ${which} skipped`);
+      issue('malformed-input', lineNumber, `${counts}; ${which} skipped`);
       return;
     }
     if (epochCell !== undefined && epochValue === null) {
-      this.skipRow(open, lineNumber);
-      this.issue(
+      skipRow(run, lineNumber);
+      issue(
         'bad-value',
         lineNumber,
-        `epoch value ${JSON.stringify(epochCell)} is not a 0-based index; epoch skipped`,
+        `epoch value ${JSON.stringify(shorten(epochCell, 40))} is not a 0-based index; epoch skipped`,
       );
       return;
     }
-    const target = epochValue === null ? open : this.runFor(epochValue, lineNumber, open);
+    const target = epochValue === null ? run : runFor(epochValue, lineNumber, run);
     target.rows++;
     target.toLine = lineNumber;
     const epoch = epochValue === null ? target.rows : epochValue + 1;
-    const record = epochRecord(epoch, this.metrics(fields, header, lineNumber), lineNumber);
+    const values = metrics(fields, header, lineNumber);
+    if (!limits.keep(values.count)) return;
+    const record = epochRecord(epoch, values.metrics, lineNumber);
     if (epochValue !== null) record.epochValue = epochValue; // the 0-based value as written
     target.epochs.push(record);
-  }
+    options.onEpoch?.(record, runIndex);
+  };
 
   /** The run a row with this epoch value belongs to: a value that does not increase starts a new one. */
-  private runFor(epochValue: number, lineNumber: number, open: OpenRun): OpenRun {
-    const named = open.header.names[open.header.epochColumn ?? 0]?.toLowerCase() === 'epoch';
+  const runFor = (epochValue: number, lineNumber: number, run: OpenRun): OpenRun => {
+    const named = run.header.names[run.header.epochColumn ?? 0]?.toLowerCase() === 'epoch';
     // A pandas index is 0-based by construction; only a column named `epoch` may be a 1-based custom one.
-    if (!this.firstEpochSeen && epochValue === 1 && named) {
-      this.issue(
+    if (!firstEpochSeen && epochValue === 1 && named) {
+      issue(
         'ambiguous',
         lineNumber,
         'the epoch column starts at 1; read as 0-based (CSVLogger), so epoch 2 comes first',
       );
     }
-    this.firstEpochSeen = true;
-    let target = open;
-    if (open.lastEpochValue !== null && epochValue <= open.lastEpochValue) {
-      this.finishRun('resume');
-      target = openRun(open.header, lineNumber);
-      this.open = target;
+    firstEpochSeen = true;
+    let target = run;
+    if (run.lastEpochValue !== null && epochValue <= run.lastEpochValue) {
+      finishRun('resume');
+      target = openRun(run.header, lineNumber);
+      open = target;
     }
     target.lastEpochValue = epochValue;
     return target;
-  }
+  };
 
-  private skipRow(open: OpenRun, lineNumber: number): void {
-    open.rows++;
-    open.toLine = lineNumber;
-  }
+  const skipRow = (run: OpenRun, lineNumber: number): void => {
+    run.rows++;
+    run.toLine = lineNumber;
+  };
 
-  private metrics(fields: string[], header: Header, lineNumber: number): Record<string, number> {
-    const metrics: Record<string, number> = {};
-    header.names.forEach((name, column) => {
-      if (column === header.epochColumn) return;
+  const metrics = (
+    fields: string[],
+    header: Header,
+    lineNumber: number,
+  ): { metrics: Record<string, number>; count: number } => {
+    const out: Record<string, number> = {};
+    let count = 0;
+    for (let column = 0; column < header.names.length; column += 1) {
+      const key = header.keys[column];
+      if (column === header.epochColumn || key === null || key === undefined) continue;
       const cell = cellOf(fields[column] ?? '');
-      if (cell.kind === 'number') setMetric(metrics, name, cell.value);
-      else if (cell.kind === 'bad')
-        this.issue('bad-value', lineNumber, `${name} is ${cell.what}, not a number; omitted`);
-    });
-    return metrics;
-  }
-
-  /** Closes the open run; a header that got no epoch is reported unless it is the file's only one. */
-  private finishRun(reason: 'header' | 'resume' | 'end'): void {
-    const open = this.open;
-    this.open = null;
-    if (open === null) return;
-    if (open.epochs.length === 0) {
-      if (reason === 'header' || this.runs.length > 0) {
-        this.issue('malformed-input', open.fromLine, 'no epochs under this header');
+      if (cell.kind === 'number') {
+        if (!Object.hasOwn(out, key)) count += 1;
+        setMetric(out, key, cell.value);
+      } else if (cell.kind === 'bad') {
+        issue('bad-value', lineNumber, `${shorten(key, 200)} is ${cell.what}, not a number; omitted`);
       }
-      return;
     }
-    this.runs.push({
-      index: this.runs.length,
-      epochs: open.epochs,
-      events: [],
-      datasets: [],
-      source: {
-        dialect: this.options.dialect ?? 'csv-logger',
-        file: this.options.file,
-        fromLine: open.fromLine,
-        toLine: open.toLine,
-      },
-    });
-  }
+    return { metrics: out, count };
+  };
 
-  private issue(kind: ParseIssue['kind'], line: number, message: string): void {
-    this.issues.push({ kind, line, message: `line ${line}: ${message}` });
-  }
+  const splitter = createLineSplitter(onLine);
+  return {
+    write: (text) => splitter.write(text),
+    end() {
+      splitter.end();
+      if (limits.exceeded() !== null) return;
+      finishRun('end');
+      if (runIndex === 0 && !stopped) {
+        const message =
+          headerLine === null ? 'empty input' : `no data rows after the header on line ${headerLine}`;
+        options.onIssue({ kind: 'no-epochs', line: null, message });
+      }
+    },
+  };
 }
 
 function openRun(header: Header, fromLine: number): OpenRun {
@@ -276,27 +368,45 @@ function setMetric(metrics: Record<string, number>, name: string, value: number)
  * mode on Windows). Old-Mac files with `\r` only are split on `\r`.
  */
 export function splitLines(text: string): string[] {
-  if (!text.includes('\n')) return text.split('\r');
-  return text.split('\n').map((line) => {
-    let end = line.length;
-    while (end > 0 && line.charCodeAt(end - 1) === 13) end--;
-    return line.slice(0, end);
+  const lines: string[] = [];
+  const splitter = createLineSplitter((line, number) => {
+    while (lines.length < number - 1) lines.push('');
+    lines.push(line);
   });
+  splitter.write(text);
+  splitter.end();
+  return lines;
 }
 
+/**
+ * The header of a CSV: separator, names, the epoch column. Names past the per-record limit get no key
+ * (`keys[i]` undefined: not read); the others are given keys by the reader.
+ */
 export function readHeader(raw: string, lineNumber: number): Header | null {
   const line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const separator = sniffSeparator(line.trim());
-  const fields = splitFields(line, separator);
+  const literalQuotes = hasUnclosedQuote(line, separator);
+  const fields = splitFields(line, separator, literalQuotes);
   if (!isHeaderFields(fields)) return null;
   let epochColumn: number | null = fields.findIndex((name) => name.toLowerCase() === 'epoch');
   if (epochColumn < 0) epochColumn = isIndexName(fields[0] ?? 'x') ? 0 : null;
   const names = fields.map((name, column) =>
     name === '' && column !== epochColumn ? `column ${column + 1}` : name,
   );
-  return { line: lineNumber, separator, names, epochColumn };
+  const keys: (string | null)[] = [];
+  let kept = 0;
+  for (let column = 0; column < names.length; column += 1) {
+    if (column === epochColumn) {
+      keys.push(null);
+      continue;
+    }
+    kept += 1;
+    // past the per-record limit a column is not read: left as a hole (undefined) the reader reports
+    if (kept <= PARSE_LIMITS.valuesPerRecord) keys.push(names[column] ?? null);
+    else keys.length += 1;
+  }
+  return { line: lineNumber, separator, names, epochColumn, keys, literalQuotes };
 }
-
 /** pandas writes its index column with an empty name; a re-saved frame calls it `Unnamed: 0`. */
 function isIndexName(name: string): boolean {
   return name === '' || name === 'Unnamed: 0';
@@ -347,50 +457,6 @@ function isNameChar(code: number): boolean {
   );
 }
 
-/**
- * Splits one line into trimmed fields, honouring double quotes (Python's csv "excel" dialect).
- * A space separator also swallows runs of spaces (hand-aligned tables).
- */
-export function splitFields(line: string, separator: string): string[] {
-  const fields: string[] = [];
-  let pos = 0;
-  for (;;) {
-    const [field, next] = readField(line, pos, separator);
-    fields.push(field.trim());
-    if (next >= line.length) break;
-    pos = next + 1;
-    if (separator === ' ') while (line.charAt(pos) === ' ') pos++;
-  }
-  return separator === ' ' && fields[0] === '' ? fields.slice(1) : fields;
-}
-
-/** One field starting at `start`: its text and the position of the separator (or the line's end). */
-function readField(line: string, start: number, separator: string): [string, number] {
-  let pos = start;
-  while (line.charAt(pos) === ' ' && separator !== ' ') pos++;
-  if (line.charAt(pos) !== '"') {
-    const end = line.indexOf(separator, start);
-    return end < 0 ? [line.slice(start), line.length] : [line.slice(start, end), end];
-  }
-  const parts: string[] = [];
-  pos++;
-  for (;;) {
-    const close = line.indexOf('"', pos);
-    if (close < 0) return [parts.join('') + line.slice(pos), line.length];
-    parts.push(line.slice(pos, close));
-    if (line.charAt(close + 1) !== '"') {
-      pos = close + 1;
-      break;
-    }
-    parts.push('"');
-    pos = close + 2;
-  }
-  // Text between the closing quote and the separator is kept, as Python's csv module does.
-  const end = line.indexOf(separator, pos);
-  const tail = end < 0 ? line.slice(pos) : line.slice(pos, end);
-  return [parts.join('') + tail, end < 0 ? line.length : end];
-}
-
 /** Names only: no number, no missing marker, no list; an empty first name is a pandas index. */
 function isHeaderFields(fields: string[]): boolean {
   return fields.every((field, column) => {
@@ -414,17 +480,4 @@ function isHeaderLine(raw: string, fields: string[]): boolean {
 function epochIndexOf(cell: string): number | null {
   const value = numericLiteral(cell);
   return value !== null && Number.isInteger(value) && value >= 0 ? value : null;
-}
-
-export function cellOf(text: string): Cell {
-  if (MISSING.has(text.toLowerCase())) return { kind: 'missing' };
-  const value = numericLiteral(text);
-  if (value !== null) return { kind: 'number', value };
-  if (text.includes('(')) {
-    // NumPy/TensorFlow reprs (`np.float32(0.5)`, `tf.Tensor(0.5, shape=(), dtype=float32)`).
-    const read = readTolerant(text);
-    if (read.ok && read.value.kind === 'number') return { kind: 'number', value: read.value.value };
-  }
-  const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  return { kind: 'bad', what: text.startsWith('[') ? `a list ${shown}` : shown };
 }

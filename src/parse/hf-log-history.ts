@@ -75,7 +75,12 @@ export function buildHfRuns(
       }
     }
     const hasSteps = epochs.some((e) => e.step !== null && e.step !== undefined);
-    const lines = part.map((e) => e.line);
+    let first = Number.POSITIVE_INFINITY;
+    let last = 1;
+    for (const e of part) {
+      first = Math.min(first, e.line);
+      last = Math.max(last, e.line);
+    }
     const run: Run = {
       index: runs.length,
       epochs,
@@ -84,8 +89,8 @@ export function buildHfRuns(
       axis: whole ? 'epoch' : hasSteps ? 'step' : 'evaluation',
       source: {
         ...source,
-        fromLine: parts.length === 1 ? source.fromLine : Math.min(...lines),
-        toLine: parts.length === 1 ? source.toLine : Math.max(...lines),
+        fromLine: parts.length === 1 || !Number.isFinite(first) ? source.fromLine : first,
+        toLine: parts.length === 1 ? source.toLine : last,
       },
     };
     runs.push(run);

@@ -37,9 +37,13 @@ function createReader(ctx: ReaderContext): FormatReader {
       const read = readTolerant(text.slice(open, close + 1));
       if (!read.ok || read.value.kind !== 'object') return;
       const values = new Map<string, number>();
-      for (const e of read.value.entries) if (e.value.kind === 'number') values.set(e.key, e.value.value);
+      for (const e of read.value.entries) {
+        if (e.value.kind !== 'number') continue;
+        const name = ctx.limits.name(e.key, tl.line);
+        if (name !== null) values.set(name, e.value.value);
+      }
       const entry: HfEntry = { values, line: tl.line };
-      if (!isHfEntry(entry)) return;
+      if (!isHfEntry(entry) || !ctx.limits.keep(values.size)) return;
       entries.push(entry);
       first ??= tl.line;
       last = tl.line;

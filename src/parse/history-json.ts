@@ -1,6 +1,12 @@
-import type { Epoch, ParseIssue, Run } from '../model/index.js';
-import { numericLiteral, readTolerant, readTolerantSequence } from './json-tolerant.js';
-import type { TolerantNode, TolerantObject, TolerantResult } from './json-tolerant.js';
+/**
+ * Saved Keras histories, read as they stream in (`json-stream.ts`) into a compact store of values
+ * (`history-store.ts`): memory follows the values kept, at about 30 bytes each, and stops at the cap.
+ */
+import { PARSE_LIMITS, type Epoch, type ParseIssue, type Run } from '../model/index.js';
+import { shorten } from '../report/escape.js';
+import { CELL, NONE, createHistoryCollector, type CellStore, type HistoryDocument } from './history-store.js';
+import { createJsonStream, type JsonProblem } from './json-stream.js';
+import type { InputLimits } from './limits.js';
 import type {
   FormatReader,
   ParseOptions,
@@ -11,21 +17,34 @@ import type {
 } from './types.js';
 
 /**
- * One named column of a saved history: the value node at each epoch position (undefined where the
- * column has no value). `byPosition` is true when positions come from list order (a plain list), false
- * when they come from explicit keys (pandas) or from per-epoch records.
+ * One named column of a saved history: the cell (an index into the store) at each epoch position, or
+ * -1. `byPosition` is true when positions come from list order (a plain list), false when they come
+ * from explicit keys (pandas) or from per-epoch records.
  */
 interface Column {
   name: string;
   line: number;
-  cells: (TolerantNode | undefined)[];
   byPosition: boolean;
+  /** Positions the column reaches (one past its last). */
+  length: number;
+  at(position: number): number;
+  /** Its cells, in position order. */
+  each(visit: (cell: number, position: number) => void): void;
 }
 
 /** The columns of a history plus, per position, a fallback line (the record's own line). */
 interface Table {
   columns: Column[];
   rowLines: number[];
+}
+
+/** A value of the document: a top-level value, or a kept cell (a member, an item, a row). */
+interface Value {
+  kind: number;
+  line: number;
+  endLine: number;
+  /** Its children, in order: the cell, and its key when the value is a dict. */
+  each(visit: (cell: number, key: string | null) => void): void;
 }
 
 // How many times a JSON string holding another dump (or a `{"history": ...}` wrapper) is unwrapped.
@@ -54,17 +73,38 @@ const MAX_UNWRAP = 4;
  *   metric columns that are all empty give zero runs and a `no-epochs` issue. Never throws.
  */
 export function parseHistoryJson(text: string, options: ParseOptions): ParseResult {
+  const collector = createHistoryCollector({
+    maxValues: Number.POSITIVE_INFINITY,
+    overValues: '',
+    unwrap: MAX_UNWRAP,
+  });
+  const stream = createJsonStream(collector.handler, { sequence: true });
+  stream.write(text);
+  const problem = stream.end() ?? collector.problem();
+  return parseHistoryDocument(problem, collector.finish(), options, null);
+}
+
+/** {@link parseHistoryJson} of a document read by a collector (`problem`: why the reading stopped). */
+export function parseHistoryDocument(
+  problem: JsonProblem | null,
+  document: HistoryDocument,
+  options: ParseOptions,
+  limits: InputLimits | null,
+): ParseResult {
   const issues: ParseIssue[] = [];
-  const root = historyRoot(text);
+  if (problem !== null) return { runs: [], issues: [malformed(problem.line, problem.message)] };
+  const root = historyRoot(document);
   if (!root.ok) return { runs: [], issues: [malformed(root.line, root.message)] };
-  const table = tableOf(root.value);
-  const metrics = table === null ? [] : classifyColumns(table.columns, issues);
+  const { value, store } = root;
+  const table = root.items !== null ? recordsTable(root.items, store, issues) : tableOf(value, store, issues);
+  const metrics = table === null ? [] : classifyColumns(table.columns, store, issues);
   if (table === null || metrics.length === 0) {
-    return { runs: [], issues: [...issues, malformed(root.value.line, 'no metric lists found')] };
+    return { runs: [], issues: [...issues, malformed(value.line, 'no metric lists found')] };
   }
   reportShortLists(metrics, issues);
-  checkEpochColumn(table.columns, issues);
-  const epochs = buildEpochs(table, metrics, root.value.line, issues);
+  checkEpochColumn(table.columns, store, issues);
+  const epochs = buildEpochs(table, metrics, store, value.line, issues, limits);
+  if (limits?.exceeded() != null) return { runs: [], issues };
   if (epochs.length === 0) {
     issues.push({ kind: 'no-epochs', line: null, message: 'the metric lists are empty' });
     return { runs: [], issues };
@@ -77,8 +117,8 @@ export function parseHistoryJson(text: string, options: ParseOptions): ParseResu
     source: {
       dialect: 'history-json',
       file: options.file,
-      fromLine: root.value.line,
-      toLine: Math.max(root.value.endLine, root.value.line),
+      fromLine: value.line,
+      toLine: Math.max(value.endLine, value.line),
     },
   };
   return { runs: [run], issues };
@@ -88,146 +128,375 @@ function malformed(line: number, message: string): ParseIssue {
   return { kind: 'malformed-input', line, message: `line ${line}: ${message}` };
 }
 
-/** Reads the document and unwraps JSON strings and `{"history": ...}` until the history itself. */
-function historyRoot(text: string): TolerantResult<TolerantNode> {
-  const read = readTolerantSequence(text);
-  if (!read.ok) return read;
-  const [first, second] = read.value;
-  if (first === undefined) return { ok: false, line: 1, message: 'expected a value, found end of input' };
-  let node = first;
-  if (second !== undefined) {
-    // JSON Lines: one record per line, as custom epoch-end loggers write them.
-    if (!read.value.every((value) => value.kind === 'object')) {
-      return { ok: false, line: second.line, message: 'expected end of input after the first value' };
-    }
-    const last = read.value[read.value.length - 1] ?? first;
-    node = { kind: 'array', items: read.value, line: first.line, endLine: last.endLine };
-  }
-  for (let round = 0; round < MAX_UNWRAP; round++) {
-    const inner = unwrapOnce(node);
-    if (inner === null) break;
-    if (!inner.ok) return inner;
-    node = inner.value;
-  }
-  return { ok: true, value: node };
+type Root =
+  | { ok: true; value: Value; store: CellStore; items: Item[] | null }
+  | { ok: false; line: number; message: string };
+
+/** The depth below its top-level value of a kept cell (1 to 3). */
+function depthOf(store: CellStore, cell: number): number {
+  return store.p3(cell) !== NONE ? 3 : store.p2(cell) !== NONE ? 2 : 1;
 }
 
-function unwrapOnce(node: TolerantNode): TolerantResult<TolerantNode> | null {
-  if (node.kind === 'string') {
-    // json.dump(str(history.history)): the string holds a Python repr, so it is read a second time.
-    const inner = readTolerant(node.value, { firstLine: node.line });
-    if (inner.ok) return { ok: true, value: { ...inner.value, line: node.line, endLine: node.endLine } };
-    return { ok: false, line: node.line, message: `inside the JSON string: ${inner.message}` };
+function positionAt(store: CellStore, cell: number, depth: number): number {
+  return depth === 1 ? store.p1(cell) : depth === 2 ? store.p2(cell) : store.p3(cell);
+}
+
+/** A top-level value as a {@link Value}: its children are the cells one level below it. */
+function topValue(document: HistoryDocument, index: number): Value {
+  const root = document.roots[index] as HistoryDocument['roots'][number];
+  const store = document.store;
+  return {
+    kind: root.kind,
+    line: root.line,
+    endLine: root.endLine,
+    each(visit) {
+      for (let cell = root.from; cell < root.to; cell = store.end(cell)) {
+        visit(cell, store.keyOf(store.p1(cell)));
+      }
+    },
+  };
+}
+
+/** A kept container as a {@link Value}: its children are its cells one level deeper. */
+function cellValue(store: CellStore, cell: number): Value {
+  const depth = depthOf(store, cell);
+  return {
+    kind: store.kind(cell),
+    line: store.line(cell),
+    endLine: store.line(cell),
+    each(visit) {
+      if (depth >= 3) return;
+      for (let child = cell + 1; child < store.end(cell); child = store.end(child)) {
+        visit(child, store.keyOf(positionAt(store, child, depth + 1)));
+      }
+    },
+  };
+}
+
+/** The JSON Lines records: several top-level values, all dicts, as the items of one list. */
+function sequenceValue(document: HistoryDocument): Value {
+  const first = document.roots[0];
+  const last = document.roots[document.roots.length - 1];
+  return {
+    kind: CELL.array,
+    line: first?.line ?? 1,
+    endLine: last?.endLine ?? 1,
+    each() {
+      // its items are top-level values, not cells: read through `sequenceItems`
+    },
+  };
+}
+
+/** Unwraps JSON strings and `{"history": ...}` until the history itself. */
+function historyRoot(document: HistoryDocument): Root {
+  let doc = document;
+  for (let round = 0; round <= MAX_UNWRAP; round++) {
+    const [first, second] = doc.roots;
+    if (first === undefined) return { ok: false, line: 1, message: 'expected a value, found end of input' };
+    if (second !== undefined) {
+      // JSON Lines: one record per line, as custom epoch-end loggers write them.
+      if (!doc.roots.every((root) => root.kind === CELL.object)) {
+        return { ok: false, line: second.line, message: 'expected end of input after the first value' };
+      }
+      return { ok: true, value: sequenceValue(doc), store: doc.store, items: sequenceItems(doc) };
+    }
+    if (round === MAX_UNWRAP) break;
+    if (first.kind === CELL.string && doc.inner !== null) {
+      // json.dump(str(history.history)): the string holds a Python repr, so it is read a second time.
+      if (doc.inner.problem !== null || doc.inner.document === null) {
+        return {
+          ok: false,
+          line: first.line,
+          message: `inside the JSON string: ${doc.inner.problem?.message ?? 'no value'}`,
+        };
+      }
+      const innerRoot = doc.inner.document.roots[0];
+      if (innerRoot !== undefined) {
+        innerRoot.line = first.line;
+        innerRoot.endLine = first.endLine;
+      }
+      doc = doc.inner.document;
+      continue;
+    }
+    if (first.kind === CELL.object && doc.nested !== null) {
+      const wrapped = doc.nested.roots[0];
+      if (
+        wrapped !== undefined &&
+        (wrapped.kind === CELL.object || wrapped.kind === CELL.array || wrapped.kind === CELL.string)
+      ) {
+        doc = doc.nested;
+        continue;
+      }
+    }
+    break;
   }
-  if (node.kind !== 'object') return null;
-  const wrapped = node.entries.find((entry) => entry.key === 'history')?.value;
-  if (wrapped === undefined) return null;
-  return ['object', 'array', 'string'].includes(wrapped.kind) ? { ok: true, value: wrapped } : null;
+  return { ok: true, value: topValue(doc, 0), store: doc.store, items: null };
+}
+
+/** A list of the document's records for {@link recordsTable}: each item's line, kind and members. */
+interface Item {
+  kind: number;
+  line: number;
+  value: Value | null;
 }
 
 /** Turns any accepted shape into columns; null when the value is not table-like at all. */
-function tableOf(root: TolerantNode): Table | null {
-  if (root.kind === 'array') return recordsTable(root.items);
-  if (root.kind !== 'object') return null;
-  const split = splitTable(root);
+function tableOf(root: Value, store: CellStore, issues: ParseIssue[]): Table | null {
+  if (root.kind === CELL.array) return recordsTable(itemsOf(root, store), store, issues);
+  if (root.kind !== CELL.object) return null;
+  const members: Array<{ key: string; cell: number }> = [];
+  root.each((cell, key) => members.push({ key: key ?? '', cell }));
+  const split = splitTable(members, store);
   if (split !== null) return split;
-  if (isIndexOriented(root)) return recordsTable(sortedByIndex(root.entries).map((entry) => entry.value));
-  return columnsTable(root);
+  if (isIndexOriented(members, store)) {
+    const sorted = [...members].sort((a, b) => Number(a.key) - Number(b.key));
+    return recordsTable(
+      sorted.map((m) => ({
+        kind: store.kind(m.cell),
+        line: store.line(m.cell),
+        value: cellValue(store, m.cell),
+      })),
+      store,
+      issues,
+    );
+  }
+  return columnsTable(members, store, issues);
+}
+
+/** The items of a list (or of JSON Lines). */
+function itemsOf(root: Value, store: CellStore): Item[] {
+  const items: Item[] = [];
+  root.each((cell) => {
+    const kind = store.kind(cell);
+    items.push({ kind, line: store.line(cell), value: kind === CELL.object ? cellValue(store, cell) : null });
+  });
+  return items;
 }
 
 /** A list of per-epoch dicts (also JSON Lines and pandas `orient='records'`). */
-function recordsTable(items: TolerantNode[]): Table | null {
+function recordsTable(items: Item[], store: CellStore, issues: ParseIssue[]): Table | null {
   // records holding text or nested objects (a manifest, a list of runs' settings) are not epochs
-  if (items.some((item) => item.kind === 'object' && item.entries.some((e) => isProse(e.value)))) return null;
-  const byName = new Map<string, Column>();
+  for (const item of items) {
+    let prose = false;
+    item.value?.each((cell) => {
+      const kind = store.kind(cell);
+      if (kind === CELL.object || kind === CELL.string) prose = true;
+    });
+    if (prose) return null;
+  }
+  const byName = new Map<string, { name: string; line: number; pos: number[]; cells: number[] }>();
   const rowLines: number[] = [];
   items.forEach((item, position) => {
     rowLines.push(item.line);
-    if (item.kind !== 'object') return;
-    for (const entry of item.entries) {
-      let column = byName.get(entry.key);
+    item.value?.each((cell, key) => {
+      const name = key ?? '';
+      let column = byName.get(name);
       if (column === undefined) {
-        column = { name: entry.key, line: entry.line, cells: [], byPosition: false };
-        byName.set(entry.key, column);
+        column = { name, line: store.line(cell), pos: [], cells: [] };
+        byName.set(name, column);
       }
-      column.cells[position] = entry.value;
-    }
+      if (column.pos[column.pos.length - 1] === position) {
+        issues.push(duplicateKey(name, store.line(cell), 'record'));
+        column.cells[column.cells.length - 1] = cell;
+        return;
+      }
+      column.pos.push(position);
+      column.cells.push(cell);
+    });
   });
   if (byName.size === 0) return null;
-  for (const column of byName.values()) column.cells.length = items.length;
-  return { columns: [...byName.values()], rowLines };
+  const columns: Column[] = [];
+  for (const c of byName.values())
+    columns.push(sparseColumn(c.name, c.line, false, items.length, c.pos, c.cells));
+  return { columns, rowLines };
 }
 
-/** A member no per-epoch record holds: a nested object, or a string that is not a number. */
-function isProse(node: TolerantNode): boolean {
-  return node.kind === 'object' || (node.kind === 'string' && numericLiteral(node.value.trim()) === null);
+/** The items of the JSON Lines records (top-level dicts). */
+function sequenceItems(document: HistoryDocument): Item[] {
+  return document.roots.map((_, index) => {
+    const value = topValue(document, index);
+    return { kind: value.kind, line: value.line, value };
+  });
+}
+
+/** A column whose cells sit at the given positions (sorted), of `length` positions. */
+function sparseColumn(
+  name: string,
+  line: number,
+  byPosition: boolean,
+  length: number,
+  positions: number[],
+  cells: number[],
+): Column {
+  const pos = Int32Array.from(positions);
+  const at = Int32Array.from(cells);
+  return {
+    name,
+    line,
+    byPosition,
+    length,
+    at(position: number): number {
+      let lo = 0;
+      let hi = pos.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const p = pos[mid] ?? 0;
+        if (p === position) return at[mid] ?? -1;
+        if (p < position) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return -1;
+    },
+    each(visit) {
+      for (let i = 0; i < pos.length; i += 1) visit(at[i] ?? -1, pos[i] ?? 0);
+    },
+  };
+}
+
+/** A list's column: its items in order, positions 0..n-1 (contiguous cells when it holds only scalars). */
+function listColumn(name: string, line: number, store: CellStore, list: number): Column {
+  const cells: number[] = [];
+  cellValue(store, list).each((cell) => cells.push(cell));
+  const contiguous =
+    cells.length === 0 || (cells[0] === list + 1 && cells[cells.length - 1] === list + cells.length);
+  if (contiguous) {
+    const first = list + 1;
+    const n = cells.length;
+    return {
+      name,
+      line,
+      byPosition: true,
+      length: n,
+      at: (position) => (position >= 0 && position < n ? first + position : -1),
+      each(visit) {
+        for (let i = 0; i < n; i += 1) visit(first + i, i);
+      },
+    };
+  }
+  return sparseColumn(
+    name,
+    line,
+    true,
+    cells.length,
+    cells.map((_, i) => i),
+    cells,
+  );
 }
 
 /** pandas `orient='split'`: `{"columns": [...], "index": [...], "data": [[...], ...]}`. */
-function splitTable(root: TolerantObject): Table | null {
-  const names = memberOf(root, 'columns');
-  const data = memberOf(root, 'data');
-  if (names?.kind !== 'array' || data?.kind !== 'array') return null;
-  const columns: Column[] = names.items.map((name, index) => ({
-    name: name.kind === 'string' ? name.value : `column ${index + 1}`,
-    line: name.line,
-    cells: data.items.map((row) => (row.kind === 'array' ? row.items[index] : undefined)),
-    byPosition: false,
-  }));
-  return { columns, rowLines: data.items.map((row) => row.line) };
+function splitTable(members: Array<{ key: string; cell: number }>, store: CellStore): Table | null {
+  const names = members.find((m) => m.key === 'columns')?.cell;
+  const data = members.find((m) => m.key === 'data')?.cell;
+  if (names === undefined || data === undefined) return null;
+  if (store.kind(names) !== CELL.array || store.kind(data) !== CELL.array) return null;
+  const rows: number[] = [];
+  cellValue(store, data).each((row) => rows.push(row));
+  const rowLines = rows.map((row) => store.line(row));
+  const columns: Column[] = [];
+  let index = 0;
+  cellValue(store, names).each((nameCell) => {
+    const i = index;
+    index += 1;
+    const positions: number[] = [];
+    const cells: number[] = [];
+    rows.forEach((row, position) => {
+      if (store.kind(row) !== CELL.array) return;
+      let k = 0;
+      cellValue(store, row).each((cell) => {
+        if (k === i) {
+          positions.push(position);
+          cells.push(cell);
+        }
+        k += 1;
+      });
+    });
+    const name = store.kind(nameCell) === CELL.string ? (store.texts.get(nameCell) ?? '') : `column ${i + 1}`;
+    columns.push(sparseColumn(name, store.line(nameCell), false, rows.length, positions, cells));
+  });
+  return { columns, rowLines };
 }
 
 /** pandas `orient='index'`: `{"0": {"loss": ...}, "1": {...}}`. */
-function isIndexOriented(root: TolerantObject): boolean {
-  return (
-    root.entries.length > 0 &&
-    root.entries.every((entry) => isIndexKey(entry.key) && entry.value.kind === 'object') &&
-    !root.entries.every(
-      (entry) => entry.value.kind === 'object' && entry.value.entries.every((e) => isIndexKey(e.key)),
-    )
-  );
+function isIndexOriented(members: Array<{ key: string; cell: number }>, store: CellStore): boolean {
+  if (members.length === 0) return false;
+  if (!members.every((m) => isIndexKey(m.key) && store.kind(m.cell) === CELL.object)) return false;
+  let allIndexKeys = true;
+  for (const m of members) {
+    cellValue(store, m.cell).each((_, key) => {
+      if (!isIndexKey(key ?? '')) allIndexKeys = false;
+    });
+  }
+  return !allIndexKeys;
 }
 
 /**
  * A dict of columns: lists are positional; index-keyed dicts (pandas `orient='columns'`) are placed by
  * the rank of their key among all index keys, so a sparse column lands on the right epochs.
  */
-function columnsTable(root: TolerantObject): Table {
-  const rank = indexRanks(root);
+function columnsTable(
+  members: Array<{ key: string; cell: number }>,
+  store: CellStore,
+  issues: ParseIssue[],
+): Table {
+  const rank = indexRanks(members, store);
   const columns: Column[] = [];
-  for (const entry of root.entries) {
-    const value = entry.value;
-    if (value.kind === 'array') {
-      columns.push({ name: entry.key, line: entry.line, cells: value.items, byPosition: true });
-    } else if (value.kind === 'object') {
-      const cells: (TolerantNode | undefined)[] = [];
-      for (const member of value.entries) {
-        const position = rank.get(member.key);
-        if (position !== undefined) cells[position] = member.value;
-      }
-      columns.push({ name: entry.key, line: entry.line, cells, byPosition: false });
+  const seen = new Set<string>();
+  for (const member of members) {
+    const kind = store.kind(member.cell);
+    const line = store.line(member.cell);
+    if (seen.has(member.key) && (kind === CELL.array || kind === CELL.object)) {
+      issues.push(duplicateKey(member.key, line, 'dict'));
+    }
+    seen.add(member.key);
+    if (kind === CELL.array) {
+      columns.push(listColumn(member.key, line, store, member.cell));
+    } else if (kind === CELL.object) {
+      const placed: Array<[number, number]> = [];
+      cellValue(store, member.cell).each((cell, key) => {
+        const position = rank.get(key ?? '');
+        if (position !== undefined) placed.push([position, cell]);
+      });
+      placed.sort((a, b) => a[0] - b[0]);
+      let length = 0;
+      for (const [position] of placed) length = Math.max(length, position + 1);
+      columns.push(
+        sparseColumn(
+          member.key,
+          line,
+          false,
+          length,
+          placed.map((p) => p[0]),
+          placed.map((p) => p[1]),
+        ),
+      );
     }
   }
   return { columns, rowLines: [] };
 }
 
 /** Position of every key of the dict-valued columns: numeric order when all are integers, else first seen. */
-function indexRanks(root: TolerantObject): Map<string, number> {
+function indexRanks(members: Array<{ key: string; cell: number }>, store: CellStore): Map<string, number> {
   const keys: string[] = [];
   const seen = new Set<string>();
-  for (const entry of root.entries) {
-    if (entry.value.kind !== 'object') continue;
-    for (const member of entry.value.entries) {
-      if (!seen.has(member.key)) keys.push(member.key);
-      seen.add(member.key);
-    }
+  for (const member of members) {
+    if (store.kind(member.cell) !== CELL.object) continue;
+    cellValue(store, member.cell).each((_, key) => {
+      const k = key ?? '';
+      if (!seen.has(k)) keys.push(k);
+      seen.add(k);
+    });
   }
   if (keys.every(isIndexKey)) keys.sort((a, b) => Number(a) - Number(b));
   return new Map(keys.map((key, position) => [key, position]));
 }
 
-function sortedByIndex<T extends { key: string }>(entries: T[]): T[] {
-  return [...entries].sort((a, b) => Number(a.key) - Number(b.key));
+/** A key given twice: the later value is kept (as `json.load` does). */
+function duplicateKey(key: string, line: number, where: 'dict' | 'record'): ParseIssue {
+  return {
+    kind: 'duplicate-metric',
+    line,
+    message: `line ${line}: the key ${JSON.stringify(shorten(key, 80))} is given twice in one ${where}: the later value is kept`,
+  };
 }
 
 function isIndexKey(key: string): boolean {
@@ -239,46 +508,54 @@ function isIndexKey(key: string): boolean {
   return true;
 }
 
-function memberOf(node: TolerantObject, key: string): TolerantNode | undefined {
-  return node.entries.find((entry) => entry.key === key)?.value;
-}
-
 /**
- * Keeps the columns that hold at least one number or nothing at all (the metrics). Columns of lists or objects are
- * reported; columns of plain strings/booleans (notes, names) are not metrics and are ignored.
+ * Keeps the columns that hold at least one number or nothing at all (the metrics). Columns of lists or
+ * objects are reported; columns of plain strings/booleans (notes, names) are not metrics and are ignored.
  */
-function classifyColumns(columns: Column[], issues: ParseIssue[]): Column[] {
+function classifyColumns(columns: Column[], store: CellStore, issues: ParseIssue[]): Column[] {
   const metrics: Column[] = [];
   for (const column of columns) {
     if (column.name === 'epoch') continue;
-    const present = column.cells.filter((cell): cell is TolerantNode => cell !== undefined);
+    let empty = true;
+    let numbers = false;
+    let containers = false;
+    column.each((cell) => {
+      if (cell < 0) return;
+      const kind = store.kind(cell);
+      if (kind !== CELL.null) empty = false;
+      if (kind === CELL.number || kind === CELL.numericString) numbers = true;
+      if (kind === CELL.array || kind === CELL.object) containers = true;
+    });
     // An empty or all-null list is a metric with no values yet (e.g. `{"loss": []}`), not a non-metric.
-    const empty = present.every((cell) => cell.kind === 'null');
-    if (empty || present.some((cell) => numberOf(cell) !== null)) metrics.push(column);
-    else if (present.some((cell) => cell.kind === 'array' || cell.kind === 'object')) {
+    if (empty || numbers) metrics.push(column);
+    else if (containers) {
       issues.push({
         kind: 'bad-value',
         line: column.line,
-        message: `line ${column.line}: "${column.name}" holds lists or objects, not numbers; omitted`,
+        message: `line ${column.line}: ${JSON.stringify(shorten(column.name, 200))} holds lists or objects, not numbers; omitted`,
       });
     }
   }
   return metrics;
 }
 
-/** The number a cell stands for; null when it is not one (missing cells are handled by the caller). */
-function numberOf(cell: TolerantNode): number | null {
-  if (cell.kind === 'number') return cell.value;
-  if (cell.kind === 'string') return numericLiteral(cell.value.trim());
-  return null;
+/** The number a cell stands for; null when it is not one. */
+function numberOf(store: CellStore, cell: number): number | null {
+  const kind = store.kind(cell);
+  return kind === CELL.number || kind === CELL.numericString ? store.num(cell) : null;
 }
 
 function reportShortLists(metrics: Column[], issues: ParseIssue[]): void {
-  const longest = Math.max(...metrics.map((column) => column.cells.length));
-  const shorter = metrics.filter((column) => column.byPosition && column.cells.length < longest);
+  let longest = 0;
+  for (const column of metrics) longest = Math.max(longest, column.length);
+  const shorter = metrics.filter((column) => column.byPosition && column.length < longest);
   const first = shorter[0];
   if (first === undefined) return;
-  const names = shorter.map((column) => `${column.name} (${column.cells.length})`).join(', ');
+  const names =
+    shorter
+      .slice(0, 10)
+      .map((column) => `${shorten(column.name, 80)} (${column.length})`)
+      .join(', ') + (shorter.length > 10 ? ` and ${shorter.length - 10} more` : '');
   issues.push({
     kind: 'ambiguous',
     line: first.line,
@@ -289,13 +566,18 @@ function reportShortLists(metrics: Column[], issues: ParseIssue[]): void {
 }
 
 /** A saved `epoch` column should be 0..n-1 (Keras) or 1..n; positions are used either way. */
-function checkEpochColumn(columns: Column[], issues: ParseIssue[]): void {
+function checkEpochColumn(columns: Column[], store: CellStore, issues: ParseIssue[]): void {
   const column = columns.find((candidate) => candidate.name === 'epoch');
   if (column === undefined) return;
-  const values = column.cells.map((cell) => (cell === undefined ? null : numberOf(cell)));
-  const matches = (offset: number): boolean =>
-    values.every((value, i) => value === null || value === i + offset);
-  if (matches(0) || matches(1)) return;
+  let zero = true;
+  let one = true;
+  column.each((cell, position) => {
+    const value = cell < 0 ? null : numberOf(store, cell);
+    if (value === null) return;
+    if (value !== position) zero = false;
+    if (value !== position + 1) one = false;
+  });
+  if (zero || one) return;
   issues.push({
     kind: 'ambiguous',
     line: column.line,
@@ -303,26 +585,49 @@ function checkEpochColumn(columns: Column[], issues: ParseIssue[]): void {
   });
 }
 
-function buildEpochs(table: Table, metrics: Column[], rootLine: number, issues: ParseIssue[]): Epoch[] {
-  const count = Math.max(0, ...table.columns.map((column) => column.cells.length));
+function buildEpochs(
+  table: Table,
+  metrics: Column[],
+  store: CellStore,
+  rootLine: number,
+  issues: ParseIssue[],
+  limits: InputLimits | null,
+): Epoch[] {
+  let count = 0;
+  for (const column of table.columns) count = Math.max(count, column.length);
+  // one interned name per column (a later column of the same name wins, as in json.load)
+  const names = metrics.map((column) =>
+    limits === null ? column.name : limits.name(column.name, column.line),
+  );
   const epochs: Epoch[] = [];
   for (let position = 0; position < count; position++) {
     const values: Record<string, number> = {};
     let present = false;
-    for (const column of metrics) {
-      const cell = column.cells[position];
-      if (cell === undefined || cell.kind === 'null') continue;
+    let kept = 0;
+    let dropped = 0;
+    for (let c = 0; c < metrics.length; c += 1) {
+      const column = metrics[c] as Column;
+      const name = names[c];
+      const cell = column.at(position);
+      if (cell < 0 || store.kind(cell) === CELL.null || name === null || name === undefined) continue;
       present = true;
-      const value = numberOf(cell);
-      if (value === null) issues.push(badCell(column.name, position, cell));
-      else setMetric(values, column.name, value);
+      const value = numberOf(store, cell);
+      if (value === null) issues.push(badCell(name, position, store, cell));
+      else if (!Object.hasOwn(values, name) && kept >= PARSE_LIMITS.valuesPerRecord) dropped += 1;
+      else {
+        if (!Object.hasOwn(values, name)) kept += 1;
+        setMetric(values, name, value);
+      }
     }
+    const line = epochLine(table, store, position, rootLine);
+    if (dropped > 0) limits?.tooManyValues(line, dropped);
     if (!present && !hasAnyCell(table, position)) {
       // Only a list of records has such holes: an item that is not a dict, or an empty dict.
       issues.push(notARecord(position, table.rowLines[position] ?? rootLine));
       continue;
     }
-    epochs.push(epochRecord(position + 1, values, epochLine(table, position, rootLine)));
+    if (limits !== null && !limits.keep(kept)) return epochs;
+    epochs.push(epochRecord(position + 1, values, line));
   }
   return epochs;
 }
@@ -341,40 +646,43 @@ function setMetric(metrics: Record<string, number>, name: string, value: number)
 }
 
 function hasAnyCell(table: Table, position: number): boolean {
-  return table.columns.some((column) => column.cells[position] !== undefined);
+  return table.columns.some((column) => column.at(position) >= 0);
 }
 
-function badCell(name: string, position: number, cell: TolerantNode): ParseIssue {
+function badCell(name: string, position: number, store: CellStore, cell: number): ParseIssue {
+  const line = store.line(cell);
   return {
     kind: 'bad-value',
-    line: cell.line,
-    message: `line ${cell.line}: epoch ${position + 1}: ${name} is ${describe(cell)}, not a number; omitted`,
+    line,
+    message: `line ${line}: epoch ${position + 1}: ${shorten(name, 200)} is ${describe(store, cell)}, not a number; omitted`,
   };
 }
 
-function describe(cell: TolerantNode): string {
-  switch (cell.kind) {
-    case 'string':
-      return JSON.stringify(cell.value.length > 40 ? `${cell.value.slice(0, 40)}…` : cell.value);
-    case 'boolean':
-      return String(cell.value);
-    case 'symbol':
-      return cell.name;
-    case 'array':
+function describe(store: CellStore, cell: number): string {
+  switch (store.kind(cell)) {
+    case CELL.string: {
+      const text = store.texts.get(cell) ?? '';
+      return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+    }
+    case CELL.boolean:
+      return store.num(cell) === 1 ? 'true' : 'false';
+    case CELL.symbol:
+      return 'a name';
+    case CELL.array:
       return 'a list';
-    case 'object':
+    case CELL.object:
       return 'an object';
     default:
-      return cell.kind;
+      return 'null';
   }
 }
 
 /** First line (in file order) holding one of the epoch's cells; else the record's line; else the root's. */
-function epochLine(table: Table, position: number, rootLine: number): number {
+function epochLine(table: Table, store: CellStore, position: number, rootLine: number): number {
   let line = Number.POSITIVE_INFINITY;
   for (const column of table.columns) {
-    const cell = column.cells[position];
-    if (cell !== undefined) line = Math.min(line, cell.line);
+    const cell = column.at(position);
+    if (cell >= 0) line = Math.min(line, store.line(cell));
   }
   if (Number.isFinite(line)) return line;
   return table.rowLines[position] ?? rootLine;
@@ -396,10 +704,28 @@ export const historyJsonReader: ReaderEntry = {
   fileHint: /\.json$/i,
   sniff,
   create(ctx: ReaderContext): FormatReader {
+    const over = `more than ${PARSE_LIMITS.values.toLocaleString('en-US')} values in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
+    const collector = createHistoryCollector({
+      maxValues: PARSE_LIMITS.values,
+      overValues: over,
+      unwrap: MAX_UNWRAP,
+    });
+    // keys longer than a metric name may be are cut (then reported as over-long when they name a metric)
+    const stream = createJsonStream(collector.handler, {
+      sequence: true,
+      maxKeyChars: PARSE_LIMITS.nameChars + 1,
+    });
     return {
-      kind: 'text',
-      end(text: string) {
-        const result = parseHistoryJson(text, { file: ctx.file });
+      kind: 'chars',
+      write(text: string): void {
+        if (collector.problem() === null) stream.write(text);
+      },
+      end() {
+        const capped = collector.problem();
+        if (capped !== null && capped.message === over) return { fatal: over };
+        const problem = capped ?? stream.end() ?? collector.problem();
+        if (problem !== null && problem.message === over) return { fatal: over };
+        const result = parseHistoryDocument(problem, collector.finish(), { file: ctx.file }, ctx.limits);
         for (const issue of result.issues) ctx.onIssue(issue);
         for (const run of result.runs) ctx.onRun(run);
         const malformed =

@@ -1,15 +1,19 @@
 /**
- * The parser front door: bytes in (any chunking), runs and issues out. Decodes UTF-8 (or UTF-16 with a
- * BOM), refuses binary data unless the head is a binary format of the readers table (TensorBoard event
- * files), sniffs the format (`sniff.ts`, the table in `readers.ts`), and hands the input to that format's
- * reader: line-based readers are streamed through the terminal model, JSON documents are buffered,
- * binary readers get the bytes as they come.
+ * The parser front door: bytes in (any chunking), runs and issues out. Finds the encoding (UTF-8, or
+ * UTF-16/UTF-32 with a byte-order mark or recognised without one), refuses binary data unless the head is
+ * a binary format of the readers table (TensorBoard event files), sniffs the format (`sniff.ts`, the table
+ * in `readers.ts`), and hands the input to that format's reader as it comes: line-based readers through
+ * the terminal model, documents (JSON, CSV) as decoded text, binary readers as bytes. Nothing holds the
+ * whole input: the caps of `limits.ts` bound what is kept, and an input beyond them fails with one line.
  */
 import { TextDecoder } from 'node:util';
 import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
+import { createDecoder, detectEncoding, type Decoder } from './encoding.js';
+import { escapeControl } from '../report/escape.js';
+import { boundedIssues, createInputLimits } from './limits.js';
 import { INPUT_FORMATS, READERS, readerForInputFormat } from './readers.js';
-import { buildHead, CERTAIN, chooseReader, SNIFF_CHARS } from './sniff.js';
-import { createTerminal, type Terminal } from './terminal.js';
+import { buildHead, CERTAIN, chooseReader, createHeadTracker, SNIFF_CHARS } from './sniff.js';
+import { createTerminal, MAX_WORD_CHARS, type Terminal } from './terminal.js';
 import type { Census, FormatReader, ParseResult, ReaderEntry, SniffHead } from './types.js';
 
 export type { ParseResult, ParseOptions } from './types.js';
@@ -47,21 +51,22 @@ export interface ParseSummary {
 /** A streaming parser: feed chunks split anywhere (even inside a UTF-8 character or `\r\n`), then end. */
 export interface Parser {
   feed(chunk: Uint8Array | string): void;
-  /** The input already proved unreadable (binary data, too large): reading on is pointless. */
+  /** The input already proved unreadable (binary data, over a limit): reading on is pointless. */
   failed(): boolean;
   /**
-   * Whether the chosen reader reads the input as one document (JSON, CSV tables read whole) rather than
-   * line by line; null while the format is not decided yet.
+   * Whether the chosen reader reads the input as one document (JSON, CSV tables) rather than line by
+   * line; null while the format is not decided yet.
    */
   readsWhole(): boolean | null;
   end(): ParseSummary;
 }
 
-/** Whole-file formats are buffered; beyond this a file is refused rather than exhausting memory. */
-const MAX_BUFFERED_CHARS = 256 * 1024 * 1024;
 const BINARY_PROBE_BYTES = 8000;
+/** Bytes of a document decoded at once (see `route`). */
+const DOCUMENT_SLICE_BYTES = 32 * 1024;
 /** Bytes a binary format's sniffer needs (a TFRecord header). */
 const BINARY_HEAD_BYTES = 16;
+const BINARY_DATA = 'binary data (NUL bytes), not a text log';
 
 /** Creates a streaming parser. */
 export function createParser(options: ParserOptions): Parser {
@@ -70,7 +75,6 @@ export function createParser(options: ParserOptions): Parser {
   let runs = 0;
   let epochs = 0;
   let fatal: string | null = null;
-  let utf16: TextDecoder | null = null;
   let sawInput = false;
   let probedBytes = 0;
   let binary = false;
@@ -80,27 +84,39 @@ export function createParser(options: ParserOptions): Parser {
     if (entry === null) fatal = `unknown input format '${inputFormat}' (one of: ${INPUT_FORMATS.join(', ')})`;
   }
   let reader: FormatReader | null = null;
+  /** The encoding, once the first bytes decided it; bytes held until then. */
+  let decoder: Decoder | null = null;
+  let encodingHead: Uint8Array = new Uint8Array(0);
   /** Input held until the sniffer has seen enough of it. */
   let headText = '';
   let headChunks: Array<Uint8Array | string> = [];
   let headBytes = new Uint8Array(0);
   let head: SniffHead | null = null;
+  /** Follows the held head to its second non-blank line (the head's end). */
+  const headTracker = createHeadTracker();
   const sniffDecoder = new TextDecoder('utf-8');
-  const wholeFileDecoder = new TextDecoder('utf-8');
-  let buffered: string[] = [];
-  let bufferedChars = 0;
+  const documentDecoder = new TextDecoder('utf-8');
   let terminal: Terminal | null = null;
   let replacementReported = false;
   let noEpochsReported = false;
 
-  const onIssue = (issue: ParseIssue): void => {
+  const bounded = boundedIssues((issue) => {
     if (issue.kind === 'no-epochs' || issue.kind === 'not-a-log') noEpochsReported = true;
     options.onIssue?.(issue);
-  };
+  });
+  const onIssue = bounded.onIssue;
+  const limits = createInputLimits({
+    onIssue,
+    onExceeded: (reason) => {
+      fatal ??= reason;
+    },
+  });
   const onRun = (run: Run): void => {
+    if (fatal !== null) return;
+    const checked = checkRun(run, onIssue);
     runs += 1;
-    epochs += run.epochs.length;
-    options.onRun(run);
+    epochs += checked.epochs.length;
+    options.onRun(checked);
   };
   const reportReplacement = (line: number | null): void => {
     if (replacementReported) return;
@@ -115,25 +131,30 @@ export function createParser(options: ParserOptions): Parser {
       metricNames: options.metricNames ?? [],
       onRun,
       onIssue,
-      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+      limits,
+      ...(options.onEpoch
+        ? {
+            onEpoch: (epoch: Epoch, run: number) => {
+              if (fatal === null) options.onEpoch?.(epoch, run);
+            },
+          }
+        : {}),
     });
     reader = r;
     if (r.kind === 'lines') {
       terminal = createTerminal((line) => {
+        if (fatal !== null) return;
         if (line.text.includes('\uFFFD')) reportReplacement(line.line);
+        if (line.longWord === true) {
+          onIssue({
+            kind: 'line-too-long',
+            line: line.line,
+            message: `a word of more than ${MAX_WORD_CHARS} characters without a space: the rest of it is skipped`,
+          });
+        }
         r.line(line);
       });
     }
-  };
-
-  const bufferText = (text: string): void => {
-    bufferedChars += text.length;
-    if (bufferedChars > MAX_BUFFERED_CHARS) {
-      fatal = `${entry?.dialect ?? 'whole-file'} input larger than ${MAX_BUFFERED_CHARS >> 20} MiB`;
-      buffered = [];
-      return;
-    }
-    buffered.push(text);
   };
 
   /** Hands a chunk to the reader once the format is known. */
@@ -144,8 +165,19 @@ export function createParser(options: ParserOptions): Parser {
       const t = terminal as Terminal | null;
       if (typeof chunk === 'string') t?.write(chunk);
       else t?.writeBytes(chunk);
-    } else if (r.kind === 'text') {
-      bufferText(typeof chunk === 'string' ? chunk : wholeFileDecoder.decode(chunk, { stream: true }));
+    } else if (r.kind === 'chars') {
+      if (typeof chunk === 'string') {
+        if (!replacementReported && chunk.includes('\uFFFD')) reportReplacement(null);
+        r.write(chunk);
+        return;
+      }
+      // decoded in small slices: strings past ~128 KB live outside the young generation, and a file read
+      // in 1 MiB chunks would leave one such string behind per chunk until a full collection
+      for (let at = 0; at < chunk.length && fatal === null; at += DOCUMENT_SLICE_BYTES) {
+        const text = documentDecoder.decode(chunk.subarray(at, at + DOCUMENT_SLICE_BYTES), { stream: true });
+        if (!replacementReported && text.includes('\uFFFD')) reportReplacement(null);
+        r.write(text);
+      }
     } else if (typeof chunk === 'string') {
       fatal = 'a binary format cannot be read from text';
     } else {
@@ -157,7 +189,7 @@ export function createParser(options: ParserOptions): Parser {
   const decide = (complete: boolean): void => {
     let chosen = entry;
     if (chosen === null) {
-      const decision = decideFormat(headText.replace(/^\uFEFF/, '').slice(0, SNIFF_CHARS), {
+      const decision = decideFormat(headText.replace(/^\uFEFF/, ''), {
         complete,
         binary,
         bytes: headBytes,
@@ -166,11 +198,11 @@ export function createParser(options: ParserOptions): Parser {
       head = decision.head;
       chosen = decision.entry;
       if (chosen === null && binary) {
-        fatal = 'binary data (NUL bytes), not a text log';
+        fatal = BINARY_DATA;
         return;
       }
     } else if (binary && !chosen.binary) {
-      fatal = 'binary data (NUL bytes), not a text log';
+      fatal = BINARY_DATA;
       return;
     }
     start(chosen ?? readerForInputFormat('keras-text') ?? (READERS[0] as ReaderEntry));
@@ -183,7 +215,9 @@ export function createParser(options: ParserOptions): Parser {
   let checkpointsTried = 0;
   const hold = (chunk: Uint8Array | string): void => {
     headChunks.push(chunk);
-    headText += typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
+    headText += text;
+    headTracker.push(text);
     if (entry !== null) {
       decide(false);
       return;
@@ -192,12 +226,13 @@ export function createParser(options: ParserOptions): Parser {
       if (headBytes.length >= BINARY_HEAD_BYTES) decide(false);
       return;
     }
-    if (headText.length >= SNIFF_CHARS) {
+    // the head is its first 8 KB and, however long they are, its first two lines (a wide CSV's header and row)
+    if (headText.length >= SNIFF_CHARS && headTracker.done()) {
       decide(false);
       return;
     }
     // live logs must not wait for 8 KB: at each checkpoint of complete lines, a certain format decides
-    const lines = countLines(headText);
+    const lines = headTracker.lines();
     if (lines >= (CHECKPOINTS[checkpointsTried] ?? Number.POSITIVE_INFINITY)) {
       const early = earlyDecision(headText.replace(/^\uFEFF/, ''), file, checkpointsTried);
       checkpointsTried = early.tried;
@@ -225,9 +260,55 @@ export function createParser(options: ParserOptions): Parser {
     else route(chunk);
   };
 
+  /** Bytes in the decided encoding: UTF-8 goes on as bytes (the terminal scans them), others as text. */
+  const acceptBytes = (bytes: Uint8Array): void => {
+    const d = decoder as Decoder;
+    if (d.encoding !== 'utf-8') {
+      const text = d.decode(bytes, true);
+      if (text.length > 0) accept(text);
+      return;
+    }
+    if (reader === null) keepHeadBytes(bytes);
+    if (probedBytes < BINARY_PROBE_BYTES && hasNul(bytes) && !binary) {
+      binary = true;
+      const r = reader as FormatReader | null;
+      if (r !== null && r.kind !== 'bytes') {
+        fatal = BINARY_DATA;
+        return;
+      }
+    }
+    accept(bytes);
+  };
+
+  /** Decides the encoding from the first bytes (held until it can), then passes them on. */
+  const decideEncoding = (bytes: Uint8Array, complete: boolean): void => {
+    let held = bytes;
+    if (encodingHead.length > 0) {
+      held = new Uint8Array(encodingHead.length + bytes.length);
+      held.set(encodingHead, 0);
+      held.set(bytes, encodingHead.length);
+    }
+    const found = detectEncoding(held, complete);
+    if (found === null) {
+      encodingHead = held;
+      return;
+    }
+    encodingHead = new Uint8Array(0);
+    decoder = createDecoder(found.encoding, found.skip > 0);
+    if (found.encoding !== 'utf-8' && found.skip === 0) {
+      onIssue({
+        kind: 'ambiguous',
+        line: null,
+        message: `no byte-order mark, but the bytes are ${found.encoding.toUpperCase()} text: read as such`,
+      });
+    }
+    const rest = held.subarray(found.skip);
+    if (rest.length > 0) acceptBytes(rest);
+  };
+
   return {
     failed: () => fatal !== null,
-    readsWhole: () => (reader === null ? null : (reader as FormatReader).kind === 'text'),
+    readsWhole: () => (reader === null ? null : (reader as FormatReader).kind === 'chars'),
     feed(chunk: Uint8Array | string): void {
       if (fatal !== null || chunk.length === 0) return;
       if (typeof chunk === 'string') {
@@ -236,30 +317,18 @@ export function createParser(options: ParserOptions): Parser {
         probedBytes += chunk.length;
         return;
       }
-      let bytes = chunk;
-      if (!sawInput) {
-        sawInput = true;
-        const encoding = utf16Encoding(bytes);
-        if (encoding !== null) utf16 = new TextDecoder(encoding);
-        else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-      }
-      if (utf16 !== null) {
-        accept(utf16.decode(bytes, { stream: true }));
-        return;
-      }
-      if (reader === null) keepHeadBytes(bytes);
-      if (probedBytes < BINARY_PROBE_BYTES && hasNul(bytes) && !binary) {
-        binary = true;
-        const r = reader as FormatReader | null;
-        if (r !== null && r.kind !== 'bytes') {
-          fatal = 'binary data (NUL bytes), not a text log';
-          return;
-        }
-      }
-      accept(bytes);
+      sawInput = true;
+      if (decoder === null) decideEncoding(chunk, false);
+      else acceptBytes(chunk);
     },
     end(): ParseSummary {
-      if (fatal === null && utf16 !== null) accept(utf16.decode());
+      if (fatal === null && decoder === null && encodingHead.length > 0)
+        decideEncoding(new Uint8Array(0), true);
+      const d = decoder as Decoder | null;
+      if (fatal === null && d !== null && d.encoding !== 'utf-8') {
+        const rest = d.decode(new Uint8Array(0), false);
+        if (rest.length > 0) accept(rest);
+      }
       if (fatal === null && reader === null) {
         headText += sniffDecoder.decode();
         if (!binary && headText.trim().length === 0) fatal = 'empty input';
@@ -271,12 +340,10 @@ export function createParser(options: ParserOptions): Parser {
         if (r.kind === 'lines') {
           (terminal as Terminal | null)?.end();
           end = r.end();
-        } else if (r.kind === 'text') {
-          bufferText(wholeFileDecoder.decode());
-          const text = buffered.join('');
-          buffered = [];
-          if (text.includes('\uFFFD')) reportReplacement(null);
-          end = fatal === null ? r.end(text) : { fatal };
+        } else if (r.kind === 'chars') {
+          const rest = documentDecoder.decode();
+          if (rest.length > 0) route(rest);
+          end = fatal === null ? r.end() : { fatal };
         } else {
           end = r.end();
         }
@@ -286,9 +353,44 @@ export function createParser(options: ParserOptions): Parser {
       if (fatal === null && epochs === 0 && !noEpochsReported) {
         onIssue(noEpochsIssue(dialect, head?.census ?? null));
       }
-      return { dialect: fatal === null ? dialect : null, runs, epochs, fatal };
+      bounded.finish();
+      // a reason may quote the input (a syntax error's character, a format name): escaped once here
+      return {
+        dialect: fatal === null ? dialect : null,
+        runs,
+        epochs,
+        fatal: fatal === null ? null : escapeControl(fatal),
+      };
     },
   };
+}
+
+/**
+ * The records of a run as the model defines them, whatever a reader did: an epoch number below 1 (a
+ * log that counts from 0 where its reader did not expect it) renumbers the run by position, said in an
+ * `ambiguous` issue, so no record ever breaks the schema downstream.
+ */
+function checkRun(run: Run, onIssue: (issue: ParseIssue) => void): Run {
+  let bad = false;
+  for (const e of run.epochs) {
+    if (!Number.isInteger(e.epoch) || e.epoch < 1 || (e.of !== null && !(e.of >= 1))) {
+      bad = true;
+      break;
+    }
+  }
+  if (!bad) return run;
+  onIssue({
+    kind: 'ambiguous',
+    line: run.epochs[0]?.line ?? null,
+    message: 'epoch numbers below 1 in this run: its records are numbered by position',
+  });
+  const epochs = run.epochs.map((e, i) => ({
+    ...e,
+    epoch: i + 1,
+    of: e.of !== null && e.of >= 1 ? e.of : null,
+    epochValue: e.epochValue ?? e.epoch,
+  }));
+  return { ...run, epochs };
 }
 
 /**
@@ -297,12 +399,6 @@ export function createParser(options: ParserOptions): Parser {
  * boundaries, so any chunking of an input gives the same decision.
  */
 const CHECKPOINTS = [2, 4, 8, 16, 32, 64, 128, 256];
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < SNIFF_CHARS; i = text.indexOf('\n', i + 1)) n += 1;
-  return n;
-}
 
 /** The end of the k-th line (after its `\n`), or -1. */
 function lineEnd(text: string, k: number): number {

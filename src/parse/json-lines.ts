@@ -5,6 +5,7 @@
  * merge as in Lightning's CSV (`metric-rows.ts`). A line that is not a dict is reported and skipped.
  */
 import type { Run } from '../model/index.js';
+import { shorten } from '../report/escape.js';
 import { readTolerant } from './json-tolerant.js';
 import { mergeRows, type MetricRow } from './metric-rows.js';
 import type { TerminalLine } from './terminal.js';
@@ -58,17 +59,34 @@ function createReader(ctx: ReaderContext): FormatReader {
       const values = new Map<string, number>();
       let epoch: number | null = null;
       let step: number | null = null;
+      const seen = new Set<string>();
       for (const e of read.value.entries) {
+        if (seen.has(e.key)) {
+          ctx.onIssue({
+            kind: 'duplicate-metric',
+            line: tl.line,
+            message: `the key ${JSON.stringify(shorten(e.key, 80))} is given twice in one line: the later value is kept`,
+          });
+        }
+        seen.add(e.key);
         if (e.value.kind !== 'number') continue;
         if (EPOCH_KEYS.has(e.key)) epoch = e.value.value;
         else if (STEP_KEYS.has(e.key)) step = e.value.value;
-        else values.set(e.key, e.value.value);
+        else {
+          const name = ctx.limits.name(e.key, tl.line);
+          if (name !== null) values.set(name, e.value.value);
+        }
       }
-      if (values.size > 0) rows.push({ values, epoch, step, line: tl.line });
+      if (values.size > 0 && ctx.limits.keep(values.size)) rows.push({ values, epoch, step, line: tl.line });
     },
     end() {
       mergeRows(rows).forEach((m, index) => {
-        const lines = [...m.epochs.map((e) => e.line), ...m.events.map((e) => e.line)];
+        let fromLine = Number.POSITIVE_INFINITY;
+        let toLine = 1;
+        for (const record of [...m.epochs, ...m.events]) {
+          fromLine = Math.min(fromLine, record.line);
+          toLine = Math.max(toLine, record.line);
+        }
         const run: Run = {
           index,
           epochs: m.epochs,
@@ -78,8 +96,8 @@ function createReader(ctx: ReaderContext): FormatReader {
           source: {
             dialect: 'json-lines',
             file: ctx.file,
-            fromLine: Math.min(...lines),
-            toLine: Math.max(...lines),
+            fromLine: Number.isFinite(fromLine) ? fromLine : 1,
+            toLine,
           },
         };
         if (run.epochs.length > 0) ctx.onRun(run);

@@ -4,9 +4,11 @@
  * Python's non-standard `NaN`/`Infinity` tokens, and NumPy wrappers such as `np.float32(0.001)`,
  * `array([...], dtype=float32)` or `tf.Tensor(0.5, shape=(), dtype=float32)`.
  *
- * It is a recursive-descent reader that looks at each character a bounded number of times (linear time,
- * no regular expressions), counts lines as it goes, and reports the first problem as a value.
+ * The reading itself is `json-stream.ts` (streaming, linear, no recursion); this module builds the tree
+ * of values from its events, for texts read whole (a line of JSON Lines, a cell) and, with caps on what
+ * it keeps, for documents (`createTreeReader`).
  */
+import { createJsonStream, type JsonHandler, type JsonProblem } from './json-stream.js';
 
 /** Fields every node carries: the 1-based lines where the value starts and ends. */
 interface NodeLines {
@@ -53,12 +55,12 @@ export interface TolerantOptions {
  * @example readTolerant("{'loss': [nan, np.float32(0.5)]}") // ok, loss = [NaN, 0.5]
  */
 export function readTolerant(text: string, options: TolerantOptions = {}): TolerantResult<TolerantNode> {
-  return runReader(text, options, (reader) => {
-    const value = reader.value(0);
-    reader.skipSpace();
-    if (!reader.atEnd()) reader.fail('end of input after the value');
-    return value;
-  });
+  const read = readAll(text, options, false);
+  if (!read.ok) return read;
+  const [first] = read.value;
+  return first === undefined
+    ? { ok: false, line: 1, message: 'expected a value, found end of input' }
+    : { ok: true, value: first };
 }
 
 /**
@@ -69,16 +71,109 @@ export function readTolerantSequence(
   text: string,
   options: TolerantOptions = {},
 ): TolerantResult<TolerantNode[]> {
-  return runReader(text, options, (reader) => {
-    const values: TolerantNode[] = [];
-    reader.skipSpace();
-    if (reader.atEnd()) reader.fail('a value');
-    while (!reader.atEnd()) {
-      values.push(reader.value(0));
-      reader.skipSpace();
-    }
-    return values;
+  return readAll(text, options, true);
+}
+
+function readAll(text: string, options: TolerantOptions, sequence: boolean): TolerantResult<TolerantNode[]> {
+  const tree = createTreeBuilder({});
+  const stream = createJsonStream(tree.handler, {
+    sequence,
+    ...(options.firstLine ? { firstLine: options.firstLine } : {}),
   });
+  stream.write(text);
+  const problem = stream.end() ?? tree.problem();
+  if (problem !== null) return { ok: false, line: problem.line, message: problem.message };
+  return { ok: true, value: tree.values() };
+}
+
+/** Caps of a tree built from a document (the memory a tree may take). */
+export interface TreeCaps {
+  /** Values (scalars, strings, lists and dicts) kept; past it the reading fails with `overNodes`. */
+  maxNodes?: number;
+  /** Characters of one string kept; a longer one fails the reading. */
+  maxStringChars?: number;
+  overNodes?: string;
+}
+
+/** Builds trees from the events of a {@link createJsonStream}. */
+export function createTreeBuilder(caps: TreeCaps): {
+  handler: JsonHandler;
+  values(): TolerantNode[];
+  problem(): JsonProblem | null;
+} {
+  const roots: TolerantNode[] = [];
+  const open: Array<{ node: TolerantNode; key: string | null; keyLine: number }> = [];
+  let pendingKey: { key: string; line: number } | null = null;
+  let string: { parts: string[]; length: number; line: number } | null = null;
+  let nodes = 0;
+  let problem: JsonProblem | null = null;
+  const maxNodes = caps.maxNodes ?? Number.POSITIVE_INFINITY;
+  const maxString = caps.maxStringChars ?? Number.POSITIVE_INFINITY;
+
+  const attach = (node: TolerantNode): void => {
+    if (problem !== null) return;
+    nodes += 1;
+    if (nodes > maxNodes) {
+      problem = { line: node.line, message: caps.overNodes ?? 'too many values' };
+      return;
+    }
+    const parent = open[open.length - 1];
+    if (parent === undefined) roots.push(node);
+    else if (parent.node.kind === 'array') parent.node.items.push(node);
+    else if (parent.node.kind === 'object') {
+      const key = pendingKey;
+      pendingKey = null;
+      parent.node.entries.push({ key: key?.key ?? '', line: key?.line ?? node.line, value: node });
+    }
+  };
+
+  const handler: JsonHandler = {
+    open(kind, line) {
+      const node: TolerantNode =
+        kind === 'object'
+          ? { kind, entries: [], line, endLine: line }
+          : { kind, items: [], line, endLine: line };
+      const parentKey = pendingKey;
+      attach(node);
+      open.push({ node, key: parentKey?.key ?? null, keyLine: parentKey?.line ?? line });
+    },
+    close(line) {
+      const top = open.pop();
+      if (top !== undefined) top.node.endLine = line;
+    },
+    key(key, line) {
+      pendingKey = { key, line };
+    },
+    scalar(value, line) {
+      const node: TolerantNode =
+        value.kind === 'number' || value.kind === 'boolean'
+          ? ({ kind: value.kind, value: value.value, line, endLine: line } as TolerantNode)
+          : value.kind === 'null'
+            ? { kind: 'null', line, endLine: line }
+            : { kind: 'symbol', name: value.name, line, endLine: line };
+      attach(node);
+    },
+    stringStart(line) {
+      string = { parts: [], length: 0, line };
+    },
+    stringPiece(text) {
+      const s = string;
+      if (s === null || problem !== null) return;
+      s.length += text.length;
+      if (s.length > maxString) {
+        problem = { line: s.line, message: `a string of more than ${maxString} characters` };
+        return;
+      }
+      s.parts.push(text);
+    },
+    stringEnd(line) {
+      const s = string;
+      string = null;
+      if (s === null) return;
+      attach({ kind: 'string', value: s.parts.join(''), line: s.line, endLine: line });
+    },
+  };
+  return { handler, values: () => roots, problem: () => problem };
 }
 
 /**
@@ -126,332 +221,4 @@ function decimalLength(text: string, start: number): number {
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
-}
-
-function isNameStart(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36;
-}
-
-function isNameChar(code: number): boolean {
-  return isNameStart(code) || isDigit(code);
-}
-
-/** Thrown inside the reader only; {@link runReader} turns it into a result. */
-class ReadProblem {
-  constructor(
-    readonly line: number,
-    readonly message: string,
-  ) {}
-}
-
-// Far below V8's stack limit; real histories and notebooks nest fewer than 10 levels.
-const MAX_DEPTH = 500;
-
-// Python string prefixes (`u'..'`, `b'..'`, `r'..'`); an `r` makes backslashes literal.
-const STRING_PREFIXES = new Set(['u', 'b', 'r', 'br', 'rb', 'f', 'fr', 'rf']);
-
-// Wrappers whose string argument is a number: `float('nan')`, `np.float32('0.5')`.
-const FLOAT_CALLS = new Set(['float', 'float16', 'float32', 'float64', 'double']);
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  b: '\b',
-  f: '\f',
-  v: '\v',
-  a: '\u0007',
-  '0': '\0',
-  '\\': '\\',
-  '/': '/',
-  "'": "'",
-  '"': '"',
-};
-
-function runReader<T>(text: string, options: TolerantOptions, read: (r: Reader) => T): TolerantResult<T> {
-  const reader = new Reader(text, options.firstLine ?? 1);
-  try {
-    return { ok: true, value: read(reader) };
-  } catch (error) {
-    if (error instanceof ReadProblem) return { ok: false, line: error.line, message: error.message };
-    // A stack overflow despite MAX_DEPTH (tiny stacks); the reader must never throw.
-    if (error instanceof RangeError) return { ok: false, line: reader.line, message: 'nesting too deep' };
-    throw error;
-  }
-}
-
-class Reader {
-  pos = 0;
-  line: number;
-
-  constructor(
-    private readonly text: string,
-    firstLine: number,
-  ) {
-    this.line = firstLine;
-  }
-
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  fail(expected: string): never {
-    throw new ReadProblem(this.line, `expected ${expected}, found ${this.describeHere()}`);
-  }
-
-  skipSpace(): void {
-    const text = this.text;
-    while (this.pos < text.length) {
-      const code = text.charCodeAt(this.pos);
-      if (code === 10) this.line++;
-      else if (!(code === 32 || code === 9 || code === 13 || code === 11 || code === 12 || code === 0xfeff))
-        return;
-      this.pos++;
-    }
-  }
-
-  value(depth: number): TolerantNode {
-    if (depth > MAX_DEPTH) throw new ReadProblem(this.line, `nesting deeper than ${MAX_DEPTH} levels`);
-    this.skipSpace();
-    const code = this.text.charCodeAt(this.pos);
-    if (code === 123 /* { */) return this.object(depth);
-    if (code === 91 /* [ */) return this.array(depth, 93);
-    if (code === 40 /* ( */) return this.array(depth, 41);
-    if (code === 34 || code === 39) return this.string(false);
-    if (code === 45 || code === 43) return this.signed(depth);
-    if (isDigit(code) || code === 46) return this.number();
-    if (isNameStart(code)) return this.named(depth);
-    return this.fail('a value');
-  }
-
-  private object(depth: number): TolerantNode {
-    const line = this.line;
-    const entries: TolerantEntry[] = [];
-    this.pos++;
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.pos) === 125 /* } */) break;
-      const keyLine = this.line;
-      const key = this.key(depth);
-      this.skipSpace();
-      if (this.text.charCodeAt(this.pos) !== 58 /* : */)
-        this.fail(`':' after the key ${JSON.stringify(key)}`);
-      this.pos++;
-      entries.push({ key, line: keyLine, value: this.value(depth + 1) });
-      this.skipSpace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === 44 /* , */) this.pos++;
-      else if (next !== 125) this.fail(`',' or '}' after the value of ${JSON.stringify(key)}`);
-    }
-    this.pos++;
-    return { kind: 'object', entries, line, endLine: this.line };
-  }
-
-  /** Keys: strings, numbers (Python `{0: 0.5}`) or bare names (JavaScript `{loss: 1}`). */
-  private key(depth: number): string {
-    const code = this.text.charCodeAt(this.pos);
-    const start = this.pos;
-    if (code === 34 || code === 39) {
-      const node = this.string(false);
-      if (node.kind === 'string') return node.value;
-    } else if (isDigit(code) || code === 45 || code === 46) {
-      this.value(depth + 1);
-      return this.text.slice(start, this.pos);
-    } else if (isNameStart(code)) {
-      return this.name();
-    }
-    return this.fail("a key or '}'");
-  }
-
-  private array(depth: number, close: number): TolerantNode {
-    const line = this.line;
-    const items: TolerantNode[] = [];
-    this.pos++;
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.pos) === close) break;
-      items.push(this.value(depth + 1));
-      this.skipSpace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === 44) this.pos++;
-      else if (next !== close) this.fail(`',' or '${String.fromCharCode(close)}' after a list item`);
-    }
-    this.pos++;
-    return { kind: 'array', items, line, endLine: this.line };
-  }
-
-  private signed(depth: number): TolerantNode {
-    const line = this.line;
-    const negative = this.text.charCodeAt(this.pos) === 45;
-    this.pos++;
-    const inner = this.value(depth + 1);
-    if (inner.kind !== 'number')
-      throw new ReadProblem(line, `expected a number after '${negative ? '-' : '+'}'`);
-    return { ...inner, value: negative ? -inner.value : inner.value, line };
-  }
-
-  private number(): TolerantNode {
-    const length = decimalLength(this.text, this.pos);
-    if (length === 0) this.fail('a number');
-    const value = Number(this.text.slice(this.pos, this.pos + length));
-    this.pos += length;
-    return { kind: 'number', value, line: this.line, endLine: this.line };
-  }
-
-  /** A dotted name (`np.float32`): a constant, a string prefix, a call, or a symbol. */
-  private named(depth: number): TolerantNode {
-    const line = this.line;
-    const name = this.name();
-    const next = this.text.charCodeAt(this.pos);
-    if ((next === 34 || next === 39) && STRING_PREFIXES.has(name.toLowerCase())) {
-      return this.string(name.toLowerCase().includes('r'));
-    }
-    this.skipSpace();
-    if (this.text.charCodeAt(this.pos) === 40 /* ( */) return this.call(name, line, depth);
-    return constantNode(name, line) ?? { kind: 'symbol', name, line, endLine: line };
-  }
-
-  private name(): string {
-    const start = this.pos;
-    const text = this.text;
-    for (;;) {
-      while (isNameChar(text.charCodeAt(this.pos))) this.pos++;
-      if (text.charCodeAt(this.pos) !== 46 || !isNameStart(text.charCodeAt(this.pos + 1))) break;
-      this.pos++;
-    }
-    return text.slice(start, this.pos);
-  }
-
-  /**
-   * `wrapper(first, key=value, ...)` stands for its first positional argument: NumPy and TensorFlow
-   * reprs wrap the value that was logged. Keyword arguments (`dtype=float32`) are read and dropped.
-   */
-  private call(name: string, line: number, depth: number): TolerantNode {
-    this.pos++;
-    let first: TolerantNode | null = null;
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.pos) === 41 /* ) */) break;
-      const argument = this.argument(depth);
-      if (argument !== null && first === null) first = argument;
-      this.skipSpace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === 44) this.pos++;
-      else if (next !== 41) this.fail(`',' or ')' in the arguments of ${name}(...)`);
-    }
-    this.pos++;
-    if (first === null) return { kind: 'symbol', name: `${name}()`, line, endLine: this.line };
-    const lastPart = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-    if (first.kind === 'string' && FLOAT_CALLS.has(lastPart)) {
-      const value = numericLiteral(first.value.trim());
-      if (value !== null) return { kind: 'number', value, line, endLine: this.line };
-    }
-    return { ...first, line, endLine: this.line };
-  }
-
-  /** One call argument; null for a keyword argument. */
-  private argument(depth: number): TolerantNode | null {
-    if (isNameStart(this.text.charCodeAt(this.pos))) {
-      const start = this.pos;
-      const startLine = this.line;
-      this.name();
-      this.skipSpace();
-      if (this.text.charCodeAt(this.pos) === 61 /* = */ && this.text.charCodeAt(this.pos + 1) !== 61) {
-        this.pos++;
-        this.value(depth + 1);
-        return null;
-      }
-      this.pos = start;
-      this.line = startLine;
-    }
-    return this.value(depth + 1);
-  }
-
-  /** A quoted string; `raw` keeps backslashes (Python `r'..'`). Raw newlines are tolerated. */
-  private string(raw: boolean): TolerantNode {
-    const text = this.text;
-    const line = this.line;
-    const quote = text.charCodeAt(this.pos);
-    this.pos++;
-    const parts: string[] = [];
-    let runStart = this.pos;
-    for (;;) {
-      if (this.pos >= text.length) {
-        throw new ReadProblem(line, 'expected the closing quote of a string, found end of input');
-      }
-      const code = text.charCodeAt(this.pos);
-      if (code === quote) break;
-      if (code === 10) this.line++;
-      if (code === 92 /* \ */ && !raw) {
-        parts.push(text.slice(runStart, this.pos));
-        parts.push(this.escape());
-        runStart = this.pos;
-      } else {
-        this.pos++;
-      }
-    }
-    parts.push(text.slice(runStart, this.pos));
-    this.pos++;
-    return { kind: 'string', value: parts.join(''), line, endLine: this.line };
-  }
-
-  /** Decodes the escape at `pos` (a backslash) and moves past it. Unknown escapes stay as written. */
-  private escape(): string {
-    const text = this.text;
-    const letter = text.charAt(this.pos + 1);
-    this.pos += 2;
-    const simple = SIMPLE_ESCAPES[letter];
-    if (simple !== undefined) return simple;
-    if (letter === '\n') {
-      this.line++;
-      return '';
-    }
-    const width = letter === 'x' ? 2 : letter === 'u' ? 4 : letter === 'U' ? 8 : 0;
-    const code = width > 0 ? hexValue(text, this.pos, width) : null;
-    if (code === null || code > 0x10ffff) return `\\${letter}`;
-    this.pos += width;
-    // \u escapes are UTF-16 units (surrogate halves pair up when joined); \U are code points.
-    return width === 4 ? String.fromCharCode(code) : String.fromCodePoint(code);
-  }
-
-  private describeHere(): string {
-    if (this.atEnd()) return 'end of input';
-    const char = this.text.charAt(this.pos);
-    return JSON.stringify(char);
-  }
-}
-
-function hexValue(text: string, start: number, width: number): number | null {
-  let value = 0;
-  for (let i = start; i < start + width; i++) {
-    const code = text.charCodeAt(i);
-    const digit = isDigit(code)
-      ? code - 48
-      : code >= 97 && code <= 102
-        ? code - 87
-        : code >= 65 && code <= 70
-          ? code - 55
-          : -1;
-    if (digit < 0) return null;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-/**
- * Known constants: JSON/JavaScript/Python spellings of booleans and null, and NaN/infinity under any
- * module prefix (`np.nan`, `math.inf`, `numpy.inf`).
- */
-function constantNode(name: string, line: number): TolerantNode | null {
-  const lower = name.toLowerCase();
-  if (lower === 'true' || lower === 'false')
-    return { kind: 'boolean', value: lower === 'true', line, endLine: line };
-  if (lower === 'null' || lower === 'none' || lower === 'undefined')
-    return { kind: 'null', line, endLine: line };
-  const last = lower.slice(lower.lastIndexOf('.') + 1);
-  if (last === 'nan') return { kind: 'number', value: Number.NaN, line, endLine: line };
-  if (last === 'inf' || last === 'infinity') {
-    return { kind: 'number', value: Number.POSITIVE_INFINITY, line, endLine: line };
-  }
-  return null;
 }

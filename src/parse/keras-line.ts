@@ -130,8 +130,10 @@ export interface Frame {
   cut: boolean;
   /** Text glued after the last value (a message without a leading newline, prose of a paste). */
   trailing: string | null;
-  /** Metrics whose printed value could not be read (left out of `metrics`). */
-  badValues: string[];
+  /** Metrics whose printed value could not be read (left out of `metrics`), with the text printed. */
+  badValues: Array<{ name: string; text: string }>;
+  /** Metrics printed more than once in the frame (the later value is in `metrics`). */
+  duplicates: string[];
 }
 
 const COUNTER = /^(\d+)\/(\d+|Unknown)/;
@@ -228,22 +230,34 @@ export function parseFrame(piece: string): Frame | null {
     cut,
     trailing: null,
     badValues: [],
+    duplicates: [],
   };
   if (rest.length === 0) return frame;
   const items = rest.split(' - ');
+  // whether a metric follows item i: computed once from the end (asking per item made 100k metrics quadratic)
+  const metricAfter: boolean[] = new Array<boolean>(items.length).fill(false);
+  for (let i = items.length - 2, seen = false; i >= 0; i -= 1) {
+    seen = seen || looksLikeMetric((items[i + 1] ?? '').trim());
+    metricAfter[i] = seen;
+  }
+  const clear = (): void => {
+    frame.metrics.clear();
+    frame.badValues = [];
+    frame.duplicates = [];
+  };
   for (let i = 0; i < items.length; i += 1) {
     const item = (items[i] ?? '').trim();
     if (item.length === 0) continue;
     if (ETA.test(item)) {
       frame.eta = true;
-      frame.metrics.clear();
+      clear();
       continue;
     }
     const both = ELAPSED_AND_RATE.exec(item);
     if (both) {
       // a second time part means the head was an overwritten frame: keep only what follows (pitfall 10)
       frame.eta = false;
-      frame.metrics.clear();
+      clear();
       frame.seconds = toSeconds(both[1] ?? '0', both[2] ?? 's');
       frame.stepTime = toSeconds(both[3] ?? '0', both[4] ?? 's');
       frame.countUnit = both[5] === 'sample' ? 'sample' : 'step';
@@ -252,7 +266,7 @@ export function parseFrame(piece: string): Frame | null {
     const elapsed = ELAPSED.exec(item);
     if (elapsed) {
       frame.eta = false;
-      frame.metrics.clear();
+      clear();
       frame.seconds = Number(elapsed[1]);
       continue;
     }
@@ -267,21 +281,26 @@ export function parseFrame(piece: string): Frame | null {
     const colon = item.indexOf(': ');
     if (broken !== -1 && colon > 0 && broken > colon) {
       // invalid UTF-8 inside a value (`0.\x9b85`): the number cannot be trusted
-      frame.badValues.push(item.slice(0, colon).trim());
+      frame.badValues.push({ name: item.slice(0, colon).trim(), text: item.slice(colon + 2).trim() });
       continue;
     }
     const metric = readMetric(item);
     if (metric) {
-      const glued = metric.rest.trim();
-      const laterMetrics = items.slice(i + 1).some((later) => readMetric(later.trim()) !== null);
-      if (glued.length > 0 && !/^\s/.test(metric.rest) && laterMetrics) {
-        // `loss: 0.5x00 - val_loss: ...`: a corrupted value with more metrics after it, not a glued message
-        frame.badValues.push(metric.name);
+      const glued = gluedToken(metric.rest);
+      if (glued.length > 0) {
+        // `loss: 0.5x00`, `0x10`, `1_000`, `nan(ind)`: a number with more glued to it is no number
+        frame.badValues.push({ name: metric.name, text: metric.valueText + glued });
+        const after = metric.rest.slice(glued.length).trim();
+        if (after.length > 0 && !metricAfter[i]) {
+          frame.trailing = [after, ...items.slice(i + 1)].join(' - ');
+          break;
+        }
         continue;
       }
+      if (frame.metrics.has(metric.name)) frame.duplicates.push(metric.name);
       frame.metrics.set(metric.name, readNumber(metric.valueText));
       frame.lastValueText = metric.valueText;
-      if (glued.length > 0) {
+      if (metric.rest.trim().length > 0) {
         frame.trailing = [metric.rest.trimStart(), ...items.slice(i + 1)].join(' - ');
         break;
       }
@@ -292,10 +311,57 @@ export function parseFrame(piece: string): Frame | null {
       frame.cut = frame.cut || !/^\d/.test(item);
       break;
     }
+    const unreadable = badMetric(item);
+    if (unreadable !== null) {
+      // `acc: None`, `loss: N/A`, `val_loss: ∞`: reported, and the metrics after it are still read
+      frame.badValues.push(unreadable);
+      continue;
+    }
+    if (metricAfter[i]) {
+      // text that is no metric, between metrics: said, and the metrics after it are still read
+      frame.badValues.push({ name: '(item)', text: item });
+      continue;
+    }
     frame.trailing = items.slice(i).join(' - ');
     break;
   }
   return frame;
+}
+
+/** The characters glued to a number before the next whitespace (`x00` of `0.5x00`); empty when none. */
+function gluedToken(rest: string): string {
+  let i = 0;
+  while (i < rest.length) {
+    const c = rest.charCodeAt(i);
+    if (c === 32 || c === 9) break;
+    i += 1;
+  }
+  return rest.slice(0, i);
+}
+
+/** A metric name as Keras prints it: no whitespace, not empty, no `:` at its end. */
+function isMetricName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i += 1) {
+    const c = name.charCodeAt(i);
+    if (c === 32 || c === 9) return false;
+  }
+  return true;
+}
+
+/** `name: <one token that is not a number>`: an unreadable value of a metric; null for anything else. */
+function badMetric(item: string): { name: string; text: string } | null {
+  const colon = item.indexOf(': ');
+  if (colon <= 0) return null;
+  const name = item.slice(0, colon).trim();
+  const text = item.slice(colon + 2).trim();
+  if (!isMetricName(name) || text.length === 0 || !isMetricName(text)) return null;
+  return { name, text };
+}
+
+/** An item that reads as a metric, readable or not (`loss: 0.5`, `acc: None`). */
+function looksLikeMetric(item: string): boolean {
+  return readMetric(item) !== null || badMetric(item) !== null;
 }
 
 /**
@@ -332,11 +398,12 @@ export interface NumberedMessage {
 }
 
 const NUMBERED = /^Epoch\s+(\d+):\s*/;
-const IMPROVED = /^(.+?) improved from (\S+?) to (\S+?)(?:, saving model to (.*?))?\s*$/;
-const NOT_IMPROVED = /^(.+?) did not improve(?: from (\S+?))?\.?\s*$/;
-const SAVING = /^saving model to (.*?)\s*$/;
-const REDUCING = /^(?:ReduceLROnPlateau )?reducing (?:\S+ )?learning rate to (.+?)\s*$/;
-const SCHEDULING = /^LearningRateScheduler (?:reducing|setting) (?:\S+ )?learning rate to (.+?)\s*$/;
+// bodies are trimmed first: no pattern ends in `\s*$` after a lazy group (quadratic on runs of spaces)
+const IMPROVED = /^(.+?) improved from (\S+?) to (\S+?)(?:, saving model to (.*))?$/;
+const NOT_IMPROVED = /^(.+?) did not improve(?: from (\S+?))?\.?$/;
+const SAVING = /^saving model to (.*)$/;
+const REDUCING = /^(?:ReduceLROnPlateau )?reducing (?:\S+ )?learning rate to (.+)$/;
+const SCHEDULING = /^LearningRateScheduler (?:reducing|setting) (?:\S+ )?learning rate to (.+)$/;
 const RESTORING = /^Restoring model weights from the end of the best epoch(?::\s*(\d+))?\.?/;
 const TERMINATE = /^Batch (\d+): Invalid loss, terminating training/;
 
@@ -483,7 +550,9 @@ export function findDatasets(text: string): DatasetMention[] {
 
 /** `- accuracy: 0.87 - val_loss: 0.31` or `val_acc: 0.7005 - `: metrics with no counter (pitfall 11). */
 export function isMetricContinuation(text: string): boolean {
+  if (!text.includes(': ')) return false;
   const t = text.startsWith('- ') ? text.slice(2) : text;
-  const m = readMetric(t.split(' - ')[0] ?? '');
+  const sep = t.indexOf(' - ');
+  const m = readMetric(sep < 0 ? t : t.slice(0, sep));
   return m !== null && /^[A-Za-z_][\w.\/-]*$/.test(m.name) && m.rest.trim().length === 0;
 }

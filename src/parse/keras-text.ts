@@ -18,6 +18,9 @@ import {
   type Frame,
   type Message,
 } from './keras-line.js';
+import { PARSE_LIMITS } from '../model/index.js';
+import { shorten } from '../report/escape.js';
+import { stepsOf, type InputLimits } from './limits.js';
 import type { TerminalLine } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -35,6 +38,8 @@ export interface KerasTextParserOptions {
   dialect?: Dialect;
   /** Maps a line of the text fed in to a line of the original file (notebook stream outputs). */
   mapLine?: (line: number) => number;
+  /** The caps of the input (records kept, interned names); none for a parser used alone. */
+  limits?: InputLimits;
 }
 
 /** Line-at-a-time parser; `end` flushes the last run. */
@@ -51,7 +56,8 @@ interface FinalFrame {
 }
 
 interface Slot {
-  header: { epoch: number; of: number; line: number } | null;
+  /** `epoch` counts from 1; `printed` is the number as printed (0-based headers are shifted). */
+  header: { epoch: number; of: number; line: number; printed: number } | null;
   /** Epoch number printed by an end-of-epoch callback message, as printed (maybe 0-based). */
   hintPrinted: number | null;
   final: FinalFrame | null;
@@ -68,9 +74,8 @@ interface PendingEpoch {
   epoch: number | null;
   headerEpoch: number | null;
   hintPrinted: number | null;
-  of: number | null;
-  frame: Frame;
-  line: number;
+  /** The record itself, its values under interned names; its `epoch` is set when the run ends. */
+  record: Epoch;
 }
 
 interface PendingEvent {
@@ -92,6 +97,8 @@ interface RunState {
   /** Keras ≤ 2.0.8 (no per-step time): its callback messages count epochs from 0 (pitfall 32). */
   familyA: boolean;
   lastHeader: number | null;
+  /** 1 when the run's headers count from 0 (`Epoch 0/3`): added to every header of the run. */
+  headerShift: number;
   onlySingleEpochHeaders: boolean;
   loopReported: boolean;
 }
@@ -152,12 +159,49 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         toLine: line,
         familyA: false,
         lastHeader: null,
+        headerShift: 0,
         onlySingleEpochHeaders: true,
         loopReported: false,
       };
     }
     run.toLine = Math.max(run.toLine, line);
     return run;
+  };
+
+  const limits = options.limits;
+
+  /**
+   * The record of a final frame: its values under interned names (a record must not keep the line it was
+   * read from alive), at most the per-record cap of them.
+   */
+  const recordOf = (frame: Frame, line: number, header: Slot['header']): Epoch => {
+    const metrics: Record<string, number> = {};
+    let kept = 0;
+    let dropped = 0;
+    for (const [raw, value] of frame.metrics) {
+      const name = limits === undefined ? raw : limits.name(raw, line);
+      if (name === null) continue;
+      if (kept >= PARSE_LIMITS.valuesPerRecord) {
+        dropped += 1;
+        continue;
+      }
+      kept += 1;
+      Object.defineProperty(metrics, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    if (dropped > 0) limits?.tooManyValues(line, dropped);
+    const f = frame;
+    const record: Epoch = {
+      epoch: 1,
+      of: header?.of ?? null,
+      metrics,
+      steps: f.hasCounter && f.done !== null && f.total !== null ? stepsOf(f.done, f.total) : null,
+      countUnit: f.countUnit,
+      seconds: f.seconds,
+      stepTime: f.stepTime,
+      line,
+    };
+    if (header !== null && header.printed !== header.epoch) record.epochValue = header.printed;
+    return record;
   };
 
   const runHasEpochs = (): boolean => run !== null && (run.epochs.length > 0 || slot.final !== null);
@@ -167,13 +211,13 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
     slot = newSlot(null);
     if (s.final) {
       const r = currentRun(s.final.line);
+      const record = recordOf(s.final.frame, s.final.line, s.header);
+      if (limits !== undefined && !limits.keep(Object.keys(record.metrics).length)) return;
       const pending: PendingEpoch = {
         epoch: null,
         headerEpoch: s.header?.epoch ?? null,
         hintPrinted: s.hintPrinted,
-        of: s.header?.of ?? null,
-        frame: s.final.frame,
-        line: s.final.line,
+        record,
       };
       r.epochs.push(pending);
       if (options.onEpoch) {
@@ -181,13 +225,14 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         const provisional =
           pending.headerEpoch ?? (pending.hintPrinted === null ? null : pending.hintPrinted);
         pending.epoch = provisional ?? (previous === null ? null : previous + 1);
-        if (!s.emitted) options.onEpoch(toEpoch(pending, pending.epoch ?? r.epochs.length), runIndex);
+        if (!s.emitted)
+          options.onEpoch({ ...record, epoch: Math.max(1, pending.epoch ?? r.epochs.length) }, runIndex);
         if (provisional === null) pending.epoch = null; // resolved from neighbours when the run ends
       }
       for (const u of s.unnumbered)
         r.events.push({ message: u.message, line: u.line, printed: null, owner: pending });
-      r.datasets.push(...heldDatasets);
-      r.events.push(...heldEvents);
+      for (const d of heldDatasets) r.datasets.push(d);
+      for (const e of heldEvents) r.events.push(e);
       heldDatasets = [];
       heldEvents = [];
       return;
@@ -226,7 +271,11 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
     runIndex += 1;
   };
 
-  const onHeader = (header: { epoch: number; of: number }, line: number): void => {
+  const onHeader = (printed: { epoch: number; of: number }, line: number): void => {
+    // headers that count from 0 (`Epoch 0/3`, a hand-written loop): the run is read as 0-based
+    const shiftOf = (r: RunState | null): number =>
+      r !== null && r.lastHeader !== null ? r.headerShift : printed.epoch === 0 ? 1 : 0;
+    let header = { epoch: printed.epoch + shiftOf(run), of: printed.of };
     if (
       slot.header &&
       slot.final === null &&
@@ -251,13 +300,25 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
         epoch = null;
       } else {
         finishRun();
+        header = { epoch: printed.epoch + shiftOf(null), of: printed.of };
+        epoch = header.epoch;
       }
     }
     const rr = currentRun(line);
+    if (rr.lastHeader === null) {
+      rr.headerShift = header.epoch - printed.epoch;
+      if (rr.headerShift > 0) {
+        issue(
+          'ambiguous',
+          line,
+          "the epoch headers count from 0 ('Epoch 0/N'): read as 0-based, so epoch 1 comes first",
+        );
+      }
+    }
     if (epoch !== null) rr.lastHeader = epoch;
     else rr.lastHeader = (rr.lastHeader ?? 0) + 1;
     if (!(header.epoch === 1 && header.of === 1)) rr.onlySingleEpochHeaders = false;
-    slot = newSlot(epoch === null ? null : { epoch, of: header.of, line });
+    slot = newSlot(epoch === null ? null : { epoch, of: header.of, line, printed: printed.epoch });
   };
 
   const onFrame = (frame: Frame, piece: string, line: number, atEnd: boolean): void => {
@@ -284,9 +345,21 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
       slot.reported = true;
       return;
     }
-    if (frame.metrics.size === 0) return; // predict/download bars and bare counters are not epochs
-    if (frame.badValues.length > 0) {
-      issue('bad-value', line, `unreadable value of ${frame.badValues.join(', ')}: left out of this epoch`);
+    // predict/download bars and bare counters are not epochs
+    if (frame.metrics.size === 0 && frame.badValues.length === 0) return;
+    if (frame.badValues.length > 0) issue('bad-value', line, describeBadValues(frame.badValues));
+    if (frame.duplicates.length > 0) {
+      const names = [...new Set(frame.duplicates)];
+      issue(
+        'duplicate-metric',
+        line,
+        `${names
+          .slice(0, 5)
+          .map((n) => shorten(n, 80))
+          .join(
+            ', ',
+          )}${names.length > 5 ? ` and ${names.length - 5} more` : ''} printed twice in one line: the later value is kept`,
+      );
     }
     const r = currentRun(line);
     if (!frame.hasCounter && !piece.startsWith('-')) r.familyA = true;
@@ -360,15 +433,8 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
     const previous = r.epochs.at(-1)?.epoch ?? null;
     const provisional = slot.header?.epoch ?? slot.hintPrinted;
     const epoch = provisional ?? (previous === null ? r.epochs.length + 1 : previous + 1);
-    const pending: PendingEpoch = {
-      epoch,
-      headerEpoch: slot.header?.epoch ?? null,
-      hintPrinted: slot.hintPrinted,
-      of: slot.header?.of ?? null,
-      frame: final.frame,
-      line: final.line,
-    };
-    options.onEpoch(toEpoch(pending, epoch), runIndex);
+    const record = recordOf(final.frame, final.line, slot.header);
+    options.onEpoch({ ...record, epoch: Math.max(1, epoch) }, runIndex);
   };
 
   /**
@@ -397,8 +463,9 @@ export function createKerasTextParser(options: KerasTextParserOptions): KerasTex
   };
 
   const previousKeys = (): string[] | null => {
-    const prev = slot.final?.frame ?? run?.epochs[run.epochs.length - 1]?.frame ?? null;
-    return prev ? [...prev.metrics.keys()] : null;
+    if (slot.final !== null) return [...slot.final.frame.metrics.keys()];
+    const prev = run?.epochs[run.epochs.length - 1]?.record ?? null;
+    return prev ? Object.keys(prev.metrics) : null;
   };
 
   const onMessage = (message: RealMessage, printed: number | null, line: number): void => {
@@ -553,12 +620,13 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
     if (previous !== null && number <= previous) {
       issue(
         'duplicate-epoch',
-        e.line,
+        e.record.line,
         `epoch ${number} appears again in the same run; both are kept in order`,
       );
     }
     previous = number;
-    epochs.push(toEpoch(e, number));
+    e.record.epoch = number;
+    epochs.push(e.record);
   }
   const events: Event[] = [];
   for (const e of r.events) {
@@ -594,18 +662,17 @@ function numberFromNeighbours(epochs: PendingEpoch[]): void {
   }
 }
 
-function toEpoch(e: PendingEpoch, epoch: number): Epoch {
-  const f = e.frame;
-  return {
-    epoch,
-    of: e.of,
-    metrics: Object.fromEntries(f.metrics),
-    steps: f.hasCounter && f.done !== null && f.total !== null ? { done: f.done, total: f.total } : null,
-    countUnit: f.countUnit,
-    seconds: f.seconds,
-    stepTime: f.stepTime,
-    line: e.line,
-  };
+/** What a bad-value issue says: the names and printed texts (the first few), and how many more. */
+function describeBadValues(bad: ReadonlyArray<{ name: string; text: string }>): string {
+  const shown = bad
+    .slice(0, 5)
+    .map((b) =>
+      b.name === '(item)'
+        ? JSON.stringify(shorten(b.text, 60))
+        : `${shorten(b.name, 80)} is ${JSON.stringify(shorten(b.text, 60))}`,
+    );
+  const more = bad.length > 5 ? ` and ${bad.length - 5} more` : '';
+  return `${shown.join(', ')}${more}: not a number, left out of this epoch`;
 }
 
 const KERAS_HEADER_LINE = /^Epoch \d+\/\d+$/;
@@ -635,6 +702,7 @@ export const kerasTextReader: ReaderEntry = {
       file: ctx.file,
       onRun: ctx.onRun,
       onIssue: ctx.onIssue,
+      limits: ctx.limits,
       ...(ctx.onEpoch ? { onEpoch: ctx.onEpoch } : {}),
     });
     return {

@@ -4,8 +4,10 @@
  * `trainer.validate()`/`test()` after `fit`. The rows of one epoch merge into one record; rows after the
  * last training epoch are evaluation events (see `metric-rows.ts`).
  */
-import type { ParseIssue, Run } from '../model/index.js';
-import { cellOf, readHeader, splitFields, splitLines } from './csv-logger.js';
+import type { Run } from '../model/index.js';
+import { shorten } from '../report/escape.js';
+import { cellOf, createLineSplitter, splitFields } from './csv-fields.js';
+import { readHeader, type Header } from './csv-logger.js';
 import { mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
@@ -19,62 +21,98 @@ function sniff(head: SniffHead): number {
 }
 
 function createReader(ctx: ReaderContext): FormatReader {
-  return {
-    kind: 'text',
-    end(text: string) {
-      const issues: ParseIssue[] = [];
-      const lines = splitLines(text);
-      let header = null as ReturnType<typeof readHeader>;
-      let epochColumn = -1;
-      let stepColumn = -1;
-      let fromLine = 1;
-      const rows: MetricRow[] = [];
-      lines.forEach((raw, index) => {
-        const lineNumber = index + 1;
-        if (raw.trim() === '') return;
-        if (header === null) {
-          header = readHeader(raw, lineNumber);
-          if (header === null) return;
-          fromLine = lineNumber;
-          const lower = header.names.map((n) => n.toLowerCase());
-          epochColumn = lower.indexOf('epoch');
-          stepColumn = lower.indexOf('step');
+  const { limits } = ctx;
+  let header: Header | null = null;
+  let epochColumn = -1;
+  let stepColumn = -1;
+  let fromLine = 1;
+  const rows: MetricRow[] = [];
+  const issue = (kind: 'malformed-input' | 'bad-value' | 'duplicate-metric', line: number, message: string) =>
+    ctx.onIssue({ kind, line, message: `line ${line}: ${message}` });
+
+  const onLine = (raw: string, lineNumber: number, cut: boolean): void => {
+    if (raw.trim() === '' || limits.exceeded() !== null) return;
+    if (cut) {
+      issue('malformed-input', lineNumber, 'a line longer than 16 MiB: not read');
+      return;
+    }
+    if (header === null) {
+      header = readHeader(raw, lineNumber);
+      if (header === null) return;
+      fromLine = lineNumber;
+      const lower = header.names.map((n) => n.toLowerCase());
+      epochColumn = lower.indexOf('epoch');
+      stepColumn = lower.indexOf('step');
+      const seen = new Map<string, number>();
+      let dropped = 0;
+      header.names.forEach((name, column) => {
+        if (column === epochColumn || column === stepColumn) return;
+        const h = header as Header;
+        if (h.keys[column] === undefined) {
+          dropped += 1;
           return;
         }
-        const fields = splitFields(raw, header.separator);
-        if (fields.length !== header.names.length) {
-          issues.push({
-            kind: 'malformed-input',
-            line: lineNumber,
-            message: `line ${lineNumber}: ${fields.length} fields where the header has ${header.names.length}; row skipped`,
-          });
-          return;
+        const key = limits.name(name, lineNumber);
+        h.keys[column] = key;
+        if (key === null) return;
+        const before = seen.get(key);
+        if (before !== undefined) {
+          issue(
+            'duplicate-metric',
+            lineNumber,
+            `column ${column + 1} repeats the name ${JSON.stringify(shorten(key, 80))} of column ${before + 1}: the later column's values are kept`,
+          );
         }
-        const values = new Map<string, number>();
-        let epoch: number | null = null;
-        let step: number | null = null;
-        header.names.forEach((name, column) => {
-          const cell = cellOf(fields[column] ?? '');
-          if (cell.kind === 'bad') {
-            issues.push({
-              kind: 'bad-value',
-              line: lineNumber,
-              message: `line ${lineNumber}: ${name} is ${cell.what}, not a number; omitted`,
-            });
-            return;
-          }
-          if (cell.kind !== 'number') return;
-          if (column === epochColumn) epoch = cell.value;
-          else if (column === stepColumn) step = cell.value;
-          else values.set(name, cell.value);
-        });
-        if (values.size > 0) rows.push({ values, epoch, step, line: lineNumber });
+        seen.set(key, column);
       });
-      for (const issue of issues) ctx.onIssue(issue);
+      if (dropped > 0) limits.tooManyValues(lineNumber, dropped);
+      return;
+    }
+    const h: Header = header;
+    const fields = splitFields(raw, h.separator, h.literalQuotes);
+    if (fields.length !== h.names.length) {
+      issue(
+        'malformed-input',
+        lineNumber,
+        `${fields.length} fields where the header has ${h.names.length}; row skipped`,
+      );
+      return;
+    }
+    const values = new Map<string, number>();
+    let epoch: number | null = null;
+    let step: number | null = null;
+    for (let column = 0; column < h.names.length; column += 1) {
+      const cell = cellOf(fields[column] ?? '');
+      const key = h.keys[column];
+      if (cell.kind === 'bad') {
+        if (key !== null && key !== undefined)
+          issue('bad-value', lineNumber, `${shorten(key, 200)} is ${cell.what}, not a number; omitted`);
+        continue;
+      }
+      if (cell.kind !== 'number') continue;
+      if (column === epochColumn) epoch = cell.value;
+      else if (column === stepColumn) step = cell.value;
+      else if (key !== null && key !== undefined) values.set(key, cell.value);
+    }
+    if (values.size > 0 && limits.keep(values.size)) rows.push({ values, epoch, step, line: lineNumber });
+  };
+  const splitter = createLineSplitter(onLine);
+
+  return {
+    kind: 'chars',
+    write: (text) => splitter.write(text),
+    end() {
+      splitter.end();
+      if (limits.exceeded() !== null) return { fatal: null };
       if (header === null) return { fatal: 'expected a header line (epoch,step,<metric names>)' };
       const merged = mergeRows(rows, true);
       merged.forEach((m, index) => {
-        const lines = [...m.epochs.map((e) => e.line), ...m.events.map((e) => e.line)];
+        let first = Number.POSITIVE_INFINITY;
+        let last = fromLine;
+        for (const record of [...m.epochs, ...m.events]) {
+          first = Math.min(first, record.line);
+          last = Math.max(last, record.line);
+        }
         const run: Run = {
           index,
           epochs: m.epochs,
@@ -84,8 +122,8 @@ function createReader(ctx: ReaderContext): FormatReader {
           source: {
             dialect: 'lightning-csv',
             file: ctx.file,
-            fromLine: index === 0 ? fromLine : Math.min(...lines),
-            toLine: Math.max(fromLine, ...lines),
+            fromLine: index === 0 || !Number.isFinite(first) ? fromLine : first,
+            toLine: last,
           },
         };
         if (run.epochs.length > 0) ctx.onRun(run);

@@ -351,6 +351,8 @@ function interpret(tokens: Token[]): LineReading {
     lastWasDuration: false,
   };
   const n = tokens.length;
+  /** Where each bracket closes, by the index of its open token (see `matching`). */
+  let closes: Int32Array | null = null;
   let i = 0;
   let firstToken = 0;
   while (firstToken < n && tokens[firstToken]?.t === 'space') firstToken += 1;
@@ -541,17 +543,22 @@ function interpret(tokens: Token[]): LineReading {
   }
   return reading;
 
-  function matching(ts: Token[], open: number): number {
-    let depth = 0;
-    for (let k = open; k < n; k += 1) {
-      const t = ts[k];
-      if (t?.t === 'open') depth += 1;
-      else if (t?.t === 'close') {
-        depth -= 1;
-        if (depth === 0) return k;
+  /**
+   * The close of the bracket opened at `open` (the last token when it is never closed). Every pair is
+   * found in one pass over the line, on first use: searched from each open, a line of `[[[[…` that
+   * never closes would be rescanned from every bracket (quadratic).
+   */
+  function matching(_ts: Token[], open: number): number {
+    if (closes === null) {
+      closes = new Int32Array(n).fill(n - 1);
+      const stack: number[] = [];
+      for (let k = 0; k < n; k += 1) {
+        const t = tokens[k];
+        if (t?.t === 'open') stack.push(k);
+        else if (t?.t === 'close' && stack.length > 0) closes[stack.pop() as number] = k;
       }
     }
-    return n - 1;
+    return closes[open] ?? n - 1;
   }
 
   function firstNumber(ts: Token[], from: number, to: number): number | null {
@@ -584,6 +591,8 @@ function interpret(tokens: Token[]): LineReading {
         continue;
       }
       items.push(t);
+      // a value holds at most three items: a longer bracket is not read further (linear per line)
+      if (items.length > 3) return null;
     }
     const [a, b, c] = items;
     if (items.length === 1 && a?.t === 'num' && (a.unit === '' || a.unit === '%'))

@@ -4,6 +4,8 @@
  * head; the best score wins, the file name only breaks ties (people save CSVLogger output as `.log`,
  * notebooks as `.py` and model cards as `README.md`).
  */
+import { forEachField, hasUnclosedQuote, MISSING } from './csv-fields.js';
+import { numericLiteral } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import { readLine } from './line-tokens.js';
 import type { Census, ReaderEntry, SniffHead } from './types.js';
@@ -16,15 +18,90 @@ const MAX_SNIFF_LINE_CHARS = SNIFF_CHARS;
 /** A score at which the decision does not wait for more input. */
 export const CERTAIN = 0.9;
 
+/**
+ * Longest head held for sniffing: the head is the first {@link SNIFF_CHARS} characters, or longer, to the
+ * end of the second non-blank line (a CSV header of 100,000 columns and its first row), up to this.
+ */
+export const MAX_HEAD_CHARS = 4 << 20;
+
 /** Builds the head the sniffers look at. Linear in the head's length. */
 export function buildHead(
   text: string,
   options: { complete: boolean; binary: boolean; bytes: Uint8Array; fileName: string | null },
 ): SniffHead {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rawLines = visibleLines(clean);
+  const sniffed = clean.length > SNIFF_CHARS ? clean.slice(0, SNIFF_CHARS) : clean;
+  const rawLines = visibleLines(sniffed);
   const lines = rawLines.map((l) => cleanLine(l));
-  return { text: clean, rawLines, lines, ...options, census: takeCensus(lines) };
+  return {
+    text: sniffed,
+    rawLines,
+    firstRows: firstRowsOf(clean),
+    lines,
+    ...options,
+    census: takeCensus(lines),
+  };
+}
+
+/**
+ * Follows a head as it arrives, chunk by chunk, each character read once: the line breaks within its
+ * first {@link SNIFF_CHARS} characters, and whether it holds its second non-blank line (or
+ * {@link MAX_HEAD_CHARS}) yet.
+ */
+export function createHeadTracker(): {
+  push(chunk: string): void;
+  /** The head reached the end of its second non-blank line, or its cap. */
+  done(): boolean;
+  /** Line breaks within the first {@link SNIFF_CHARS} characters. */
+  lines(): number;
+} {
+  let length = 0;
+  let rows = 0;
+  let lineHasText = false;
+  let breaks = 0;
+  let done = false;
+  return {
+    push(chunk: string): void {
+      for (let i = 0; i < chunk.length && !done; i += 1) {
+        const c = chunk.charCodeAt(i);
+        if (c === 10) {
+          if (length + i < SNIFF_CHARS) breaks += 1;
+          if (lineHasText) rows += 1;
+          lineHasText = false;
+          if (rows >= 2) done = true;
+        } else if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff))
+          lineHasText = true;
+      }
+      length += chunk.length;
+      if (length >= MAX_HEAD_CHARS) done = true;
+    },
+    done: () => done,
+    lines: () => breaks,
+  };
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const c = text.charCodeAt(i);
+    if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff)) return false;
+  }
+  return true;
+}
+
+/** The first two non-blank lines in full (to {@link MAX_HEAD_CHARS}), trailing `\r`s removed. */
+function firstRowsOf(text: string): string[] {
+  const rows: string[] = [];
+  let start = 0;
+  const limit = Math.min(text.length, MAX_HEAD_CHARS);
+  while (start < limit && rows.length < 2) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0 || nl > limit) nl = limit;
+    let stop = nl;
+    while (stop > start && text.charCodeAt(stop - 1) === 13) stop -= 1;
+    if (!isBlank(text, start, stop)) rows.push(text.slice(start, stop));
+    start = nl + 1;
+  }
+  return rows;
 }
 
 /** The visible lines of a text: split at `\n`, the part after the last `\r` of each, bounded in count and length. */
@@ -46,8 +123,12 @@ function visibleLines(text: string): string[] {
 }
 
 const KERAS_HEADER = /^Epoch \d+\/\d+$/;
+/**
+ * A Keras progress frame. The unanchored number starts only where a digit run starts (`(?<!\d)`): tried
+ * inside a run of digits it would rescan the run from every position (quadratic in the head).
+ */
 const KERAS_FRAME =
-  /^\d+\/(?:\d+|Unknown) (?:\[[=>.]*\]|━)|\d+m?s \d+(?:ms|us|s)\/(?:step|sample)| - ETA: |^\d+\/\d+ - \d+s|^(?:- )?\d+s - \w+: |(?:^| )- \w+: \S+ - \w+: /;
+  /^\d+\/(?:\d+|Unknown) (?:\[[=>.]*\]|━)|(?<!\d)\d+m?s \d+(?:ms|us|s)\/(?:step|sample)| - ETA: |^\d+\/\d+ - \d+s|^(?:- )?\d+s - \w+: |(?:^| )- \w+: \S+ - \w+: /;
 
 function takeCensus(lines: readonly string[]): Census {
   const census: Census = {
@@ -141,25 +222,76 @@ export function chooseReader(
 
 /**
  * A CSV header: its separator and names (`epoch,loss,val_loss`, YOLO's right-aligned cells, pandas'
- * empty index name); null when the line is not one. The separator is the most frequent of `,` `;` tab `|`.
+ * empty index name); null when the line is not one. The separator is the most frequent of `,` `;` tab `|`
+ * outside quotes. `plain` says every name looks like an identifier; names that do not (`val loss (%)`,
+ * `1st acc`, `=x`) make a header only over a row of numbers. A quote that is never closed is read as a
+ * character (`unclosedQuote`). Linear in the line, however long.
  */
-export function csvHeader(line: string): { separator: string; names: string[] } | null {
-  const text = line.trim();
-  if (text.length === 0 || text.length > MAX_SNIFF_LINE_CHARS) return null;
-  let separator = '';
-  let best = 0;
-  for (const sep of [',', ';', '\t', '|']) {
-    let count = 0;
-    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) count += 1;
-    if (count > best) [separator, best] = [sep, count];
-  }
-  if (best === 0) return null;
-  const names = text.split(separator).map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
-  const ok = names.every((n, i) => (n === '' ? i === 0 : isColumnName(n)));
-  return ok && names.length >= 2 ? { separator, names } : null;
+export function csvHeader(line: string): CsvHeader | null {
+  // the CSV sniffers all ask about the same first row: read once
+  if (line === lastHeader.line) return lastHeader.header;
+  const header = readCsvHeader(line);
+  lastHeader = { line, header };
+  return header;
 }
 
-/** A column name: starts with a letter or `_`; no `=`; a `:` only inside (`metrics/mAP_0.5:0.95`). */
+/** What {@link csvHeader} found. */
+export interface CsvHeader {
+  separator: string;
+  names: string[];
+  plain: boolean;
+  unclosedQuote: boolean;
+}
+
+let lastHeader: { line: string | null; header: CsvHeader | null } = { line: null, header: null };
+
+function readCsvHeader(line: string): CsvHeader | null {
+  const text = line.trim();
+  if (text.length === 0) return null;
+  const counts = new Map<number, number>([
+    [44, 0],
+    [59, 0],
+    [9, 0],
+    [124, 0],
+  ]);
+  /** Separators inside quotes too: a quote that is never closed is a character, not a quoted field. */
+  const all = new Map(counts);
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (all.has(c)) {
+      all.set(c, (all.get(c) ?? 0) + 1);
+      if (!quoted) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+  }
+  let separator = '';
+  let best = 0;
+  for (const [code, count] of quoted ? all : counts) {
+    if (count > best) [separator, best] = [String.fromCharCode(code), count];
+  }
+  if (best === 0) return null;
+  const unclosedQuote = hasUnclosedQuote(text, separator);
+  // fields are looked at as they are cut: a row of numbers stops at its first cell
+  const names: string[] = [];
+  let plain = true;
+  const ok = forEachField(text, separator, unclosedQuote, (name, i) => {
+    if (name === '') {
+      names.push(name);
+      return i === 0;
+    }
+    if (numericLiteral(name) !== null || MISSING.has(name.toLowerCase())) return false;
+    const c = name.charCodeAt(0);
+    if (c === 91 || c === 40) return false; // `[0.1, 0.2]`, `(1, 2)`: values
+    if (plain && !isColumnName(name)) plain = false;
+    names.push(name);
+    return true;
+  });
+  if (!ok || names.length < 2) return null;
+  return { separator, names, plain, unclosedQuote };
+}
+
+/** A column name as CSV writers make them: starts with a letter or `_`; no `=`; a `:` only inside (`metrics/mAP_0.5:0.95`). */
 function isColumnName(name: string): boolean {
   const c = name.charCodeAt(0);
   if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
@@ -167,8 +299,9 @@ function isColumnName(name: string): boolean {
   return true;
 }
 
-/** The first non-blank raw line and the rows after it (CSV sniffers). */
+/** The first non-blank raw line and the rows after it (CSV sniffers): the first two in full. */
 export function firstLines(head: SniffHead, count: number): string[] {
+  if (count <= 2) return head.firstRows.slice(0, count);
   const out: string[] = [];
   for (const line of head.rawLines) {
     if (line.trim().length === 0) continue;

@@ -19,6 +19,8 @@ export interface TerminalLine {
   continues: boolean;
   /** The piece was cut where no record starts (no `Epoch` header or counter nearby). */
   blindCut?: boolean;
+  /** A word longer than {@link MAX_WORD_CHARS} was cut to that length (the rest of it skipped). */
+  longWord?: boolean;
 }
 
 /** Receives visible lines in order. */
@@ -27,7 +29,18 @@ export type LineSink = (line: TerminalLine) => void;
 /** Longest visible line kept whole; longer ones are handed on in pieces (cut before an `Epoch` token). */
 export const MAX_LINE_CHARS = 1 << 20;
 /** Undecoded bytes kept for the current line before they are decoded into it. */
-const MAX_PENDING_BYTES = 1 << 16;
+const MAX_PENDING_BYTES = 1 << 15;
+/**
+ * A line longer than this is handed on in pieces cut where a record starts (an `Epoch` header or a
+ * progress counter in its last half), so no piece is a large string: large strings live outside the
+ * young generation and a 200 MB one-line paste made of them would raise the peak memory for nothing.
+ */
+const PIECE_CHARS = 48 * 1024;
+/**
+ * Longest run of characters without a space kept in an over-long line; the rest of such a word is
+ * skipped, so a 2 MB metric name or 1 GB without a space cannot turn a line into blind pieces.
+ */
+export const MAX_WORD_CHARS = 1 << 16;
 
 /** Streaming terminal model: `write` text or `writeBytes` UTF-8 in any split, then `end`. */
 export interface Terminal {
@@ -53,17 +66,37 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
   let lineNo = 1;
   /** `\r` at the very end of the last chunk: a line end if `\n` follows, an overwrite otherwise. */
   let carriageReturnPending = false;
+  /** The line's last word was cut at {@link MAX_WORD_CHARS}: its characters up to the next space are dropped. */
+  let skippingWord = false;
+  let longWord = false;
+  /** `pending` holds no record start before this (searched already): each search reads new text only. */
+  let searchedTo = 0;
+
+  /** The decoder holds part of a character from an earlier call (a line decoded in several steps). */
+  let decoderUsed = false;
 
   const decodePendingBytes = (final: boolean): void => {
+    if (final && !decoderUsed && pendingBytes.length === 1 && pending === '') {
+      // the common case, a line whole in one chunk: decoded at once, no decoder state involved
+      const bytes = pendingBytes[0] as Uint8Array;
+      pendingBytes = [];
+      pendingByteLength = 0;
+      pending = (
+        Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+      ).toString('utf8');
+      return;
+    }
+    if (!final) decoderUsed = true;
     if (pendingByteLength > 0) {
       const bytes =
         pendingBytes.length === 1 ? pendingBytes[0] : Buffer.concat(pendingBytes, pendingByteLength);
       pendingBytes = [];
       pendingByteLength = 0;
       pending += decoder.decode(bytes, { stream: !final });
-    } else if (final) {
+    } else if (final && decoderUsed) {
       pending += decoder.decode();
     }
+    if (final) decoderUsed = false;
   };
 
   const reset = (): void => {
@@ -71,14 +104,22 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     pendingBytes = [];
     pendingByteLength = 0;
     decoder = new TextDecoder('utf-8');
+    decoderUsed = false;
+    skippingWord = false;
+    longWord = false;
+    searchedTo = 0;
   };
 
   const emit = (terminated: boolean): void => {
     decodePendingBytes(true);
     const text = pending.includes('\b') ? applyBackspaces(pending) : pending;
     pending = '';
+    searchedTo = 0;
     carriageReturnPending = false;
-    sink({ text, line: lineNo, terminated, continues: false });
+    skippingWord = false;
+    const cutWord = longWord;
+    longWord = false;
+    sink({ text, line: lineNo, terminated, continues: false, ...(cutWord ? { longWord: true } : {}) });
     if (terminated) lineNo += 1;
   };
 
@@ -91,11 +132,24 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     if (body.length > 0) {
       const cr = body.lastIndexOf('\r');
       if (cr >= 0 || carriageReturnPending) reset();
-      pending += cr >= 0 ? body.slice(cr + 1) : body;
       carriageReturnPending = false;
+      // in slices, so an over-long line is cut into pieces as it grows
+      for (let at = cr + 1; at < body.length;) {
+        if (skippingWord) {
+          const space = body.indexOf(' ', at);
+          if (space < 0) break;
+          at = space;
+          skippingWord = false;
+        }
+        const stop = Math.min(body.length, at + PIECE_CHARS);
+        pending += at === 0 && stop === body.length ? body : body.slice(at, stop);
+        at = stop;
+        while (pending.length > PIECE_CHARS && cutLongLine()) {
+          // each cut hands on a piece
+        }
+      }
     }
     if (trailingCr) carriageReturnPending = true;
-    if (pending.length > maxLineChars) cutLongLine();
   };
 
   const appendBytes = (chunk: Buffer, from: number, to: number): void => {
@@ -109,36 +163,70 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
       const cr = inLine < 0 ? -1 : from + inLine;
       const start = cr >= from ? cr + 1 : from;
       if (cr >= from || carriageReturnPending) reset();
-      if (end > start) {
-        pendingBytes.push(chunk.subarray(start, end));
-        pendingByteLength += end - start;
-      }
       carriageReturnPending = false;
+      // in slices, so an over-long line is decoded and cut into pieces as it grows
+      for (let at = start; at < end;) {
+        if (skippingWord) {
+          // the rest of a cut word, skipped at memchr speed up to its end
+          const space = chunk.indexOf(32, at);
+          if (space < 0 || space >= end) break;
+          at = space;
+          skippingWord = false;
+        }
+        const stop = Math.min(end, at + MAX_PENDING_BYTES);
+        pendingBytes.push(chunk.subarray(at, stop));
+        pendingByteLength += stop - at;
+        at = stop;
+        if (pendingByteLength > MAX_PENDING_BYTES) {
+          decodePendingBytes(false);
+          while (pending.length > PIECE_CHARS && cutLongLine()) {
+            // each cut hands on a piece
+          }
+        }
+      }
     }
     if (trailingCr) carriageReturnPending = true;
-    if (pendingByteLength > MAX_PENDING_BYTES) {
-      decodePendingBytes(false);
-      if (pending.length > maxLineChars) cutLongLine();
-    }
   };
 
-  /** Hands on the head of an over-long line, cut where a record starts, so memory stays bounded. */
-  const cutLongLine = (): void => {
-    const keepFrom = Math.max(pending.length - (maxLineChars >> 1), 1);
-    let cut = pending.lastIndexOf('Epoch ', pending.length - 1);
-    if (cut < keepFrom) cut = lastCounterStart(pending, keepFrom);
+  /**
+   * Hands on the head of an over-long line, cut where a record starts, so memory stays bounded. A word
+   * longer than {@link MAX_WORD_CHARS} at the end is cut to that length instead (the rest of it is
+   * skipped as it comes), so the line keeps its structure.
+   */
+  const cutLongLine = (): boolean => {
+    const recordFrom = Math.max(pending.length >> 1, 1);
+    const searchFrom = Math.max(recordFrom, searchedTo - 32);
+    let cut = lastIndexIn(pending, 'Epoch ', searchFrom);
+    if (cut < recordFrom) cut = lastCounterStart(pending, searchFrom);
+    searchedTo = pending.length;
+    if (cut < recordFrom && pending.length <= maxLineChars) return false; // no record starts here: the line grows
+    const keepFrom = cut >= recordFrom ? recordFrom : Math.max(pending.length - (maxLineChars >> 1), 1);
     const blind = cut < keepFrom;
     if (cut < keepFrom) cut = pending.lastIndexOf(' ', pending.length - 1);
-    if (cut < keepFrom) cut = pending.length - 1024;
+    if (cut < keepFrom) {
+      const wordStart = pending.lastIndexOf(' ', keepFrom) + 1;
+      if (pending.length - wordStart > MAX_WORD_CHARS) {
+        pending = pending.slice(0, wordStart + MAX_WORD_CHARS);
+        skippingWord = true;
+        longWord = true;
+        if (pending.length <= maxLineChars) return false;
+      }
+      cut = pending.length - 1024;
+    }
     const head = pending.slice(0, cut);
     pending = pending.slice(cut);
+    searchedTo = 0;
+    const cutWord = longWord;
+    longWord = false;
     sink({
       text: head.includes('\b') ? applyBackspaces(head) : head,
       line: lineNo,
       terminated: false,
       continues: true,
       ...(blind ? { blindCut: true } : {}),
+      ...(cutWord ? { longWord: true } : {}),
     });
+    return true;
   };
 
   return {
@@ -180,6 +268,13 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
 
 const COUNTER_AHEAD = /^\d+\/(?:\d+|Unknown) /;
 
+/** The last occurrence of `word` at or after `from`, or -1: searched forward, so only that window is read. */
+function lastIndexIn(text: string, word: string, from: number): number {
+  let found = -1;
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) found = at;
+  return found;
+}
+
 /** The start of the last progress counter (`12/1875 `) after `from`, or -1: a safe place to cut. */
 function lastCounterStart(text: string, from: number): number {
   let pos = text.length - 1;
@@ -193,18 +288,32 @@ function lastCounterStart(text: string, from: number): number {
   return -1;
 }
 
-/** `\b` deletes the character before it (a terminal moves the cursor back; the next frame overwrites). */
+/**
+ * `\b` deletes the character before it (a terminal moves the cursor back; the next frame overwrites).
+ * One pass over a buffer of UTF-16 units with a write position that `\b` moves back (a surrogate pair
+ * is one character): linear however the backspaces are spread.
+ */
 export function applyBackspaces(text: string): string {
-  let kept = '';
-  let start = 0;
+  const units = new Uint16Array(text.length);
+  let at = 0;
   for (let i = 0; i < text.length; i += 1) {
-    if (text.charCodeAt(i) !== 8) continue;
-    kept += text.slice(start, i);
-    start = i + 1;
-    kept = kept.slice(0, Math.max(0, kept.length - 1));
+    const c = text.charCodeAt(i);
+    if (c !== 8) {
+      units[at++] = c;
+      continue;
+    }
+    if (at === 0) continue;
+    at -= 1;
+    const low = units[at] ?? 0;
+    if (low >= 0xdc00 && low <= 0xdfff && at > 0) {
+      const high = units[at - 1] ?? 0;
+      if (high >= 0xd800 && high <= 0xdbff) at -= 1;
+    }
   }
-  return kept + text.slice(start);
+  return UTF16.decode(units.subarray(0, at));
 }
+
+const UTF16 = new TextDecoder('utf-16le');
 
 /** Applies `\r` overwrites and `\b` to text already cut into one line (used after un-escaping `^M`, `#015`). */
 export function collapseLine(text: string): string {

@@ -21,6 +21,9 @@ import { isValidationName, metricDirection } from '../model/roles.js';
 import { numericLiteral, readTolerant } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import { readLine, type LineReading } from './line-tokens.js';
+import { PARSE_LIMITS } from '../model/index.js';
+import { shorten } from '../report/escape.js';
+import { stepsOf } from './limits.js';
 import type { TerminalLine } from './terminal.js';
 import type { FormatReader, ReaderContext } from './types.js';
 
@@ -52,7 +55,10 @@ interface OpenRecord {
 }
 
 interface RunState {
-  records: Array<{ record: OpenRecord; names: Set<string> }>;
+  /** The kept records: the epoch as built when its record closed, and the epoch number printed. */
+  records: Array<{ epoch: Epoch; printed: number | null }>;
+  /** Names of the run's last record (a line without an epoch number must print one of them). */
+  lastNames: Set<string> | null;
   events: Array<{ event: Event; printed: number | null }>;
   datasets: Dataset[];
   phases: Map<string, MetricPhase>;
@@ -111,6 +117,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     if (run === null) {
       run = {
         records: [],
+        lastNames: null,
         events: [],
         datasets: [],
         phases: new Map(),
@@ -155,9 +162,12 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       );
       return;
     }
-    r.records.push({ record: rec, names });
+    if (!ctx.limits.keep(rec.values.size)) return;
+    const epoch = toEpoch(rec, r, r.records.length, false);
+    r.records.push({ epoch, printed: rec.printed });
+    r.lastNames = names;
     r.core = r.core === null ? new Set(names) : new Set([...r.core].filter((n) => names.has(n)));
-    if (ctx.onEpoch !== undefined) ctx.onEpoch(toEpoch(rec, r, r.records.length - 1, false), runIndex);
+    if (ctx.onEpoch !== undefined) ctx.onEpoch({ ...epoch }, runIndex);
   };
 
   const finishRun = (): void => {
@@ -209,26 +219,47 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
   };
 
   const merge = (rec: OpenRecord, reading: Reading, line: number, progress: boolean): void => {
+    let twice: Set<string> | null = null;
+    let dropped = 0;
     for (const p of reading.pairs) {
+      const name = ctx.limits.name(p.name, line);
+      if (name === null) continue;
       if (p.value === null) {
         if (p.bad !== null) {
-          rec.badNames.add(p.name);
-          issue('bad-value', line, `${p.name} is ${JSON.stringify(p.bad)}, not a number: left out`);
+          rec.badNames.add(name);
+          issue(
+            'bad-value',
+            line,
+            `${shorten(name, 200)} is ${JSON.stringify(shorten(p.bad, 60))}, not a number: left out`,
+          );
         }
         continue;
       }
-      rec.values.set(p.name, p.value);
-      if (!progress) rec.settled.add(p.name);
-      if (isValidationName(p.name)) rec.heldOutLine = line;
+      if (!rec.values.has(name) && rec.values.size >= PARSE_LIMITS.valuesPerRecord) {
+        dropped += 1;
+        continue;
+      }
+      if (reading.pairs.length > 1 && (twice ??= new Set()).has(name)) {
+        issue(
+          'duplicate-metric',
+          line,
+          `${shorten(name, 80)} is printed twice in one line: the later value is kept`,
+        );
+      }
+      twice?.add(name);
+      rec.values.set(name, p.value);
+      if (!progress) rec.settled.add(name);
+      if (isValidationName(name)) rec.heldOutLine = line;
     }
+    if (dropped > 0) ctx.limits.tooManyValues(line, dropped);
     if (reading.step !== null) {
       rec.step = reading.step.done;
-      if (reading.step.total !== null) rec.steps = { done: reading.step.done, total: reading.step.total };
+      if (reading.step.total !== null) rec.steps = stepsOf(reading.step.done, reading.step.total);
     }
     if (reading.bar !== null) {
       rec.bars += 1;
       rec.barFinal = reading.bar.done >= reading.bar.total;
-      rec.steps = { done: reading.bar.done, total: reading.bar.total };
+      rec.steps = stepsOf(reading.bar.done, reading.bar.total);
     }
     if (reading.seconds !== null) rec.seconds = reading.seconds;
     if (reading.epoch?.of !== null && reading.epoch?.of !== undefined) rec.of = reading.epoch.of;
@@ -279,7 +310,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       if (r !== null) orphan(reading, line);
       return;
     }
-    const previous = r.records[r.records.length - 1]?.names ?? null;
+    const previous = r.lastNames;
     const recurring = previous === null || reading.pairs.some((p) => previous.has(p.name));
     if (!conflicts(rec, reading) && recurring) {
       merge(rec, reading, line, progress);
@@ -702,16 +733,14 @@ type IssueSink = (kind: ParseIssue['kind'], line: number | null, message: string
 
 function buildRun(r: RunState, index: number, dialect: Dialect, file: string | null, issue: IssueSink): Run {
   const fractional = r.records.some(
-    ({ record }) =>
-      record.printed !== null && (!Number.isInteger(record.printed) || record.printed + offsetOf(r) < 1),
+    ({ printed }) => printed !== null && (!Number.isInteger(printed) || printed + offsetOf(r) < 1),
   );
   const epochs: Epoch[] = [];
   let previous: number | null = null;
-  r.records.forEach(({ record }, i) => {
-    const e = toEpoch(record, r, i, true);
+  r.records.forEach(({ epoch: e, printed }, i) => {
     if (fractional) {
       e.epoch = i + 1;
-      e.epochValue = record.printed;
+      e.epochValue = printed;
     }
     if (previous !== null && e.epoch <= previous) {
       issue(

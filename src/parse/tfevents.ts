@@ -265,16 +265,23 @@ function createReader(ctx: ReaderContext): FormatReader {
             ? scalarOf(v.value.value)
             : null;
       if (value === null) continue;
-      values.set(
+      const name = ctx.limits.name(
         phaseDir !== null && nameParts(v.tag).phase === null ? `${phaseDir}/${v.tag}` : v.tag,
-        value,
+        index,
       );
+      if (name !== null) values.set(name, value);
     }
     if (values.size === 0) return;
     const step = Number(event.step);
     const last = rows[rows.length - 1];
-    if (last !== undefined && last.step === step) for (const [k, v] of values) last.values.set(k, v);
-    else rows.push({ values, epoch: null, step, line: index });
+    if (last !== undefined && last.step === step) {
+      let added = 0;
+      for (const [k, v] of values) {
+        if (!last.values.has(k)) added += 1;
+        last.values.set(k, v);
+      }
+      ctx.limits.addValues(added);
+    } else if (ctx.limits.keep(values.size)) rows.push({ values, epoch: null, step, line: index });
   };
 
   return {

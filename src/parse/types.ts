@@ -1,4 +1,5 @@
 import type { Epoch, ParseIssue, Run } from '../model/index.js';
+import type { InputLimits } from './limits.js';
 import type { TerminalLine } from './terminal.js';
 
 /** What every whole-input parser returns: runs in file order and the problems met on the way. */
@@ -23,6 +24,8 @@ export interface ReaderContext {
   onIssue(issue: ParseIssue): void;
   /** Each record as soon as it is complete (live status); its run is the 0-based run index. */
   onEpoch?: (epoch: Epoch, run: number) => void;
+  /** The caps of this input: count what is kept, intern metric names (see `limits.ts`). */
+  limits: InputLimits;
 }
 
 /** How a reader ends: null, or a one-line reason why the input could not be read at all. */
@@ -31,13 +34,14 @@ export interface ReaderEnd {
 }
 
 /**
- * A reader of one format. `lines` readers stream the visible lines of the terminal model (line-based
- * formats); `text` readers get the whole decoded text at the end (JSON documents); `bytes` readers
- * stream raw bytes (binary formats).
+ * A reader of one format. `lines` readers stream the visible lines of the terminal model (console
+ * output); `chars` readers stream the decoded text as it comes and read it as one document (JSON, CSV
+ * tables: a rewrite of the file replaces it); `bytes` readers stream raw bytes (binary formats). None
+ * holds the input: memory follows the records kept.
  */
 export type FormatReader =
   | { kind: 'lines'; line(line: TerminalLine): void; end(): ReaderEnd }
-  | { kind: 'text'; end(text: string): ReaderEnd }
+  | { kind: 'chars'; write(text: string): void; end(): ReaderEnd }
   | { kind: 'bytes'; feed(bytes: Uint8Array): void; end(): ReaderEnd };
 
 /** How many lines of each shape the head of an input holds (what the sniffers and misread messages use). */
@@ -72,6 +76,11 @@ export interface SniffHead {
   text: string;
   /** Visible lines of the head (text after the last `\r`), trailing `\r` removed, each cut to a bounded length. */
   rawLines: string[];
+  /**
+   * The first two non-blank lines in full (split at `\n`, trailing `\r` removed), however long: a CSV
+   * header of 100,000 columns is seen whole, whatever the chunking.
+   */
+  firstRows: string[];
   /** The same lines cleaned of terminal remnants and paste decoration (ANSI, fences, `> `, `## `). */
   lines: string[];
   /** The head is the whole input. */

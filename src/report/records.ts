@@ -119,6 +119,18 @@ export function renderRecordsCsv(files: FileRecords[]): string {
 }
 
 function csvCell(text: string): string {
-  const safe = escapeControl(text);
+  const safe = neutralizeFormula(escapeControl(text));
   return /[",]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first: a metric name or
+ * file name from an untrusted log) gets a leading `'`, which spreadsheets show as text. Numbers
+ * (`-0.5`, `-Infinity`) are left as they are.
+ */
+function neutralizeFormula(cell: string): string {
+  const c = cell.charCodeAt(0);
+  if (!(c === 61 || c === 43 || c === 45 || c === 64)) return cell;
+  if (Number.isFinite(Number(cell)) || cell === '-Infinity' || cell === '+Infinity') return cell;
+  return `'${cell}`;
 }

@@ -152,7 +152,7 @@ describe('several inputs', () => {
     const { code, stdout, stderr } = await runCliIn(work, ['sweep']);
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
-      'epochlint: skipped 1 file found in directories that hold no training log: sweep/lr-0.1/params.json',
+      'epochlint: skipped 2 files found in directories that hold no training log: sweep/lr-0.1/params.json, sweep/notes.md',
     );
     expect(stdout).toContain('sweep/lr-0.01/history.json');
     expect(stdout).toContain('sweep/lr-0.1/train.log');

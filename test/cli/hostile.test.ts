@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Dirent } from 'node:fs';
 import { Chalk } from 'chalk';
+import { readInput } from '../../src/cli/input.js';
 import { expandInputs } from '../../src/cli/inputs.js';
 import { DETECTORS } from '../../src/detect/index.js';
 import type { Report } from '../../src/model/index.js';
@@ -444,5 +445,71 @@ describe('no argument spread over data', () => {
       },
     });
     expect(inputs).toHaveLength(150_000);
+  });
+});
+
+describe('folder inputs pick up every format the readers read', () => {
+  test('markdown, R Markdown, event files and the named CSV/JSON logs are found; other files are not', async () => {
+    const dir = join(work.dir, 'formats');
+    mkdirSync(join(dir, 'run', 'validation'), { recursive: true });
+    const names = [
+      'README.md',
+      'train.Rmd',
+      'notes.markdown',
+      'run/validation/events.out.tfevents.1700000001.host.v2',
+      'run/metrics.csv',
+      'results.csv',
+      'summary.csv',
+      'trainer_state.json',
+    ];
+    for (const name of [...names, 'model.h5', 'plot.png', 'events.bin']) writeFileSync(join(dir, name), 'x');
+    const found = await expandInputs([dir], work.dir);
+    expect(found.map((f) => ('file' in f ? f.file.slice(dir.length + 1) : f.problem)).sort()).toEqual(
+      [...names].sort(),
+    );
+  });
+});
+
+describe('--metric reaches the parser', () => {
+  test('a bare list read with metricNames is named from its first epoch on (probe: the live line said val_value)', async () => {
+    const path = join(work.dir, 'losses.txt');
+    writeFileSync(path, '0.9\n0.7\n0.6\n');
+    const live: string[][] = [];
+    const result = await readInput(path, {
+      inputFormat: 'auto',
+      stdin: process.stdin,
+      metricNames: ['val_loss'],
+      onEpoch: (epoch) => live.push(Object.keys(epoch.metrics)),
+    });
+    expect(result.error).toBeNull();
+    expect(result.runs.flatMap((r) => r.epochs.map((e) => e.metrics))).toEqual([
+      { val_loss: 0.9 },
+      { val_loss: 0.7 },
+      { val_loss: 0.6 },
+    ]);
+    expect(live).toEqual([['val_loss'], ['val_loss'], ['val_loss']]);
+  });
+});
+
+describe('parse -f csv never writes a formula', () => {
+  test('names that start with =, +, - or @ are quoted as text; negative numbers stay numbers', async () => {
+    const path = join(work.dir, 'formula.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        '=HYPERLINK("http://x")': [0.5, 0.4],
+        '+SUM(A1)': [1, 2],
+        '-cmd': [3, 4],
+        '@sum': [5, 6],
+        loss: [-0.5, -1e-7],
+      }),
+    );
+    const { code, stdout } = await runCli(['parse', path, '-f', 'csv']);
+    expect(code).toBe(0);
+    const [header, first] = stdout.trimEnd().split('\n');
+    expect(header).toBe(
+      `file,run,epoch,of,steps,total_steps,seconds,"'=HYPERLINK(""http://x"")",'+SUM(A1),'-cmd,'@sum,loss`,
+    );
+    expect(first?.endsWith(',0.5,1,3,5,-0.5')).toBe(true);
   });
 });
