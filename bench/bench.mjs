@@ -11,7 +11,8 @@
 // - the lint of that log against its parse (within 2x);
 // - peak RSS of parse and lint at 1 MB, ~520 MB and 1 GB (under 100 MB);
 // - folders of 10, 1000 and 10,000 small logs: peak RSS (flat), time per file (linear), and the
-//   speed-up of `--jobs 2` over `--jobs 1` on 1000 files (at least 1.6x on two cores).
+//   speed-up of `--jobs 2` over `--jobs 1` on 1000 files (at least 1.6x on two cores), beside what two
+//   processes get from this machine at that moment (a host that shares its cores bounds the speed-up).
 // CPU time and peak RSS are the process's own (`process.resourceUsage()` at exit, all threads, the
 // figures /usr/bin/time prints), read by a preloaded probe (usage-probe.cjs) that a bare node pays too.
 //
@@ -19,7 +20,7 @@
 // older commit, for a before/after table); EPOCHLINT_BENCH_MB (default 520) the size of the bench log;
 // EPOCHLINT_BENCH_FOLDERS (default 10,1000,10000) the folder sizes; EPOCHLINT_BENCH_RUNS (default 5)
 // the pairs of the start-up figures; EPOCHLINT_BENCH_PARTS (default startup,scale,sweeps) the parts to run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -194,6 +195,26 @@ function paired(a, b, runs, key) {
   return { a: med(as), b: med(bs), ratio: median(as.map((m, i) => m[key] / bs[i][key])) };
 }
 
+/**
+ * What two cores give on this machine right now: the same CPU-bound loop in one process, then in two
+ * at once; the ratio of the work done per second (2.0 on two free cores; less when the host shares them,
+ * which bounds any --jobs speed-up measured beside it).
+ */
+async function parallelThroughput() {
+  const loop = 'let x = 0; for (let i = 0; i < 2e8; i += 1) x += i % 7; if (x < 0) console.log(x);';
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const start = process.hrtime.bigint();
+      const child = spawn(process.execPath, ['-e', loop], { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', () => resolve(Number(process.hrtime.bigint() - start) / 1e9));
+    });
+  const one = median([await once(), await once(), await once()]);
+  const pairs = [];
+  for (let i = 0; i < 3; i += 1) pairs.push(Math.max(...(await Promise.all([once(), once()]))));
+  return { one, two: median(pairs), ratio: (2 * one) / median(pairs) };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The table
 
@@ -298,6 +319,13 @@ if (PARTS.has('sweeps')) {
   for (const count of FOLDERS) {
     const folder = sweepFolder(count);
     if (count === 1000) {
+      const machine = await parallelThroughput();
+      row(
+        'this machine: 2 processes / 1 (CPU-bound loop)',
+        `${x(machine.ratio)} the work per second (${s(machine.one)} alone, ${s(machine.two)} two at once)`,
+        '2x if free',
+        null,
+      );
       // the speed-up: --jobs 2 and --jobs 1 in turn
       const pair = paired(epochlint(folder, ...jobs(2)), epochlint(folder, ...jobs(1)), 2, 'wall');
       perFile.set(count, pair.b.wall / count);
