@@ -472,7 +472,8 @@ export function describeValue(value: unknown): string {
   const json = JSON.stringify(value);
   if (json !== undefined && json.length <= 40) return json;
   if (Array.isArray(value)) return `an array of ${value.length} items`;
-  return typeof value === 'object' && value !== null ? 'an object' : String(value);
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return typeof value === 'function' ? 'a function' : typeof value;
 }
 
 function listOr(items: readonly string[]): string {

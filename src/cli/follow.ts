@@ -37,7 +37,7 @@ export interface FollowOptions {
    */
   notice(kind: FollowNoticeKind, message: string, restart: boolean): void;
   /** Polled between reads: true ends the follow. */
-  stop(): boolean;
+  stop: () => boolean;
   /** Aborted on interrupt: a pause between polls ends at once. */
   signal?: AbortSignal;
   pollMs: number;

@@ -257,7 +257,7 @@ function createReader(ctx: ReaderContext): FormatReader {
     line,
     end() {
       flushNumber();
-      const h = held as Group | null;
+      const h = held;
       if (h !== null) {
         // one list only: its numbers (or its sub-lists) are the records
         if (h.items.length > 0) for (const it of h.items) emit(it, h.line);

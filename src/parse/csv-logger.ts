@@ -1,13 +1,6 @@
 import { PARSE_LIMITS, type Dialect, type Epoch, type ParseIssue, type Run } from '../model/index.js';
 import { shorten } from '../report/escape.js';
-import {
-  cellOf,
-  createLineSplitter,
-  hasUnclosedQuote,
-  MISSING,
-  splitFields,
-  type Cell,
-} from './csv-fields.js';
+import { cellOf, createLineSplitter, hasUnclosedQuote, MISSING, splitFields } from './csv-fields.js';
 import { numericLiteral } from './json-tolerant.js';
 import { createInputLimits, type InputLimits } from './limits.js';
 import { csvHeader, firstLines } from './sniff.js';

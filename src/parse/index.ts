@@ -27,10 +27,10 @@ export type InputFormat = string;
 
 /** Callbacks and hints for {@link createParser}. */
 export interface ParserOptions {
-  onRun(run: Run): void;
-  onIssue?(issue: ParseIssue): void;
+  onRun: (run: Run) => void;
+  onIssue?: (issue: ParseIssue) => void;
   /** Each epoch as soon as it completes (streamed formats; whole-file formats report at the end). */
-  onEpoch?(epoch: Epoch, run: number): void;
+  onEpoch?: (epoch: Epoch, run: number) => void;
   /** The file as the user named it; copied into every run, and its name breaks sniffing ties. */
   file?: string | null;
   inputFormat?: InputFormat;
@@ -159,10 +159,10 @@ export function createParser(options: ParserOptions): Parser {
 
   /** Hands a chunk to the reader once the format is known. */
   const route = (chunk: Uint8Array | string): void => {
-    const r = reader as FormatReader | null;
+    const r = reader;
     if (fatal !== null || r === null) return;
     if (r.kind === 'lines') {
-      const t = terminal as Terminal | null;
+      const t = terminal;
       if (typeof chunk === 'string') t?.write(chunk);
       else t?.writeBytes(chunk);
     } else if (r.kind === 'chars') {
@@ -271,7 +271,7 @@ export function createParser(options: ParserOptions): Parser {
     if (reader === null) keepHeadBytes(bytes);
     if (probedBytes < BINARY_PROBE_BYTES && hasNul(bytes) && !binary) {
       binary = true;
-      const r = reader as FormatReader | null;
+      const r = reader;
       if (r !== null && r.kind !== 'bytes') {
         fatal = BINARY_DATA;
         return;
@@ -308,7 +308,7 @@ export function createParser(options: ParserOptions): Parser {
 
   return {
     failed: () => fatal !== null,
-    readsWhole: () => (reader === null ? null : (reader as FormatReader).kind === 'chars'),
+    readsWhole: () => (reader === null ? null : reader.kind === 'chars'),
     feed(chunk: Uint8Array | string): void {
       if (fatal !== null || chunk.length === 0) return;
       if (typeof chunk === 'string') {
@@ -324,7 +324,7 @@ export function createParser(options: ParserOptions): Parser {
     end(): ParseSummary {
       if (fatal === null && decoder === null && encodingHead.length > 0)
         decideEncoding(new Uint8Array(0), true);
-      const d = decoder as Decoder | null;
+      const d = decoder;
       if (fatal === null && d !== null && d.encoding !== 'utf-8') {
         const rest = d.decode(new Uint8Array(0), false);
         if (rest.length > 0) accept(rest);
@@ -334,11 +334,11 @@ export function createParser(options: ParserOptions): Parser {
         if (!binary && headText.trim().length === 0) fatal = 'empty input';
         else decide(true);
       }
-      const r = reader as FormatReader | null;
+      const r = reader;
       if (fatal === null && r !== null) {
         let end: { fatal: string | null };
         if (r.kind === 'lines') {
-          (terminal as Terminal | null)?.end();
+          terminal?.end();
           end = r.end();
         } else if (r.kind === 'chars') {
           const rest = documentDecoder.decode();
@@ -349,7 +349,7 @@ export function createParser(options: ParserOptions): Parser {
         }
         fatal ??= end.fatal;
       }
-      const dialect = (entry as ReaderEntry | null)?.dialect ?? null;
+      const dialect = entry?.dialect ?? null;
       if (fatal === null && epochs === 0 && !noEpochsReported) {
         onIssue(noEpochsIssue(dialect, head?.census ?? null));
       }
@@ -475,12 +475,6 @@ function noEpochsIssue(dialect: Dialect | null, census: Census | null): ParseIss
     line: census.firstValueLine,
     message: `no completed epoch found (read as ${dialect ?? 'text'}; its first ${census.lines} line(s) hold ${shapes.join(', ')}, but no record with an epoch, step or round)`,
   };
-}
-
-function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  return null;
 }
 
 /** Everything a whole text yields: the runs, the issues and the summary. */

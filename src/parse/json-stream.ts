@@ -434,7 +434,6 @@ export function createJsonStream(handler: JsonHandler, options: JsonStreamOption
       if (c === 92 && !s.raw) {
         piece(buf.slice(run, pos));
         const decoded = escapeAt();
-        run = pos;
         if (decoded === null) return false;
         piece(decoded);
         run = pos;

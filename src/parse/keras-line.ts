@@ -76,7 +76,7 @@ function stripPrefixes(text: string): string {
  * onto the previous frame (pitfalls 8, 34). Found with one forward scan.
  */
 const RECORD_START =
-  /Epoch\s+\d+\s*\/\s*\d+|Epoch\s+\d+:|(?<![\w.\/])\d+\/(?:\d+|Unknown)(?=\s*(?:\[|━|=|\?\?\?| - \d)| *$)|Restoring model weights|Batch \d+: Invalid loss/g;
+  /Epoch\s+\d+\s*\/\s*\d+|Epoch\s+\d+:|(?<![\w./])\d+\/(?:\d+|Unknown)(?=\s*(?:\[|━|=|\?\?\?| - \d)| *$)|Restoring model weights|Batch \d+: Invalid loss/g;
 
 /** Splits a cleaned line at every record start; the first piece may be text before any record. */
 export function splitRecords(text: string): string[] {
@@ -554,5 +554,5 @@ export function isMetricContinuation(text: string): boolean {
   const t = text.startsWith('- ') ? text.slice(2) : text;
   const sep = t.indexOf(' - ');
   const m = readMetric(sep < 0 ? t : t.slice(0, sep));
-  return m !== null && /^[A-Za-z_][\w.\/-]*$/.test(m.name) && m.rest.trim().length === 0;
+  return m !== null && /^[A-Za-z_][\w./-]*$/.test(m.name) && m.rest.trim().length === 0;
 }

@@ -632,7 +632,7 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
   for (const e of r.events) {
     const epoch =
       e.owner !== null ? e.owner.epoch : e.printed === null ? (e.forced ?? null) : e.printed + offset;
-    events.push({ ...e.message, epoch: epoch !== null && epoch >= 1 ? epoch : null, line: e.line } as Event);
+    events.push({ ...e.message, epoch: epoch !== null && epoch >= 1 ? epoch : null, line: e.line });
   }
   events.sort((a, b) => a.line - b.line);
   let fromLine = r.fromLine;

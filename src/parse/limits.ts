@@ -34,7 +34,7 @@ export interface InputLimits {
 
 /** Options of {@link createInputLimits}. */
 export interface InputLimitOptions {
-  onIssue(issue: ParseIssue): void;
+  onIssue: (issue: ParseIssue) => void;
   /** Called once, when a cap on records or values is first exceeded. */
   onExceeded(reason: string): void;
 }
@@ -117,12 +117,12 @@ export function createInputLimits(options: InputLimitOptions): InputLimits {
  * each kind; `finish` reports how many more of each kind there were.
  */
 export function boundedIssues(sink: (issue: ParseIssue) => void): {
-  onIssue(issue: ParseIssue): void;
-  finish(): void;
+  onIssue: (issue: ParseIssue) => void;
+  finish: () => void;
 } {
   const counts = new Map<ParseIssue['kind'], number>();
   return {
-    onIssue(issue: ParseIssue): void {
+    onIssue: (issue: ParseIssue): void => {
       const seen = (counts.get(issue.kind) ?? 0) + 1;
       counts.set(issue.kind, seen);
       if (seen > PARSE_LIMITS.issuesPerKind) return;

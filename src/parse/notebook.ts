@@ -442,7 +442,7 @@ function createReader(ctx: ReaderContext): FormatReader {
         return { fatal: malformedIssue.message };
       }
       if (!headDone) decide(true);
-      const end = (finish as (() => ReaderEnd) | null)?.() ?? { fatal: null };
+      const end = finish?.() ?? { fatal: null };
       for (const issue of issues) ctx.onIssue(issue);
       for (const run of runs) ctx.onRun(run);
       return end;

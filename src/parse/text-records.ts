@@ -183,7 +183,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
   const startRecord = (reading: Reading, line: number): void => {
     const printed = reading.epoch?.value ?? null;
     const step = reading.step?.done ?? null;
-    const r0 = run as RunState | null;
+    const r0 = run;
     const stepGoesOn =
       step !== null && r0?.lastStep !== null && r0?.lastStep !== undefined && step > r0.lastStep;
     if (
@@ -288,7 +288,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const progress = reading.step !== null || (reading.bar !== null && reading.bar.done < reading.bar.total);
     const hasValues = reading.pairs.length > 0;
     if (reading.epoch !== null) {
-      const rec = open as OpenRecord | null;
+      const rec = open;
       if (rec !== null && rec.printed === reading.epoch.value && !tableStarted) {
         if (!progress && reading.bar === null && conflicts(rec, reading)) {
           // the same epoch printed again with the same values: a resumed training (both kept)
@@ -299,13 +299,13 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
         closeRecord(false);
         startRecord(reading, line);
       }
-      const now = open as OpenRecord | null;
+      const now = open;
       if (now !== null) merge(now, reading, line, progress || reading.bar !== null);
       return;
     }
     if (!hasValues && reading.bar === null) return;
-    const rec = open as OpenRecord | null;
-    const r = run as RunState | null;
+    const rec = open;
+    const r = run;
     if (rec === null || r === null) {
       if (r !== null) orphan(reading, line);
       return;
@@ -346,7 +346,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const event: Event = lr
       ? { kind: 'lr-reduced', epoch: null, lr: Number(lr[1]), line }
       : { kind: 'early-stopping', epoch: null, line };
-    r.events.push({ event, printed: printed ?? (open as OpenRecord | null)?.printed ?? r.lastPrinted });
+    r.events.push({ event, printed: printed ?? open?.printed ?? r.lastPrinted });
     return true;
   };
 

@@ -20,8 +20,8 @@ export interface ReaderContext {
   file: string | null;
   /** `--metric` names: what a bare list's series is called (the first), in order. */
   metricNames: readonly string[];
-  onRun(run: Run): void;
-  onIssue(issue: ParseIssue): void;
+  onRun: (run: Run) => void;
+  onIssue: (issue: ParseIssue) => void;
   /** Each record as soon as it is complete (live status); its run is the 0-based run index. */
   onEpoch?: (epoch: Epoch, run: number) => void;
   /** The caps of this input: count what is kept, intern metric names (see `limits.ts`). */

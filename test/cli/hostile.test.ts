@@ -309,7 +309,7 @@ describe('inputs that are not regular files', () => {
 });
 
 describe('config trust', () => {
-  const rulesOff = async (): Promise<string> => {
+  const rulesOff = (): string => {
     const ids = DETECTORS.map((d) => d.id);
     return JSON.stringify({ rules: Object.fromEntries(ids.map((id) => [id, 'off'])) });
   };
@@ -317,7 +317,7 @@ describe('config trust', () => {
   test('a config in an ancestor outside the project: used, but named and warned about (probe: silent)', async () => {
     const root = join(work.dir, 'ancestor');
     mkdirSync(join(root, 'a'), { recursive: true });
-    writeFileSync(join(root, 'epochlint.config.json'), await rulesOff());
+    writeFileSync(join(root, 'epochlint.config.json'), rulesOff());
     const text = await runCli([seed], { cwd: join(root, 'a') });
     expect(text.code).toBe(0);
     expect(text.stderr).toBe(
@@ -436,12 +436,19 @@ describe('no argument spread over data', () => {
     const fakeFile = () => Object.assign(statSync(seed), { ino: (ino += 1) });
     const inputs = await expandInputs([root], ROOT, {
       fs: {
-        readdir: async () =>
-          names.map(
-            (name) =>
-              ({ name, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false }) as Dirent,
+        readdir: () =>
+          Promise.resolve(
+            names.map(
+              (name) =>
+                ({
+                  name,
+                  isFile: () => true,
+                  isDirectory: () => false,
+                  isSymbolicLink: () => false,
+                }) as Dirent,
+            ),
           ),
-        stat: async (p: string) => (p === root ? statSync(root) : fakeFile()),
+        stat: (p: string) => Promise.resolve(p === root ? statSync(root) : fakeFile()),
       },
     });
     expect(inputs).toHaveLength(150_000);
