@@ -6,7 +6,9 @@
 //   findings  the findings the lab README says a diagnosis should show (table below)
 //   listed    the true cause is listed (neither `unlikely` nor `ruled-out`)
 //   first     the true cause ranks first; a shared first place counts where the README calls two
-//             mechanisms indistinguishable from a log (the first cause says it is tied with the true one)
+//             mechanisms indistinguishable from a log, or where the first cause is epochlint's own sub-case
+//             of the true one (extra validation draws: the rotating windows moved by s + w batches), and
+//             the first cause says it is tied with the true one
 //   training  a training-side finding where the mechanism moves the training curve
 //   no-alt    no val-alternation error on a run whose manifest says it has no period
 // `--verbose` prints every run's findings and first causes.
@@ -23,6 +25,7 @@ const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
 const serious = (f) => f.severity === 'error' || f.severity === 'warning';
 const has = (report, rule, test = () => true) => report.findings.some((f) => f.rule === rule && test(f));
+const isError = (f) => f.severity === 'error';
 const noError = (report) => !report.findings.some((f) => f.severity === 'error');
 const noPeriod = (report) =>
   !report.findings.some((f) => (f.rule === 'val-alternation' || f.rule === 'val-periodic') && serious(f));
@@ -41,13 +44,15 @@ const MECHANISMS = {
     findings: (r) =>
       has(r, 'val-alternation', (f) => f.severity === 'error' && f.stats.trainAlternates !== true),
     cause: 'validation-slice-rotation',
-    indistinguishable: 'weight-averaging-swap',
+    // extra draws are the same rotating windows moved by s + w batches (epochlint's own sub-case of it)
+    indistinguishable: ['weight-averaging-swap', 'extra-validation-draws'],
   },
   'slice-rotation-3': {
     findings: (r) =>
       has(r, 'val-periodic', (f) => serious(f) && f.stats.period === 3) &&
       !has(r, 'val-alternation', (f) => f.severity === 'error'),
     cause: 'validation-slice-rotation',
+    indistinguishable: ['extra-validation-draws'],
   },
   'fixed-subset': { findings: (r) => noError(r) && noPeriod(r), cause: null },
   'batchnorm-stats': {
@@ -86,9 +91,34 @@ const MECHANISMS = {
     findings: (r) =>
       has(r, 'val-alternation', (f) => f.severity === 'error' && f.stats.trainAlternates !== true),
     cause: 'weight-averaging-swap',
-    indistinguishable: 'validation-slice-rotation',
+    indistinguishable: ['validation-slice-rotation'],
   },
   'heavy-dropout': { findings: (r) => has(r, 'val-better-than-train') && noError(r), cause: null },
+  // mechanisms of the hold-out sets (their README's "what a diagnosis should say")
+  'val-at-chance': {
+    findings: (r) => has(r, 'val-stuck', serious),
+    // "broken validation pipeline (labels or inputs)": the catalogue's cause for a validation pipeline that
+    // does not show the model what it learned on
+    cause: 'preprocessing-mismatch',
+  },
+  'augmented-validation': {
+    findings: (r) => has(r, 'val-instability') && noPeriod(r) && !has(r, 'val-alternation', isError),
+    cause: 'random-validation',
+  },
+  'shuffled-partial-validation': {
+    findings: (r) => has(r, 'val-instability') && noPeriod(r) && !has(r, 'val-alternation', isError),
+    cause: 'random-validation',
+  },
+  'tiny-validation': { findings: (r) => noError(r) && noPeriod(r), cause: null },
+  'lr-step-decay': { findings: (r) => noError(r) && noPeriod(r), cause: null },
+  'class-sorted-training': {
+    findings: (r) =>
+      has(r, 'val-alternation', isError) &&
+      (has(r, 'train-oscillation', serious) ||
+        has(r, 'val-alternation', (f) => isError(f) && f.stats.trainAlternates === true)),
+    cause: 'class-sorted-training-data',
+    training: true,
+  },
   divergence: {
     findings: (r, entry) => {
       const first = entry.measured?.first_nonfinite_epoch ?? null;
@@ -128,8 +158,7 @@ for (const entry of manifest) {
     const top = diagnoses[0];
     const shared =
       top !== undefined &&
-      spec.indistinguishable !== undefined &&
-      top.cause === spec.indistinguishable &&
+      (spec.indistinguishable ?? []).includes(top.cause) &&
       (top.tiedWith ?? []).includes(spec.cause);
     tally(entry.mechanism, 'first', top?.cause === spec.cause || shared);
   }

@@ -97,6 +97,9 @@ export interface InstabilityEvidence {
   basis: 'sampling' | 'own-noise';
   samples: number | null;
   isAccuracy: boolean;
+  /** The whole curve scatters beyond its sampling noise (the spread test), and whether training shares it. */
+  spread: boolean;
+  trainSmooth: boolean | null;
 }
 
 /** The training loss over the run. */
@@ -132,7 +135,15 @@ export interface Evidence {
   antiphase: boolean | null;
   instability: InstabilityEvidence[];
   /** A training loss jump finding, with whether validation rose at the same epochs. */
-  trainJumps: { jumps: number; worstEpoch: number; worstFactor: number; valCoupled: number | null } | null;
+  trainJumps: {
+    jumps: number;
+    worstEpoch: number;
+    worstFactor: number;
+    valCoupled: number | null;
+    /** The loss scatters at every stretch (the roughness test), with the scatter as a share of its progress. */
+    rough: boolean;
+    roughness: number | null;
+  } | null;
   /** Training oscillation findings: period and how validation lines up with them. */
   trainOscillation: Array<{
     metric: string;
@@ -256,7 +267,12 @@ export function gatherEvidence(findings: readonly Finding[], run: Run, context: 
       periodic.push({ metric: f.metric, period: period.period, amplitude: period.amplitude, n: period.n });
     }
     const spikes = readStats(valInstability, f);
-    if (spikes !== null && f.metric !== null && !spikes.withinNoise && spikes.excursions > 0) {
+    if (
+      spikes !== null &&
+      f.metric !== null &&
+      !spikes.withinNoise &&
+      (spikes.excursions > 0 || spikes.spread)
+    ) {
       instability.push({
         metric: f.metric,
         severity: f.severity,
@@ -268,6 +284,8 @@ export function gatherEvidence(findings: readonly Finding[], run: Run, context: 
         basis: spikes.basis,
         samples: spikes.samples,
         isAccuracy: isAccuracyName(f.metric),
+        spread: spikes.spread,
+        trainSmooth: spikes.trainSmooth,
       });
     }
     const jumps = readStats(trainLossJumps, f);
@@ -277,6 +295,8 @@ export function gatherEvidence(findings: readonly Finding[], run: Run, context: 
         worstEpoch: jumps.worstEpoch,
         worstFactor: jumps.worstFactor,
         valCoupled: jumps.valCoupled,
+        rough: jumps.rough,
+        roughness: jumps.roughness,
       };
     }
     const oscillation = readStats(trainOscillation, f);
@@ -318,11 +338,16 @@ export function gatherEvidence(findings: readonly Finding[], run: Run, context: 
       : null;
   const irregular = instability.length > 0 || (swing !== null && period === null);
   const coupled =
-    instability.some((i) => i.coupled * 2 >= i.excursions && i.coupled > 0) ||
-    (trainJumps?.valCoupled ?? 0) > 0;
+    instability.some(
+      (i) => (i.coupled * 2 >= i.excursions && i.coupled > 0) || (i.spread && i.trainSmooth === false),
+    ) || (trainJumps?.valCoupled ?? 0) > 0;
   let pattern: PatternClass = 'none';
   if (period !== null) pattern = trainOscillates ? 'shared-periodic' : 'val-periodic';
   else if (trainOsc.length > 0) pattern = 'train-periodic';
+  // a validation that never learns (detached, at chance) outranks its scatter: predictions on inputs the
+  // model was not trained on are erratic as well as wrong, and the scatter says nothing more
+  else if (stuck !== null && stuck.variant !== 'constant' && !(trainJumps !== null && coupled))
+    pattern = `stuck-${stuck.variant}`;
   else if (irregular) pattern = trainJumps !== null || coupled ? 'shared-irregular' : 'val-irregular';
   else if (trainJumps !== null) pattern = 'train-irregular';
   else if (stuck !== null) pattern = `stuck-${stuck.variant}`;

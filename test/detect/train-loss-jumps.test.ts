@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { runDetectorTable } from './helpers.js';
+import { near, runDetectorTable } from './helpers.js';
 
 runDetectorTable('train-loss-jumps', [
   {
@@ -38,6 +38,26 @@ runDetectorTable('train-loss-jumps', [
       expect((loss[24] ?? 0) / (loss[23] ?? 1)).toBeGreaterThan(2);
       expect(loss[24]).toBeLessThan(0.01 * (loss[0] ?? 0));
     },
+    expected: () => [],
+  },
+  {
+    // holdout-a hl-54.csv: Adam at 0.03, far too high (fixtures/README.md)
+    name: 'the training loss never doubles but scatters by 11 % of its progress (0.85 → 0.18) at every stretch: rough',
+    file: 'fires-rough-rate-far-too-high.csv',
+    expected: () => [
+      {
+        severity: 'warning',
+        metric: 'loss',
+        epochs: [1, 40],
+        stats: { jumps: 0, rough: true, roughness: near(0.111, 2), worstEpoch: 26 },
+        data: { roughPercent: 11, valNote: 'valQuiet' },
+      },
+    ],
+  },
+  {
+    // holdout-a hl-25.csv: dropout 0.6-0.8, a smooth epoch-averaged training loss
+    name: 'heavy dropout: the training loss scatters by 1.5 % of its progress, far under 5 %',
+    file: 'quiet-heavy-dropout-smooth.csv',
     expected: () => [],
   },
 ]);

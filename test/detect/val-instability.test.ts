@@ -71,4 +71,37 @@ runDetectorTable('val-instability', [
       },
     ],
   },
+  {
+    // holdout-a hl-17.log: BatchNorm CNN, batches of 16, Adam 0.01, Keras momentum 0.99 (fixtures/README.md)
+    name: 'val_acc on 400 images scatters at every epoch (robust SD 4.9 points, 1.73× √2 SE, limit 1.59) while acc scatters 5.4× less: the spread is an error with no single excursion',
+    file: 'fires-spread-batchnorm-small-batches.log',
+    fixture: (log) => {
+      // a Progbar log with backspace frames: the epochs' values read straight from the text
+      for (const v of ['0.3800', '0.1025', '0.1775', '0.1175', '0.3600'])
+        expect(log.text).toContain(`val_acc: ${v}`);
+    },
+    expected: (): ExpectedFinding[] => [
+      {
+        severity: 'error',
+        metric: 'val_acc',
+        epochs: [1, 40],
+        stats: {
+          excursions: 0,
+          spread: true,
+          trainSmooth: true,
+          samples: 400,
+          spreadRatio: near(1.73, 2),
+          spreadLimit: near(1 + (3.1 * 1.2) / Math.sqrt(40), 2),
+          worstEpoch: 4,
+        },
+        data: { trainNote: 'trainSmoothSpread' },
+      },
+    ],
+  },
+  {
+    // holdout-a hl-08.log: healthy MLP, 400 validation samples
+    name: 'a healthy run on 400 counted samples: its scatter (0.23 SE) is far inside the sampling noise',
+    file: 'quiet-healthy-counted-set.log',
+    expected: () => [],
+  },
 ]);

@@ -85,4 +85,13 @@ runDetectorTable('val-periodic', [
     fixture: (log) => expect(log.column('val_loss').length / 10).toBeLessThan(3),
     expected: () => [],
   },
+  {
+    // holdout-a hl-37.txt: class-sorted validation, a persistent iterator, validation_steps = 12 of 18 batches
+    name: 'two thirds of a pass per epoch: overlapping windows repeat every 3 epochs',
+    file: 'fires-rotation-two-thirds-pass.txt',
+    expected: (): ExpectedFinding[] => [
+      { severity: 'warning', metric: 'val_accuracy', epochs: [1, 48], stats: { period: 3, cycles: 16 } },
+      { severity: 'warning', metric: 'val_loss', epochs: [1, 48], stats: { period: 3, cycles: 16 } },
+    ],
+  },
 ]);

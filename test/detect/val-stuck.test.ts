@@ -105,13 +105,21 @@ runDetectorTable('val-stuck', [
     ],
   },
   {
-    name: 'near miss: validation far below training but it does gain on its first epoch (0.60 → 0.63)',
+    name: 'the accuracy gains on its first epoch (0.60 → 0.63): not detached; but val_loss never gets below the first training loss (0.87) while training falls to 0.01: the loss is',
     file: 'quiet-detached-near-miss-val-gains.log',
     fixture: (log) => {
       const values = log.column('val_accuracy');
       expect(median(values.slice(-14))).toBeGreaterThan(values[0] ?? 1);
+      expect(Math.min(...log.column('val_loss'))).toBeGreaterThan(log.column('loss')[0] ?? Infinity);
     },
-    expected: () => [],
+    expected: () => [
+      {
+        severity: 'warning',
+        metric: 'val_loss',
+        epochs: [1, 40],
+        stats: { variant: 'detached', value: 1.2, trainValue: 0.01 },
+      },
+    ],
   },
   {
     name: 'a 48-image validation set scored 1.0000 in all 8 epochs: information, not a failure',
@@ -146,6 +154,31 @@ runDetectorTable('val-stuck', [
       expect(Math.max(...deviations)).toBeCloseTo(0.035, 6);
       expect(deviations.filter((d) => d > 2 * se + 1e-9)).toHaveLength(1);
       expect(deviations.findIndex((d) => d > 2 * se)).toBe(5);
+    },
+    expected: () => [],
+  },
+  {
+    // holdout-a hl-27.csv (Lightning metrics.csv): StandardScaler fitted and applied on the training split only
+    name: 'val_loss is 37 at its best (epoch 1) while train_loss falls 1.18 → 0.29: validation never learns (Lightning names, train_* twins)',
+    file: 'fires-loss-never-learns-lightning.csv',
+    expected: () => [
+      {
+        severity: 'warning',
+        metric: 'val_loss',
+        epochs: [1, 40],
+        stats: { variant: 'detached', value: 37.31, valGain: 0 },
+        data: { trainMetric: 'train_loss', bestEpoch: 1, trainFirst: 1.183 },
+      },
+    ],
+  },
+  {
+    // holdout-a hl-28.log: 100 training samples, a 512-wide MLP, no regularisation
+    name: 'an overfit: val_loss climbs after epoch 2, but its best is below the first training loss: not stuck',
+    file: 'quiet-overfit-val-loss-climbs.log',
+    fixture: (log) => {
+      // a Progbar log with backspace frames: val_loss 1.5628 at its best, loss 2.2326 in epoch 1
+      expect(log.text).toContain('val_loss: 1.5628');
+      expect(log.text).toContain('loss: 2.2326');
     },
     expected: () => [],
   },

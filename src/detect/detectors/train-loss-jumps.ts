@@ -21,6 +21,16 @@ const JUMP_FACTOR = Math.LN2;
  * memorised doubles from 0.0001 to 0.0002 without any step overshooting.
  */
 const GIVE_BACK = 0.1;
+/**
+ * The roughness test. A stable optimiser's epoch-averaged training loss follows its trend within a few per
+ * cent of the progress it has made (the average over an epoch's steps cancels the step noise); when steps
+ * overshoot, every epoch gives back part of what was learned and the average itself scatters. A robust
+ * residual scale (raw loss units) of at least 5 % of the progress (first epoch → lowest point of the trend)
+ * is that: honest curves stay under 3 % (healthy, dropout, BatchNorm and memorised runs alike).
+ */
+const ROUGH_SHARE = 0.05;
+/** ... on a loss that fell by at least a fifth: a flat training loss has no progress to measure against. */
+const MATERIAL_FALL = 0.8;
 /** One-sided level of "validation moves with training" (one pre-declared question per finding). */
 const MOVES_ALPHA = 0.01;
 
@@ -33,6 +43,9 @@ export const TrainJumpStats = z.object({
   worstFactor: stat(),
   /** Robust residual noise of the log training loss. */
   trainNoise: stat(),
+  /** Robust residual scale of the raw loss / its progress (first epoch → lowest trend), and whether it is rough. */
+  roughness: stat().nullable(),
+  rough: z.boolean(),
   valMetric: z.string().nullable(),
   /** Jumps at which the validation loss also rises beyond its own noise (same epoch or the next). */
   valCoupled: stat().nullable(),
@@ -59,7 +72,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: 'Fits a robust LOWESS trend (against log epoch) to the log of the training loss and flags epochs where the loss (1) is at least twice its trend, (2) at least twice the loss of the epoch before and (3) gives back at least a tenth of the progress made so far. One such epoch fires. The finding says whether the validation loss rises at the same epochs (beyond the Bonferroni quantile of its own noise over the epochs looked at).',
+    what: 'Fits a robust LOWESS trend (against log epoch) to the log of the training loss and flags epochs where the loss (1) is at least twice its trend, (2) at least twice the loss of the epoch before and (3) gives back at least a tenth of the progress made so far. One such epoch fires. A loss that fell by at least a fifth and scatters around its trend (raw units) by a robust SD of 5 % or more of its progress (first epoch → lowest point of the trend) fires too: under a rate far too high every epoch gives back part of what was learned, without a single doubling. The finding says whether the validation loss rises at the same epochs (beyond the Bonferroni quantile of its own noise over the epochs looked at).',
     why: 'The training loss of an epoch is an average over all of its steps, so it moves smoothly; when it doubles, steps overshot: the learning rate is too high for the current weights (often right after warm-up or a restart), gradients exploded, or a loss scale overflowed. Validation usually jumps with it, which separates this from causes that touch only the evaluation.',
     example: 'loss: 0.21, 0.18, 0.62, 0.25, 0.17, 0.55 with SGD(learning_rate=0.2, momentum=0.9)',
   },
@@ -70,6 +83,8 @@ export default defineDetector({
     valQuiet: '{valMetric} does not rise with it',
     valCorrelated: '{valMetric} moves with it (rank correlation of the residuals {rho})',
     noVal: 'there is no validation loss to compare',
+    rough:
+      '{metric} scatters around its trend by {roughPercent} % of the progress it made ({first} → {trendMin}) at every stretch of the run; the worst epoch, {worstEpoch}, is {worstFactor}× the trend; {valNote}',
     next: 'rerun from the checkpoint before epoch {worstEpoch} with the learning rate divided by 10 (or with warm-up and gradient clipping, clipnorm=1.0): if the jumps stop, the rate was too high',
   },
   detect(run, { options, ignoreMetrics }) {
@@ -100,7 +115,21 @@ export default defineDetector({
       }
       runningMin = Math.min(runningMin, value);
     }
-    if (jumps.length === 0) return [];
+    const raw = jumps.length === 0 ? detrend(s.values, false, s.epochs) : null;
+    const trendMin = raw === null ? Number.NaN : Math.min(...raw.trend);
+    const progress = first - trendMin;
+    const roughness = raw !== null && progress > 0 ? raw.scale / progress : null;
+    const rough = roughness !== null && trendMin <= MATERIAL_FALL * first && roughness >= ROUGH_SHARE;
+    if (jumps.length === 0 && !rough) return [];
+    const discrete = jumps.length;
+    if (jumps.length === 0) {
+      // the epoch furthest above its trend stands for the scatter
+      let top = 0;
+      fit.residuals.forEach((r, i) => {
+        if (r > (fit.residuals[top] ?? 0)) top = i;
+      });
+      jumps.push({ index: top, factor: Math.exp(fit.residuals[top] ?? 0) });
+    }
     const worst = jumps.reduce((a, b) => (b.factor > a.factor ? b : a));
     const val = validationTwin(run, metric, names);
     // looked at only on the jump epochs (and the next): Bonferroni over those, at 0.01
@@ -126,10 +155,12 @@ export default defineDetector({
       line: s.lines[worst.index] ?? null,
       stats: {
         n,
-        jumps: jumps.length,
+        jumps: discrete,
         worstEpoch,
         worstFactor: round(worst.factor, 3),
         trainNoise: round(fit.scale),
+        roughness: roughness === null ? null : round(roughness, 3),
+        rough,
         valMetric: val?.metric ?? null,
         valCoupled,
         residualCorrelation: correlation === null ? null : round(correlation.rho, 3),
@@ -137,9 +168,12 @@ export default defineDetector({
         valMoves,
       },
       evidence: { epochs, factors: jumps.map((j) => round(j.factor, 3)) },
-      messageId: 'jumps',
+      messageId: rough ? 'rough' : 'jumps',
       data: {
         metric,
+        roughPercent: roughness === null ? null : round(100 * roughness, 2),
+        first: round(first),
+        trendMin: round(trendMin),
         count: jumps.length,
         epochs: epochs.slice(0, 8).join(', ') + (epochs.length > 8 ? ', ...' : ''),
         worstEpoch,
@@ -161,7 +195,7 @@ function validationTwin(
   metric: string,
   names: string[],
 ): Series | null {
-  const name = names.find((v) => isValidationName(v) && trainingTwin(v) === metric);
+  const name = names.find((v) => isValidationName(v) && trainingTwin(v, names) === metric);
   if (name === undefined) return null;
   const s = finiteSeries(run, name);
   return s.values.length >= 6 && s.values.every((v) => v > 0) ? s : null;

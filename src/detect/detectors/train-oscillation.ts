@@ -134,7 +134,9 @@ export default defineDetector({
     });
     // the follow-up: the period of each validation twin, asked of its training metric only
     const followUps = tested.filter((candidate) => {
-      const valName = names.find((v) => isValidationName(v) && trainingTwin(v) === candidate.series.metric);
+      const valName = names.find(
+        (v) => isValidationName(v) && trainingTwin(v, names) === candidate.series.metric,
+      );
       return valName !== undefined && validationPeriod(run, valName) === candidate.period;
     });
     // one pre-declared question per validation metric and its twin (as val-alternation asks it): unadjusted
@@ -145,7 +147,8 @@ export default defineDetector({
     const drafts: FindingDraft<Stats>[] = [];
     for (const { candidate, p } of best.values()) {
       const { series, period, amplitude, high } = candidate;
-      const valName = names.find((v) => isValidationName(v) && trainingTwin(v) === series.metric) ?? null;
+      const valName =
+        names.find((v) => isValidationName(v) && trainingTwin(v, names) === series.metric) ?? null;
       const valPhase = valName === null ? null : phaseWith(run, valName, period, high);
       const lr = context.learningRate;
       const valNote =

@@ -16,7 +16,15 @@ import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
 import { alternationOf } from '../memo.js';
 import { PhaseRelation } from '../phase.js';
-import { MAX_TESTED_POINTS, finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
+import {
+  MAX_TESTED_POINTS,
+  finiteSeries,
+  metricNames,
+  recent,
+  round,
+  validationMetrics,
+  type Series,
+} from '../series.js';
 
 /** statistics.md B2: below this, gate errors on a large effect (the test is near its validity limit). */
 const SMALL_SAMPLE = 20;
@@ -274,7 +282,7 @@ function trainComparison(
   noise: number | null;
 } {
   const none = { p: null, alternates: null, phase: null, noise: null };
-  const twin = trainingTwin(valMetric);
+  const twin = trainingTwin(valMetric, metricNames(run));
   if (twin === null || ignore.has(twin)) return { metric: null, ...none };
   const s = finiteSeries(run, twin);
   if (s.values.length < ALTERNATION_MIN_POINTS) return { metric: twin, ...none };

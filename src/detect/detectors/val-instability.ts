@@ -6,7 +6,15 @@ import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
 import { periodOfRun } from '../periodicity.js';
 import { detrend, extremeZ, type Detrended } from '../residuals.js';
-import { evaluatedCounts, finiteSeries, recent, round, validationMetrics, type Series } from '../series.js';
+import {
+  evaluatedCounts,
+  finiteSeries,
+  metricNames,
+  recent,
+  round,
+  validationMetrics,
+  type Series,
+} from '../series.js';
 
 /**
  * Honest noise budget of an accuracy on a fixed validation set, in binomial standard errors. Sampling of n
@@ -21,6 +29,21 @@ const LOSS_FACTOR = Math.LN2;
 const STRONG_RATIO = 1.5;
 /** A validation set whose binomial SE is at least this (2 points) swings by several points by arithmetic. */
 const NOISY_SET_SE = 0.02;
+/**
+ * The spread test: under honest noise (sampling plus model jitter of at most one SE) the robust residual
+ * scale of an accuracy estimates √2 SE, and 1.4826·MAD of n residuals scatters by about 1.2/√n of it
+ * (MAD's efficiency is 37 %). A scale beyond √2 SE × (1 + 3.1 × 1.2/√n) is outside the one-sided 0.1 %
+ * quantile of that estimate (3.72/√n covers the simulated 99.9 % quantile of iid and AR(0.6) jitter for
+ * n = 8 … 100 after the LOWESS detrend, which shrinks the scale). A curve noisy at every epoch has no single
+ * epoch beyond its own noise, yet the noise itself is far beyond what the counted samples allow.
+ */
+const SPREAD_Z = 3.1;
+const MAD_EFFICIENCY_SD = 1.2;
+/**
+ * The training twin shares the volatility unless its residual scale is under a third of validation's: an
+ * epoch average of the same weights that moves three times less has not seen the jumps validation shows.
+ */
+const SMOOTH_TRAIN_FACTOR = 3;
 
 /** The numbers of an instability finding. */
 export const InstabilityStats = z.object({
@@ -48,6 +71,12 @@ export const InstabilityStats = z.object({
   trainMetric: z.string().nullable(),
   /** Within noise: the note that a small set is noisy by arithmetic. */
   withinNoise: z.boolean(),
+  /** valNoise / (√2 × samplingSE), the limit it is tested against, and whether it passes (sampling basis only). */
+  spreadRatio: stat().nullable(),
+  spreadLimit: stat().nullable(),
+  spread: z.boolean(),
+  /** The training twin's residual scale is under a third of validation's (null: no twin). */
+  trainSmooth: z.boolean().nullable(),
 });
 
 type Stats = z.output<typeof InstabilityStats>;
@@ -75,7 +104,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: `Fits a robust LOWESS trend (against log epoch) to each validation accuracy and loss (log scale) and flags the epochs that are worse (a loss up, an accuracy down) beyond an allowance, both from the trend and either from the epoch before or, beyond the usual gap, from the training twin of the same epoch (at the end of an epoch the model is at least as good as its average during it): z × max(√2 × the binomial standard error of the accuracy on the counted samples, the curve's own robust residual noise, the training twin's), with z the Bonferroni normal quantile for the epochs tested at family-wise level 0.001 (4.1 for 40 epochs). The count of samples comes from the accuracy digits or the log; a loss has no sampling arithmetic, so its allowance rests on its own and the training twin's noise, and a spike must also double the loss, relative to its trend and to the epoch before or to the training loss. Error: an accuracy with a known count, excursions the training curve does not share, and two of them or one at 1.5× the allowance; warning: excursions shared with training (validation moves with training) or judged against the curve's own noise. A periodic swing is left to val-alternation and val-periodic. A small validation set that is noisy by arithmetic (SE of 2 points or more) with no excursion gets a note.`,
+    what: `Fits a robust LOWESS trend (against log epoch) to each validation accuracy and loss (log scale) and flags the epochs that are worse (a loss up, an accuracy down) beyond an allowance, both from the trend and either from the epoch before or, beyond the usual gap, from the training twin of the same epoch (at the end of an epoch the model is at least as good as its average during it): z × max(√2 × the binomial standard error of the accuracy on the counted samples, the curve's own robust residual noise, the training twin's), with z the Bonferroni normal quantile for the epochs tested at family-wise level 0.001 (4.1 for 40 epochs). The count of samples comes from the accuracy digits or the log; a loss has no sampling arithmetic, so its allowance rests on its own and the training twin's noise, and a spike must also double the loss, relative to its trend and to the epoch before or to the training loss. Error: an accuracy with a known count, excursions the training curve does not share, and two of them or one at 1.5× the allowance; warning: excursions shared with training (validation moves with training) or judged against the curve's own noise. A curve noisy at every epoch has no epoch beyond its own noise, so the spread is tested too: an accuracy whose robust residual scale exceeds √2 × its median binomial SE by more than the 0.1 % quantile of that scale estimate (a factor 1 + 3.72/√n) is unstable as a whole; an error when the training twin scatters three times less (validation alone moves), a warning when it does not. A periodic swing is left to val-alternation and val-periodic. A small validation set that is noisy by arithmetic (SE of 2 points or more) with no excursion gets a note.`,
     why: 'Irregular, large validation jumps while the training curve is smooth are not learning: one epoch of training does not undo itself. The usual causes are BatchNormalization moving statistics that lag fast-moving weights (worst early, with small batches and high learning rates), a random or augmented validation set, or, when the training loss jumps at the same epochs, a learning rate too high. A validation set of 30 images is noisy by arithmetic: that is not instability, and epochlint says so instead.',
     example:
       'val_loss 0.07, 0.06, 1.02, 0.08 ... while loss 0.05, 0.05, 0.05; val_acc 0.97 → 0.77 at epoch 3 on 360 images (SE 1 point)',
@@ -88,6 +117,10 @@ export default defineDetector({
     noTrain: 'there is no training twin to compare',
     sampling: 'the larger of √2 × the binomial noise of {samples} samples and the curve’s own noise',
     ownNoise: 'the curve’s own noise and the training curve’s',
+    spread:
+      '{metric} scatters around its trend at every stretch of the run: a robust SD of {valNoise}, {spreadRatio}× the √2 × binomial noise of {samples} samples (limit {spreadLimit}); the largest drop, epoch {worstEpoch}, is {worstValue} against a trend of {trendValue}; {trainNote}',
+    trainSmoothSpread: '{trainMetric} scatters {trainFactor}× less',
+    trainSharesSpread: '{trainMetric} scatters about as much: validation moves with training',
     withinNoise:
       '{metric} moves by up to {maxMove} from its trend, within the sampling noise of {samples} validation samples (SE {se}): a small set is noisy by arithmetic, not unstable',
     nextSpikes:
@@ -127,7 +160,7 @@ function trainTwinSeries(
   ignore: ReadonlySet<string>,
   epochs: readonly number[],
 ): Series | null {
-  const twin = trainingTwin(metric);
+  const twin = trainingTwin(metric, metricNames(run));
   if (twin === null || ignore.has(twin)) return null;
   const s = finiteSeries(run, twin);
   const wanted = new Set(epochs);
@@ -215,6 +248,10 @@ function assess(
   const samplingSE = sampling ? median(se.filter((x): x is number => x !== null)) : null;
   const samples = sampling ? median(counts.filter((c): c is number => c !== null)) : null;
   const correlation = residualCorrelation(s, val, trainByEpoch);
+  const spreadRatio = samplingSE !== null && samplingSE > 0 ? val.scale / (HONEST_SE * samplingSE) : null;
+  const spreadLimit = 1 + (SPREAD_Z * MAD_EFFICIENCY_SD) / Math.sqrt(n);
+  const spread = spreadRatio !== null && spreadRatio > spreadLimit;
+  const trainSmooth = trainNoise === null ? null : val.scale >= SMOOTH_TRAIN_FACTOR * trainNoise;
   const base: Stats = {
     n,
     excursions: 0,
@@ -231,8 +268,13 @@ function assess(
     residualCorrelation: correlation === null ? null : round(correlation, 3),
     trainMetric: train?.metric ?? null,
     withinNoise: false,
+    spreadRatio: spreadRatio === null ? null : round(spreadRatio, 3),
+    spreadLimit: sampling ? round(spreadLimit, 3) : null,
+    spread,
+    trainSmooth,
   };
 
+  if (excursions.length === 0 && spread) return spreadFinding(s, val, base, trainSmooth, train);
   if (excursions.length === 0) {
     if (!(sampling && samplingSE !== null && samplingSE >= NOISY_SET_SE && samples !== null)) return null;
     const maxMove = val.residuals.reduce((m, r) => Math.max(m, Math.abs(r)), 0);
@@ -270,7 +312,9 @@ function assess(
   // an error needs the evidence well past the allowance: two excursions, or one at 1.5× it. A single epoch
   // just beyond a Bonferroni allowance is what honest noise does once in a thousand runs under the model of
   // the allowance, and that model (jitter no larger than the sampling noise) is itself an assumption
-  const strong = excursions.length >= 2 || worst.ratio >= STRONG_RATIO;
+  // a curve whose whole spread is beyond the sampling noise while training stays smooth is strong evidence
+  // on its own (spread test above)
+  const strong = excursions.length >= 2 || worst.ratio >= STRONG_RATIO || (spread && trainSmooth === true);
   const severity = sampling && !trainCoupled && strong ? 'error' : 'warning';
   const listed =
     excursions
@@ -313,6 +357,69 @@ function assess(
     },
     next: { messageId: 'nextSpikes', data: { worstEpoch: worst.epoch } },
   };
+}
+
+/**
+ * The finding of a curve that is beyond its sampling noise everywhere without a single epoch beyond its own
+ * noise: an error when the training twin is smooth (validation alone scatters), else a warning.
+ */
+function spreadFinding(
+  s: Series,
+  val: Detrended,
+  base: Stats,
+  trainSmooth: boolean | null,
+  train: Series | null,
+): FindingDraft<Stats> {
+  // the largest drop for the worse (an accuracy below its trend) is the epoch to look at first
+  let worst = 0;
+  val.residuals.forEach((r, i) => {
+    if (r < (val.residuals[worst] ?? 0)) worst = i;
+  });
+  const epoch = s.epochs[worst] ?? 1;
+  const trainNote =
+    train === null ? 'noTrain' : trainSmooth === true ? 'trainSmoothSpread' : 'trainSharesSpread';
+  const trainFactor =
+    base.trainNoise !== null && base.trainNoise > 0 ? round(base.valNoise / base.trainNoise, 2) : null;
+  return {
+    severity: trainSmooth === true ? 'error' : 'warning',
+    metric: s.metric,
+    epochs: [s.epochs[0] ?? 1, s.epochs.at(-1) ?? 1],
+    line: s.lines[worst] ?? null,
+    stats: { ...base, worstEpoch: epoch, earlyShare: earlyShareOf(s, val) },
+    evidence: { epochs: [epoch], worse: [true], ratios: [], trainNote },
+    messageId: 'spread',
+    data: {
+      metric: s.metric,
+      valNoise: base.valNoise,
+      spreadRatio: base.spreadRatio,
+      spreadLimit: base.spreadLimit,
+      samples: base.samples,
+      worstEpoch: epoch,
+      worstValue: round(s.values[worst] ?? 0),
+      trendValue: round(val.trend[worst] ?? 0),
+      trainNote,
+      trainMetric: train?.metric ?? '',
+      trainFactor,
+    },
+    next: { messageId: 'nextSpikes', data: { worstEpoch: epoch } },
+  };
+}
+
+/**
+ * Share of the squared residuals that falls in the first half of the run (moving statistics that lag are
+ * worst early); null below 8 epochs.
+ */
+function earlyShareOf(s: Series, val: Detrended): number | null {
+  if (val.residuals.length < 8) return null;
+  const half = (s.epochs[0] ?? 1) + (s.epochs.length - 1) / 2;
+  let early = 0;
+  let all = 0;
+  val.residuals.forEach((r, i) => {
+    const sq = r * r;
+    all += sq;
+    if ((s.epochs[i] ?? 0) <= half) early += sq;
+  });
+  return all > 0 ? round(early / all, 3) : null;
 }
 
 /** Spearman correlation of validation and training residuals over the epochs both have (null below 6). */

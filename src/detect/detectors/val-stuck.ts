@@ -1,11 +1,19 @@
 import { median } from 'simple-statistics';
 import { z } from 'zod';
-import { trainingTwin } from '../../model/index.js';
+import { metricDirection, trainingTwin } from '../../model/index.js';
 import { mannKendall } from '../../stats/index.js';
 import { isAccuracyName } from '../accuracy-names.js';
 import type { FindingDraft } from '../define-detector.js';
 import { defineDetector, stat } from '../define-detector.js';
-import { evaluatedCounts, finiteSeries, round, thin, validationMetrics, type Series } from '../series.js';
+import {
+  evaluatedCounts,
+  finiteSeries,
+  metricNames,
+  round,
+  thin,
+  validationMetrics,
+  type Series,
+} from '../series.js';
 
 /** The numbers of a val-stuck finding. */
 export const StuckStats = z.object({
@@ -52,7 +60,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: `Three ways a validation accuracy stops saying anything: (1) constant: the same value in every epoch (at least 5), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch and ends closer to where training started than to where it ended. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
+    what: `Four ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch and ends closer to where training started than to where it ended. (4) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
     why: 'A validation accuracy that does not move, or does not follow training at all, means the predictions on the validation set do not depend on what the model learns: the validation data are preprocessed differently from the training data (rescale on one generator only), the model predicts one class for everything (its accuracy is then that class share), BatchNormalization statistics do not fit the validation inputs, the validation labels are wrong, or the metric does not fit the task (accuracy on a regression target prints 0.0000e+00).',
     example:
       'val_accuracy: 0.5028 for the last 36 of 40 epochs while accuracy climbs to 1.0000; or val_acc 0.675 → 0.59 while acc 0.78 → 1.00',
@@ -67,6 +75,8 @@ export default defineDetector({
       '{metric} stays within {tolerance} of chance (1/{classes} = {chance}) in the last {count} of {total} epochs while {trainMetric} is at {trainValue}',
     detached:
       '{metric} does not follow training: it never improves on its first epoch ({first} → {value}, median of the last epochs) while {trainMetric} rises {trainFirst} → {trainValue}',
+    detachedLoss:
+      '{metric} never gets below the training loss of the first epoch ({trainFirst}, the untrained model): its best is {value} at epoch {bestEpoch} while {trainMetric} falls to {trainValue}; validation gains nothing from what training learns',
     nextConstant:
       'the predictions on the validation set do not change: compare the preprocessing of the training and validation data (rescale, preprocess_input, normalisation) and count the predicted classes on the validation set (one class for every sample gives exactly that class share)',
     nextPerfect:
@@ -80,7 +90,7 @@ export default defineDetector({
     for (const metric of validationMetrics(run, ignoreMetrics).filter(isAccuracyName)) {
       const s = finiteSeries(run, metric);
       if (s.values.length < options.minEpochs) continue;
-      const twin = trainingTwin(metric);
+      const twin = trainingTwin(metric, metricNames(run));
       const train = twin !== null && !ignoreMetrics.has(twin) ? finiteSeries(run, twin) : null;
       const found = constantStretch(s, train, context, metric, options.minEpochs);
       if (found !== null) {
@@ -97,9 +107,79 @@ export default defineDetector({
       const detached = detachedFromTraining(s, train, options.minEpochs);
       if (detached !== null) drafts.push(detached);
     }
+    // a validation loss that never learns: only when no accuracy said so already (one finding per symptom)
+    if (drafts.length === 0) {
+      const names = metricNames(run);
+      for (const metric of validationMetrics(run, ignoreMetrics)) {
+        if (isAccuracyName(metric) || metricDirection(metric) !== 'lower') continue;
+        const twin = trainingTwin(metric, names);
+        if (twin === null || ignoreMetrics.has(twin)) continue;
+        const found = lossNeverLearns(finiteSeries(run, metric), finiteSeries(run, twin), options.minEpochs);
+        if (found !== null) {
+          drafts.push(found);
+          break;
+        }
+      }
+    }
     return drafts;
   },
 });
+
+/** Training must at least halve its loss for "training learns" (a constant training loss is another story). */
+const TRAIN_LEARNS_FACTOR = 0.5;
+
+/**
+ * The first epoch's training loss is a running mean over that epoch, dominated by the untrained model (about
+ * ln K for a classifier that knows nothing). A validation loss whose best epoch is still above it gains
+ * nothing from what training learns, while training halves its loss or better: the validation pipeline does
+ * not show the model the data it learned on (preprocessing, labels). Every honest curve — healthy,
+ * overfitting (its minimum is early and below), heavy dropout (validation below training) — gets below it.
+ */
+function lossNeverLearns(val: Series, train: Series, minEpochs: number): FindingDraft<Stats> | null {
+  if (val.values.length < 2 * minEpochs || train.values.length < 2 * minEpochs) return null;
+  const trainFirst = train.values[0] ?? 0;
+  const trainBest = Math.min(...train.values);
+  if (!(trainFirst > 0) || !(trainBest <= TRAIN_LEARNS_FACTOR * trainFirst)) return null;
+  let best = 0;
+  val.values.forEach((v, i) => {
+    if (v < (val.values[best] ?? Infinity)) best = i;
+  });
+  const valBest = val.values[best] ?? 0;
+  if (!(valBest >= trainFirst)) return null;
+  const tail = Math.max(3, Math.ceil(train.values.length / 3));
+  const trainLate = median(train.values.slice(-tail));
+  const from = val.epochs[0] ?? 1;
+  return {
+    metric: val.metric,
+    epochs: [from, val.epochs.at(-1) ?? from],
+    line: val.lines[best] ?? null,
+    stats: {
+      variant: 'detached',
+      from,
+      count: val.values.length,
+      total: val.values.length,
+      value: round(valBest),
+      trainValue: round(trainLate),
+      samples: null,
+      correct: null,
+      classes: null,
+      chance: null,
+      valGain: round(valBest - (val.values[0] ?? valBest)),
+      trainGain: round(trainLate - trainFirst),
+    },
+    evidence: { values: val.values, trainValues: train.values },
+    messageId: 'detachedLoss',
+    data: {
+      metric: val.metric,
+      value: round(valBest),
+      bestEpoch: val.epochs[best] ?? from,
+      trainMetric: train.metric,
+      trainFirst: round(trainFirst),
+      trainValue: round(trainLate),
+    },
+    next: { messageId: 'nextDetached', data: {} },
+  };
+}
 
 /** Training values over the epochs of a stretch. */
 function trainOver(train: Series | null, from: number): number[] {
@@ -170,7 +250,7 @@ function constantStretch(
   const se = standardError(last, samples);
   const margin = se === null ? 0.1 : FAR_BELOW_SE * se;
   if (!moves || !(trainValue - last > margin)) return null;
-  const twin = trainingTwin(metric) ?? 'training';
+  const twin = train?.metric ?? 'training';
   return {
     ...base,
     stats,
@@ -248,7 +328,7 @@ function chanceStretch(
       tolerance,
       count,
       total: s.values.length,
-      trainMetric: trainingTwin(metric) ?? 'training',
+      trainMetric: train?.metric ?? 'training',
       trainValue: trainValue === null ? null : round(trainValue),
     },
     next: { messageId: 'nextConstant', data: {} },

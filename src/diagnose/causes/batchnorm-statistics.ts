@@ -58,7 +58,7 @@ export default defineCause({
     // about half of the models in such threads carry BN layers: knowing it doubles the odds
     if (batchnorm !== null) reasons.push(weigh('has-batchnorm', provenance(batchnorm), 1, 0.5));
     else reasons.push(because('batchnorm-unknown'));
-    const jumps = evidence.instability.find((i) => i.excursions >= 2 && i.earlyShare !== null);
+    const jumps = evidence.instability.find((i) => (i.excursions >= 2 || i.spread) && i.earlyShare !== null);
     if (jumps !== undefined && jumps.earlyShare !== null) {
       const share = `${Math.round(jumps.earlyShare * 100)} %`;
       // under lagging statistics three jumps in four come early; otherwise they are spread evenly

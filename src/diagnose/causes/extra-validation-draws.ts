@@ -74,7 +74,10 @@ export default defineCause({
   // the same windows as a rotation: a validation-only period and counts that cycle
   likelihoods: {
     pattern: { 'val-periodic': 0.85, 'shared-periodic': 0.03, 'stuck-constant': 0.02 },
-    counts: { cycle: 0.9, constant: 0.1, 'constant-subset': 0.05, 'constant-full': 0.001 },
+    // a window of c batches of b evaluates c·b samples every epoch unless it straddles the end of a pass with
+    // a partial last batch (N mod b ≠ 0): equal windows (a constant count below the set) and straddling ones
+    // (counts that cycle) are both common; only the whole set every epoch contradicts a partial pass
+    counts: { cycle: 0.6, 'constant-subset': 0.4, constant: 0.4, 'constant-full': 0.001 },
   },
   messages,
   assess(evidence, _run, context) {

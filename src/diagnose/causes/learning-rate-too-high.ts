@@ -16,6 +16,8 @@ const LARGE = { adaptive: 1e-2, sgd: 1e-1 } as const;
 const messages = {
   'train-jumps':
     'the training loss jumps at {jumps} epoch(s), the worst {factor}× its trend at epoch {epoch}: steps overshoot',
+  'train-rough':
+    'the training loss scatters around its trend by {percent} % of the progress it made, at every stretch of the run: steps keep overshooting',
   'code-small-rate':
     'the code trains with {name} at learning rate {rate} (line {line}: `{code}`), ten times below the usual default',
   'code-large-rate':
@@ -51,7 +53,9 @@ export default defineCause({
       assessment<MessageId>(reasons, because('check'), because('fix'));
     const reasons: TypedReason<MessageId>[] = [];
     const jumps = evidence.trainJumps;
-    if (jumps !== null) {
+    if (jumps !== null && jumps.jumps === 0 && jumps.roughness !== null) {
+      reasons.push(because('train-rough', { percent: Math.round(jumps.roughness * 1000) / 10 }));
+    } else if (jumps !== null) {
       reasons.push(
         because('train-jumps', { jumps: jumps.jumps, factor: jumps.worstFactor, epoch: jumps.worstEpoch }),
       );

@@ -44,6 +44,10 @@ const messages = {
     'L = ceil({samples} / {batchSize}) = {passLength} batches per pass (last batch {lastBatch} images); with s = {steps} steps the window moves r = {shift} batches per epoch: period {period}',
   'same-window': 'r = 0: every epoch evaluates the same {images} images, so the windows cannot alternate',
   'no-period': 'period 2 needs r ≈ L/2 = {target} (mod {passLength}); r = {shift} gives period {period}',
+  'subset-period':
+    'the digits of {metric} give {count} of the {samples} validation samples every epoch: a persistent iterator moving that window by {count} samples per epoch repeats every {samples} / gcd({count}, {samples}) = {period} epochs, the period observed',
+  'subset-other-period':
+    'the digits of {metric} give {count} of the {samples} validation samples every epoch: a persistent iterator would repeat every {period} epochs, not {observed}',
   'no-period-k':
     'period {observed} needs r ≈ j·{passLength}/{observed} with j prime to {observed}; r = {shift} gives period {period}',
   'max-difference':
@@ -235,6 +239,37 @@ function countReasons(context: RunContext, observed: number | null): TypedReason
   ];
 }
 
+/**
+ * A constant count n below the set size N (read from the digits and the log): every epoch scores a window of
+ * n samples. A persistent iterator moves that window by n samples per epoch (whole batches when b divides
+ * N, or an iterator that cycles over the samples), so the windows repeat with period T = N / gcd(n, N): a
+ * prediction made without b or s. An observed period equal to T is what the rotation predicts; a period
+ * that other mechanisms produce matches it by coincidence (about one period in five among the 2 … 6 a
+ * swing scan can report).
+ */
+function subsetReasons(context: RunContext, observed: number): TypedReason<MessageId>[] {
+  const counts = context.valCounts;
+  const size = context.valSamples?.value ?? null;
+  if (counts === null || counts.pattern !== 'constant' || size === null) return [];
+  const n = counts.counts[0];
+  if (n === undefined || !(n > 0) || n >= size) return [];
+  const period = size / gcd(n, size);
+  const data = { metric: counts.metric, count: n, samples: size, period, observed };
+  return period === observed
+    ? [weigh('subset-period', data, 0.9, SUBSET_COINCIDENCE)]
+    : [weigh('subset-other-period', data, 0.1, 1)];
+}
+
+/** Chance that a period from another mechanism equals N / gcd(n, N) (one of the ~5 periods a scan reports). */
+const SUBSET_COINCIDENCE = 0.2;
+
+function gcd(a: number, b: number): number {
+  let x = Math.abs(Math.round(a));
+  let y = Math.abs(Math.round(b));
+  while (y > 0) [x, y] = [y, x % y];
+  return x;
+}
+
 export default defineCause({
   id: 'validation-slice-rotation',
   title: 'Validation slice rotation (validation_steps does not cover one pass of a persistent iterator)',
@@ -247,7 +282,10 @@ export default defineCause({
   // the batch size divides the set, one window of a cycle holds the partial last batch, so the counts cycle
   likelihoods: {
     pattern: { 'val-periodic': 0.85, 'shared-periodic': 0.03, 'stuck-constant': 0.02 },
-    counts: { cycle: 0.9, constant: 0.1, 'constant-subset': 0.05, 'constant-full': 0.001 },
+    // a window of c batches of b evaluates c·b samples every epoch unless it straddles the end of a pass with
+    // a partial last batch (N mod b ≠ 0): equal windows (a constant count below the set) and straddling ones
+    // (counts that cycle) are both common; only the whole set every epoch contradicts a partial pass
+    counts: { cycle: 0.6, 'constant-subset': 0.4, constant: 0.4, 'constant-full': 0.001 },
   },
   separatedFrom: { 'weight-averaging-swap': 'separate-swap' },
   messages,
@@ -275,6 +313,11 @@ export default defineCause({
     const observed = evidence.period;
     const fromCounts = countReasons(context, observed);
     if (observed === null) return done([because('no-period-observed'), ...fromCounts]);
+    // measured window sizes outrank an assumed geometry: the script idiom assumes a full pass, the digits say
+    // how much of the set each epoch scores
+    const fromSubset = subsetReasons(context, observed);
+    if (fromSubset.length > 0 && (!resolution.known || resolution.geometry.assumed))
+      return done([...fromSubset, ...fromCounts]);
     if (!resolution.known) return done([...resolution.reasons, ...fromCounts]);
 
     const geometry = resolution.geometry;

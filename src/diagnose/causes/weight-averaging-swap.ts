@@ -9,7 +9,12 @@ import { assessment, because, defineCause, weigh, type TypedReason } from '../de
 import { provenance } from '../facts.js';
 import { tallyPrior } from '../priors.js';
 
+/** How often a swap shows a period other than 2 (an overwrite every k ≥ 3 epochs of steps) relative to 2. */
+const LONG_PERIOD = 0.3;
+
 const messages = {
+  'period-not-two':
+    'a swap of two weight sets toggled per evaluation alternates every epoch; period {period} needs an overwrite exactly every {period} epochs',
   'no-pattern': 'a weight swap shows as a validation-only, phase-locked period; none was found',
   'swap-frequency':
     'an averaged-weight overwrite every {iterations} iterations ({period} epochs × {steps} steps) would alternate the evaluated weights with period {period}',
@@ -48,6 +53,9 @@ export default defineCause({
     const period = evidence.period;
     if (period === null) return done([because('no-pattern')]);
     const reasons: TypedReason<MessageId>[] = [];
+    // two weight sets toggled per evaluation alternate every epoch; a longer period needs an overwrite
+    // schedule of exactly that many epochs of steps, one configuration among many
+    if (period !== 2) reasons.push(weigh('period-not-two', { period }, LONG_PERIOD, 1));
     const optimizer = context.optimizer;
     if (optimizer !== null && optimizer.source === 'code') {
       // code that builds the optimizer shows averaging when there is any (a tenth of optimizers average)
