@@ -152,7 +152,7 @@ export function fitLeastSquares(
       if (!Number.isFinite(value)) throw new RangeError(`design[${i}][${j}] is not finite`);
       (columns[j] as Float64Array)[i] = value;
     }
-    if (!Number.isFinite(y[i] as number)) throw new RangeError(`y[${i}] is not finite`);
+    if (!Number.isFinite(y[i])) throw new RangeError(`y[${i}] is not finite`);
   }
   return fitColumns(columns, y);
 }

@@ -150,16 +150,22 @@ describe('pieces of the readers', () => {
 describe('--script', () => {
   it('reads the script for every input and changes the verdicts it bears on', async () => {
     const log = 'fixtures/lab/dev-16.log';
-    const without = JSON.parse((await runCli([log, '--format', 'json'])).stdout);
+    interface Doc {
+      files: Array<{
+        diagnoses: Array<{ cause: string; verdict: string }>;
+        contexts: Array<Record<string, unknown>>;
+      }>;
+    }
+    const without = JSON.parse((await runCli([log, '--format', 'json'])).stdout) as Doc;
     const withScript = JSON.parse(
       (await runCli([log, '--format', 'json', '--script', 'fixtures/scripts/torch_swa.py'])).stdout,
-    );
-    const verdict = (doc: { files: Array<{ diagnoses: Array<{ cause: string; verdict: string }> }> }) =>
+    ) as Doc;
+    const verdict = (doc: Doc) =>
       doc.files[0]?.diagnoses.find((d) => d.cause === 'batchnorm-statistics')?.verdict;
     expect(verdict(without)).toBe('likely');
     // the script has no BatchNormalization layer: ruled out, with its file and line
     expect(verdict(withScript)).toBe('ruled-out');
-    expect(withScript.files[0].contexts[0].batchnorm).toMatchObject({
+    expect(withScript.files[0]?.contexts[0]?.batchnorm).toMatchObject({
       value: false,
       source: 'code',
       file: 'fixtures/scripts/torch_swa.py',

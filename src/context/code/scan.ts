@@ -197,7 +197,7 @@ export function scanCode(text: string, intact: boolean, firstLine = 1): CodeMode
 
   // statement ends of assignment values: the first token at depth 0 after the '=' that cannot continue it
   const valueEnd = (from: number): number => {
-    let depth = 0;
+    const depth = 0;
     for (let k = from; k < tokens.length; k += 1) {
       const t = tokens[k];
       if (t === undefined) break;

@@ -5,7 +5,6 @@ import {
   PERIODIC_MIN_CYCLES,
   PERIODIC_MIN_POINTS,
   holm,
-  testAlternation,
   testPeriodic,
 } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';

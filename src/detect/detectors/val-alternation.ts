@@ -6,7 +6,6 @@ import {
   differenceSigns,
   holm,
   longestAlternatingRun,
-  robustScale,
   testAlternation,
   testParityRanks,
   type AlternationResult,
@@ -195,7 +194,6 @@ export default defineDetector({
         result.high === null ? {} : { high: result.high },
       );
       const amplitude = 2 * result.amplitude;
-      const valNoise = robustScale(series.values);
       const stats: z.output<typeof AlternationStats> = {
         n: series.values.length,
         p: result.p,

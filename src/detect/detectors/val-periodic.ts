@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  PERIODIC_MIN_CYCLES,
-  PERIODIC_MIN_POINTS,
-  holm,
-  testPeriodic,
-  type PeriodResult,
-} from '../../stats/index.js';
+import { PERIODIC_MIN_CYCLES, PERIODIC_MIN_POINTS, holm, type PeriodResult } from '../../stats/index.js';
 import type { FindingDraft } from '../define-detector.js';
 import { periodicOf } from '../memo.js';
 import { defineDetector, stat } from '../define-detector.js';
