@@ -10,6 +10,27 @@ function classes(log: FixtureLog): number {
 
 runDetectorTable('val-stuck', [
   {
+    name: 'a validation score of any name (val_f1_score) bit-identical in all 8 epochs while f1_score climbs',
+    file: 'fires-frozen-score-any-name.log',
+    fixture: (log) => {
+      expect(new Set(log.column('val_f1_score')).size).toBe(1);
+      expect(new Set(log.column('f1_score')).size).toBe(8);
+    },
+    expected: () => [
+      {
+        severity: 'warning',
+        metric: 'val_f1_score',
+        epochs: [1, 8],
+        stats: { variant: 'constant', value: 0.3125, count: 8 },
+      },
+    ],
+  },
+  {
+    name: 'the same frozen score while training is frozen too: nothing moves, nothing to compare',
+    file: 'quiet-frozen-score-training-frozen-too.log',
+    expected: () => [],
+  },
+  {
     name: 'accuracy on a regression target: val_acc 0.0000e+00 in all 15 epochs',
     file: 'fires-regression-accuracy-zero.log',
     expected: (log) => [

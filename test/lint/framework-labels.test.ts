@@ -25,10 +25,6 @@ const manifest = JSON.parse(readFileSync(new URL('frameworks-manifest.json', dir
 
 /** Where today's detectors (or the corpus) cannot meet a label, and why. */
 const KNOWN_GAPS: Record<string, Partial<Record<Label, string>>> = {
-  'bert-issue-855-asterisk-header-tsv-frozen-val.txt': {
-    val_stuck:
-      "valid_ac is bit-identical in all 7 epochs, but val-stuck only knows `val_`-prefixed accuracy names (name.slice(4)) and the log's name is cut to 'valid_ac'",
-  },
   'gemastik-ann-val-acc-crlf-bare.txt': {
     val_stuck:
       'val_acc sits at the majority-class share (0.729-0.732) but moves in the 4th decimal: not constant, and without class counts val-stuck has no chance level to compare with',

@@ -1,6 +1,6 @@
 import { median } from 'simple-statistics';
 import { z } from 'zod';
-import { metricDirection, trainingTwin } from '../../model/index.js';
+import { findRole, metricDirection, trainingTwin } from '../../model/index.js';
 import { mannKendall } from '../../stats/index.js';
 import { isAccuracyName } from '../accuracy-names.js';
 import type { FindingDraft } from '../define-detector.js';
@@ -60,7 +60,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: `Four ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch and ends closer to where training started than to where it ended. (4) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
+    what: `Four ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5; for a metric that is not an accuracy, printed bit-identical while its training twin or the training loss moves), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch and ends closer to where training started than to where it ended. (4) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
     why: 'A validation accuracy that does not move, or does not follow training at all, means the predictions on the validation set do not depend on what the model learns: the validation data are preprocessed differently from the training data (rescale on one generator only), the model predicts one class for everything (its accuracy is then that class share), BatchNormalization statistics do not fit the validation inputs, the validation labels are wrong, or the metric does not fit the task (accuracy on a regression target prints 0.0000e+00).',
     example:
       'val_accuracy: 0.5028 for the last 36 of 40 epochs while accuracy climbs to 1.0000; or val_acc 0.675 → 0.59 while acc 0.78 → 1.00',
@@ -106,6 +106,23 @@ export default defineDetector({
       }
       const detached = detachedFromTraining(s, train, options.minEpochs);
       if (detached !== null) drafts.push(detached);
+    }
+    // any other validation metric printed bit-identical in every epoch while its training twin moves: the
+    // evaluation does not depend on the model, whatever the metric is called (`valid_ac`, a score in percent)
+    for (const metric of validationMetrics(run, ignoreMetrics)) {
+      if (isAccuracyName(metric)) continue;
+      const s = finiteSeries(run, metric);
+      if (s.values.length < options.minEpochs) continue;
+      const first = s.values[0];
+      if (first === undefined || s.values.some((v) => v !== first)) continue;
+      // its training twin, or (a name the role table does not pair, `valid_ac`) the training loss
+      const names = metricNames(run);
+      const twin = trainingTwin(metric, names) ?? findRole(names, 'loss');
+      const train = twin !== null && !ignoreMetrics.has(twin) ? finiteSeries(run, twin) : null;
+      if (train === null || train.values.length < 2 || train.values.every((v) => v === train.values[0]))
+        continue;
+      const found = constantStretch(s, train, context, metric, options.minEpochs);
+      if (found !== null) drafts.push(found);
     }
     // a validation loss that never learns: only when no accuracy said so already (one finding per symptom)
     if (drafts.length === 0) {
