@@ -7,7 +7,7 @@
  * whole input: the caps of `limits.ts` bound what is kept, and an input beyond them fails with one line.
  */
 import { TextDecoder } from 'node:util';
-import type { Dialect, Epoch, ParseIssue, Run } from '../model/index.js';
+import { PARSE_LIMITS, type Dialect, type Epoch, type ParseIssue, type Run } from '../model/index.js';
 import { createDecoder, detectEncoding, type Decoder } from './encoding.js';
 import { escapeControl } from '../report/escape.js';
 import { boundedIssues, createInputLimits } from './limits.js';
@@ -113,6 +113,10 @@ export function createParser(options: ParserOptions): Parser {
   });
   const onRun = (run: Run): void => {
     if (fatal !== null) return;
+    if (runs >= PARSE_LIMITS.runs) {
+      fatal = `more than ${PARSE_LIMITS.runs.toLocaleString('en-US')} runs in one input (epochlint's limit, which keeps memory bounded): not read; split the log`;
+      return;
+    }
     const checked = checkRun(run, onIssue);
     runs += 1;
     epochs += checked.epochs.length;

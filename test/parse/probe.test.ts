@@ -73,6 +73,14 @@ const CASES: Case[] = [
     message: 'in one record',
   },
   {
+    name: 'a key given twice in a record with an epoch field (the HF Trainer log reader; probe: silent)',
+    input: '[{"epoch":0,"loss":0.1,"loss":9}]',
+    epochs: [{ loss: 9 }],
+    // the Trainer's log also says its default NaN filter hides non-finite losses
+    issues: ['duplicate-metric', 'nonfinite-hidden'],
+    message: 'in one record',
+  },
+  {
     name: 'a CSV column name given twice',
     input: 'epoch,loss,loss\n0,0.1,9\n',
     epochs: [{ loss: 9 }],
@@ -184,4 +192,17 @@ describe('the probe: what is read from hostile inputs', () => {
       expect(parsed.summary.dialect).toBeNull();
     },
   );
+
+  test("one run past the cap on runs (the probe's 50k restarts): refused with one line; at the cap every run is kept", () => {
+    const frame = '10/10 [==============================] - 1s 5ms/step - ';
+    const restart = `Epoch 1/2\n${frame}loss: 0.5 - val_loss: 0.4\nEpoch 2/2\n${frame}loss: 0.4 - val_loss: 0.3\n`;
+    const atCap = parseText(encoder.encode(restart.repeat(PARSE_LIMITS.runs)));
+    expect(atCap.summary.fatal).toBeNull();
+    expect(atCap.runs).toHaveLength(PARSE_LIMITS.runs);
+    expect(atCap.summary.epochs).toBe(2 * PARSE_LIMITS.runs);
+    const past = parseText(encoder.encode(restart.repeat(PARSE_LIMITS.runs + 1)));
+    expect(past.summary.fatal).toBe(
+      `more than ${PARSE_LIMITS.runs.toLocaleString('en-US')} runs in one input (epochlint's limit, which keeps memory bounded): not read; split the log`,
+    );
+  });
 });
