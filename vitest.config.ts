@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * `npm test`: the unit and in-process CLI tests, against the sources (no build first). The global
- * installs and the headless-browser test are `npm run test:e2e` (vitest.e2e.config.ts).
+ * installs and the headless-browser test are `npm run test:e2e` (test/e2e/vitest.config.ts).
  */
 export default defineConfig({
   test: {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * the checkout (npm, a temporary prefix) and the HTML report in headless chromium.
  */
 export default defineConfig({
+  // the checkout, so the paths below read as in the main config
+  root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
