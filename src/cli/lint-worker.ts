@@ -6,30 +6,9 @@
  */
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { lintFile, type FileOutcome } from './lint-file.js';
+import { lintFile } from './lint-file.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './pool.js';
-import { interruptOf } from './pool.js';
-
-function internalError(name: string, error: unknown): FileOutcome {
-  const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-  return {
-    name,
-    report: {
-      file: name,
-      format: null,
-      runs: [],
-      findings: [],
-      diagnoses: [],
-      contexts: [],
-      issues: [],
-      error: message,
-    },
-    skipped: false,
-    failed: true,
-    cut: false,
-    messages: [`${name}: ${message}`],
-  };
-}
+import { internalErrorOutcome, interruptOf } from './pool.js';
 
 /** Serves the main thread's requests until it ends the worker. */
 export function startLintWorker(): void {
@@ -58,7 +37,7 @@ export function startLintWorker(): void {
       signal: controller.signal,
       ...(data.progress ? { onProgress: progress } : {}),
     })
-      .catch((error: unknown) => internalError(job.file, error))
+      .catch((error: unknown) => internalErrorOutcome(job.file, error))
       .then((outcome) => {
         const reply: WorkerReply = { kind: 'outcome', id, outcome };
         port.postMessage(reply);

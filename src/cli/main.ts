@@ -429,7 +429,7 @@ async function runLint(
         if (stoppedEarly) break;
       }
     } else {
-      const { createLintPool, inOrder } = await import('./pool.js');
+      const { createLintPool, inOrder, internalErrorOutcome } = await import('./pool.js');
       const created = createLintPool({
         size: workers,
         script,
@@ -466,24 +466,7 @@ async function runLint(
             if (index === head) progress?.update(read, total);
           });
         } catch (error) {
-          const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-          return {
-            name: job.file,
-            report: {
-              file: job.file,
-              format: null,
-              runs: [],
-              findings: [],
-              diagnoses: [],
-              contexts: [],
-              issues: [],
-              error: message,
-            },
-            skipped: false,
-            failed: true,
-            cut: false,
-            messages: [`${job.file}: ${message}`],
-          };
+          return internalErrorOutcome(job.file, error);
         } finally {
           progress?.done();
         }

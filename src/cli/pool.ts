@@ -28,6 +28,31 @@ export type WorkerReply =
 
 const SIGNAL_CODES: Record<InterruptSignal, number> = { SIGINT: 1, SIGTERM: 2 };
 
+/**
+ * The outcome of a file whose lint threw (a bug, never bad input): failed, with the error in its report and
+ * one message, wherever it ran (a worker, or the main thread reading stdin during a sweep).
+ */
+export function internalErrorOutcome(name: string, error: unknown): FileOutcome {
+  const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+  return {
+    name,
+    report: {
+      file: name,
+      format: null,
+      runs: [],
+      findings: [],
+      diagnoses: [],
+      contexts: [],
+      issues: [],
+      error: message,
+    },
+    skipped: false,
+    failed: true,
+    cut: false,
+    messages: [`${name}: ${message}`],
+  };
+}
+
 /** The interrupt recorded in the shared flag, or null. */
 export function interruptOf(flag: Int32Array): InterruptSignal | null {
   const code = Atomics.load(flag, 0);

@@ -6,8 +6,7 @@
  * `trainer_state.json` (see `hf-log-history.ts`).
  */
 import { buildHfRuns, isHfEntry, type HfEntry } from './hf-log-history.js';
-import { shorten } from '../report/escape.js';
-import { readTolerant } from './json-tolerant.js';
+import { readTolerant, reportDuplicateKeys } from './json-tolerant.js';
 import type { TerminalLine } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -38,17 +37,8 @@ function createReader(ctx: ReaderContext): FormatReader {
       const read = readTolerant(text.slice(open, close + 1));
       if (!read.ok || read.value.kind !== 'object') return;
       const values = new Map<string, number>();
-      const seen = new Set<string>();
+      reportDuplicateKeys(read.value.entries, tl.line, 'record', ctx.onIssue);
       for (const e of read.value.entries) {
-        // a key given twice in one record: the later value is kept, and said (never silently)
-        if (seen.has(e.key)) {
-          ctx.onIssue({
-            kind: 'duplicate-metric',
-            line: tl.line,
-            message: `the key ${JSON.stringify(shorten(e.key, 80))} is given twice in one record: the later value is kept`,
-          });
-        }
-        seen.add(e.key);
         if (e.value.kind !== 'number') continue;
         const name = ctx.limits.name(e.key, tl.line);
         if (name !== null) values.set(name, e.value.value);

@@ -5,8 +5,7 @@
  * merge as in Lightning's CSV (`metric-rows.ts`). A line that is not a dict is reported and skipped.
  */
 import type { Run } from '../model/index.js';
-import { shorten } from '../report/escape.js';
-import { readTolerant } from './json-tolerant.js';
+import { readTolerant, reportDuplicateKeys } from './json-tolerant.js';
 import { mergeRows, type MetricRow } from './metric-rows.js';
 import type { TerminalLine } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
@@ -59,16 +58,8 @@ function createReader(ctx: ReaderContext): FormatReader {
       const values = new Map<string, number>();
       let epoch: number | null = null;
       let step: number | null = null;
-      const seen = new Set<string>();
+      reportDuplicateKeys(read.value.entries, tl.line, 'line', ctx.onIssue);
       for (const e of read.value.entries) {
-        if (seen.has(e.key)) {
-          ctx.onIssue({
-            kind: 'duplicate-metric',
-            line: tl.line,
-            message: `the key ${JSON.stringify(shorten(e.key, 80))} is given twice in one line: the later value is kept`,
-          });
-        }
-        seen.add(e.key);
         if (e.value.kind !== 'number') continue;
         if (EPOCH_KEYS.has(e.key)) epoch = e.value.value;
         else if (STEP_KEYS.has(e.key)) step = e.value.value;

@@ -8,6 +8,8 @@
  * of values from its events, for texts read whole (a line of JSON Lines, a cell) and, with caps on what
  * it keeps, for documents (`createTreeReader`).
  */
+import type { ParseIssue } from '../model/index.js';
+import { shorten } from '../report/escape.js';
 import { createJsonStream, type JsonHandler, type JsonProblem } from './json-stream.js';
 
 /** Fields every node carries: the 1-based lines where the value starts and ends. */
@@ -221,4 +223,27 @@ function decimalLength(text: string, start: number): number {
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
+}
+
+/**
+ * Reports every key given twice in one JSON object (`where`: "line", "record"): the later value is what a
+ * reader keeps, and that is said, never silent.
+ */
+export function reportDuplicateKeys(
+  entries: readonly TolerantEntry[],
+  line: number,
+  where: string,
+  onIssue: (issue: ParseIssue) => void,
+): void {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.key)) {
+      onIssue({
+        kind: 'duplicate-metric',
+        line,
+        message: `the key ${JSON.stringify(shorten(e.key, 80))} is given twice in one ${where}: the later value is kept`,
+      });
+    }
+    seen.add(e.key);
+  }
 }
