@@ -152,6 +152,8 @@ export const Dialect = z.enum([
   'hf-model-card',
   /** fastai epoch tables (console text, R data frames, notebook HTML). */
   'fastai-table',
+  /** fastai `CSVLogger` `history.csv`. */
+  'fastai-csv',
   /** Ultralytics YOLO `results.csv` (padded columns). */
   'yolo-csv',
   /** YOLOv5 console output: the epoch row under its header and the validation `all` row. */

@@ -134,7 +134,10 @@ function sniff(head: SniffHead): number {
   const header = first === undefined ? null : csvHeader(first);
   if (header === null) return 0;
   if (second === undefined) return header.plain ? (head.complete ? 0.6 : 0.5) : 0;
-  const cells = splitFields(second, header.separator, header.unclosedQuote);
+  const cells = dropTrailingEmpty(
+    splitFields(second, header.separator, header.unclosedQuote),
+    header.names.length,
+  );
   if (cells.length !== header.names.length) return header.plain ? 0.3 : 0;
   const numeric = cells.filter((c) => {
     const t = c.trim();
@@ -411,8 +414,7 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
   };
 
   /** Whether the time column of this row is read as the epoch's time rather than as a metric. */
-  const timeIsSeconds = (text: string): boolean =>
-    rules.time !== 'clock-only' || clockSeconds(text) !== null;
+  const timeIsSeconds = (text: string): boolean => rules.time !== 'clock-only' || clockSeconds(text) !== null;
 
   const skipRow = (run: OpenRun, lineNumber: number): void => {
     run.rows++;
@@ -528,7 +530,15 @@ export function readHeader(raw: string, lineNumber: number): Header | null {
     else keys.length += 1;
   }
   const time = fields.findIndex((name, column) => column !== epochColumn && name.toLowerCase() === 'time');
-  return { line: lineNumber, separator, names, epochColumn, keys, literalQuotes, timeColumn: time < 0 ? null : time };
+  return {
+    line: lineNumber,
+    separator,
+    names,
+    epochColumn,
+    keys,
+    literalQuotes,
+    timeColumn: time < 0 ? null : time,
+  };
 }
 /** pandas writes its index column with an empty name; a re-saved frame calls it `Unnamed: 0`. */
 function isIndexName(name: string): boolean {

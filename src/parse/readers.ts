@@ -11,6 +11,7 @@ import { bareListReader } from './bare-list.js';
 import { boostingRoundsReader } from './boosting-rounds.js';
 import { csvLoggerReader } from './csv-logger.js';
 import { epochLinesReader } from './epoch-lines.js';
+import { fastaiCsvReader } from './fastai-csv.js';
 import { fastaiTableReader } from './fastai-table.js';
 import { hfModelCardReader } from './hf-model-card.js';
 import { hfTrainerLogReader } from './hf-trainer-log.js';
@@ -38,6 +39,7 @@ const BY_DIALECT = {
   'lightning-console': lightningConsoleReader,
   'fastai-table': fastaiTableReader,
   'boosting-rounds': boostingRoundsReader,
+  'fastai-csv': fastaiCsvReader,
   'yolo-csv': yoloCsvReader,
   'lightning-csv': lightningCsvReader,
   'timm-csv': timmCsvReader,
