@@ -166,6 +166,10 @@ export const Dialect = z.enum([
   'json-lines',
   /** TensorBoard event files (`events.out.tfevents.*`): scalar summaries. */
   'tfevents',
+  /** TensorBoard's "download CSV" of one scalar (`Wall time,Step,Value`; the tag in the file name). */
+  'tensorboard-csv',
+  /** A Weights & Biases chart exported as CSV (`Step,"<run> - <metric>",...__MIN,...__MAX`). */
+  'wandb-csv',
   /** Bare lists of numbers (one a line, or a Python list): one validation series. */
   'bare-list',
 ]);

@@ -22,8 +22,10 @@ import { kerasTextReader } from './keras-text.js';
 import { lightningConsoleReader } from './lightning-console.js';
 import { lightningCsvReader } from './lightning-csv.js';
 import { notebookReader, registerNotebookReaders } from './notebook.js';
+import { tensorboardCsvReader } from './tensorboard-csv.js';
 import { tfeventsReader } from './tfevents.js';
 import { timmCsvReader } from './timm-csv.js';
+import { wandbCsvReader } from './wandb-csv.js';
 import { yoloConsoleReader } from './yolo-console.js';
 import { yoloCsvReader } from './yolo-csv.js';
 import type { ReaderEntry } from './types.js';
@@ -39,6 +41,8 @@ const BY_DIALECT = {
   'lightning-console': lightningConsoleReader,
   'fastai-table': fastaiTableReader,
   'boosting-rounds': boostingRoundsReader,
+  'tensorboard-csv': tensorboardCsvReader,
+  'wandb-csv': wandbCsvReader,
   'fastai-csv': fastaiCsvReader,
   'yolo-csv': yoloCsvReader,
   'lightning-csv': lightningCsvReader,
