@@ -17,6 +17,9 @@ const made = [
   'fixtures/parse/hf/console-eval-accuracy-alternates.log',
   'fixtures/parse/jsonl/train-and-val-lines.jsonl',
   'fixtures/parse/tfevents/events.out.tfevents.1700000000.pytorch-steps',
+  'fixtures/parse/fastai/history.csv',
+  'fixtures/parse/tensorboard/run-lightning_logs_version_0-tag-val_loss.csv',
+  'fixtures/parse/wandb/panel-two-runs.csv',
 ];
 
 describe('JSON outputs validate against their JSON Schema', () => {
