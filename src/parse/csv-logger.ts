@@ -134,16 +134,17 @@ function sniff(head: SniffHead): number {
   const header = first === undefined ? null : csvHeader(first);
   if (header === null) return 0;
   if (second === undefined) return header.plain ? (head.complete ? 0.6 : 0.5) : 0;
-  const cells = dropTrailingEmpty(
-    splitFields(second, header.separator, header.unclosedQuote),
-    header.names.length,
-  );
+  const split = splitFields(second, header.separator, header.unclosedQuote);
+  const cells = dropTrailingEmpty(split, header.names.length);
   if (cells.length !== header.names.length) return header.plain ? 0.3 : 0;
   const numeric = cells.filter((c) => {
     const t = c.trim();
     return t === '' || MISSING.has(t.toLowerCase()) || numericLiteral(t) !== null;
   }).length;
-  if (numeric >= cells.length / 2) return 0.8;
+  // tab-separated rows ending with a tab are the log.txt of a hand-written logger (the epoch-lines
+  // reader's, which scores 0.8); a `.csv` name still makes them a CSV
+  const loggerTable = split.length !== cells.length && header.separator === '\t';
+  if (numeric >= cells.length / 2) return loggerTable ? 0.75 : 0.8;
   return header.plain ? 0.3 : 0;
 }
 
