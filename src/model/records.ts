@@ -168,6 +168,8 @@ export const Dialect = z.enum([
   'tfevents',
   /** TensorBoard's "download CSV" of one scalar (`Wall time,Step,Value`; the tag in the file name). */
   'tensorboard-csv',
+  /** A metric file of MLflow's file store (`mlruns/.../metrics/<key>`: `<timestamp> <value> <step>` lines). */
+  'mlflow-metric',
   /** A Weights & Biases chart exported as CSV (`Step,"<run> - <metric>",...__MIN,...__MAX`). */
   'wandb-csv',
   /** Bare lists of numbers (one a line, or a Python list): one validation series. */

@@ -21,6 +21,7 @@ import { jsonLinesReader } from './json-lines.js';
 import { kerasTextReader } from './keras-text.js';
 import { lightningConsoleReader } from './lightning-console.js';
 import { lightningCsvReader } from './lightning-csv.js';
+import { mlflowMetricReader } from './mlflow-metric.js';
 import { notebookReader, registerNotebookReaders } from './notebook.js';
 import { tensorboardCsvReader } from './tensorboard-csv.js';
 import { tfeventsReader } from './tfevents.js';
@@ -43,6 +44,7 @@ const BY_DIALECT = {
   'boosting-rounds': boostingRoundsReader,
   'tensorboard-csv': tensorboardCsvReader,
   'wandb-csv': wandbCsvReader,
+  'mlflow-metric': mlflowMetricReader,
   'fastai-csv': fastaiCsvReader,
   'yolo-csv': yoloCsvReader,
   'lightning-csv': lightningCsvReader,

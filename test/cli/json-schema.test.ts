@@ -20,6 +20,7 @@ const made = [
   'fixtures/parse/fastai/history.csv',
   'fixtures/parse/tensorboard/run-lightning_logs_version_0-tag-val_loss.csv',
   'fixtures/parse/wandb/panel-two-runs.csv',
+  'fixtures/parse/mlflow/mlruns/0/9f1c2a7e4b3d4f5a8c6e0d1b2a3c4d5e/metrics/val/loss',
 ];
 
 describe('JSON outputs validate against their JSON Schema', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ParseIssue, Run } from '../../src/model/index.js';
 import { createParser, parseText } from '../../src/parse/index.js';
+import { keyOfMetricPath } from '../../src/parse/mlflow-metric.js';
 import { tagOfFileName } from '../../src/parse/tensorboard-csv.js';
 
 /**
@@ -307,5 +308,42 @@ describe('TensorBoard CSV series names', () => {
       [0, 10],
     ]);
     expect(issues.map((i) => [i.kind, i.line])).toEqual([['bad-value', 3]]);
+  });
+});
+
+describe('MLflow file-store metric files', () => {
+  const dir = 'mlflow/mlruns/0/9f1c2a7e4b3d4f5a8c6e0d1b2a3c4d5e/metrics';
+
+  test('the key is the path after metrics/, the values are on the step axis, nan kept', () => {
+    const path = `${dir}/val/loss`;
+    const { runs, issues, summary } = parseText(fixture(path), { file: `fixtures/parse/${path}` });
+    expect(summary.dialect).toBe('mlflow-metric');
+    expect(issues).toEqual([]);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.axis).toBe('step');
+    expect(runs[0]?.epochs.map((e) => [e.epoch, e.step])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
+    expect(runs[0]?.epochs[0]?.metrics).toEqual({ 'val/loss': 0.6931471824645996 });
+    expect(runs[0]?.epochs[3]?.metrics['val/loss']).toBeNaN();
+  });
+
+  test.each([
+    ['mlruns/0/abc/metrics/val/loss', 'val/loss'],
+    ['C:\\mlruns\\1\\abc\\metrics\\train_acc', 'train_acc'],
+    ['train_acc', 'train_acc'],
+    ['-', null],
+  ])('%s → %s', (file, key) => {
+    expect(keyOfMetricPath(file)).toBe(key);
+  });
+
+  test('a line that is not a metric line is an issue; a step going back starts a new run', () => {
+    const text = '1701425190421 0.9 0\n1701425190422 0.8 1\ngarbage here\n1701425190423 0.95 0\n';
+    const { runs, issues } = parseText(text, { file: 'mlruns/0/r/metrics/val_loss' });
+    expect(runs.map((r) => r.epochs.map((e) => e.metrics['val_loss']))).toEqual([[0.9, 0.8], [0.95]]);
+    expect(issues.map((i) => [i.kind, i.line])).toEqual([['malformed-input', 3]]);
   });
 });

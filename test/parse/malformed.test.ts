@@ -89,6 +89,13 @@ const cases: Case[] = [
     expect: 'malformed-input',
     epochs: 1,
   },
+  {
+    dialect: 'mlflow-metric',
+    name: 'a line cut inside its timestamp',
+    input: '1701425190421 0.9 0\n1701425190422 0.8 1\n17014',
+    expect: 'malformed-input',
+    epochs: 2,
+  },
   { dialect: 'history-json', name: 'cut JSON', input: '{"loss": [0.5, 0.4,', expect: 'fatal', epochs: 0 },
   {
     dialect: 'notebook',
