@@ -114,7 +114,7 @@ function createReader(ctx: ReaderContext): FormatReader {
       }
       if (cell.kind !== 'number') continue;
       let values = perRun.get(s.run);
-      if (values === undefined) perRun.set(s.run, (values = new Map()));
+      if (values === undefined) perRun.set(s.run, (values = new Map<string, number>()));
       values.set(s.metric, cell.value);
     }
     for (const [run, values] of perRun) {
@@ -135,7 +135,7 @@ function createReader(ctx: ReaderContext): FormatReader {
     end() {
       splitter.end();
       if (limits.exceeded() !== null) return { fatal: null };
-      const h = header as Header | null;
+      const h: Header | null = header;
       if (h === null) return { fatal: 'expected a header line (Step,"<run> - <metric>",...)' };
       let index = 0;
       for (const rows of byRun.values()) {
