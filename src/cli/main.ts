@@ -164,9 +164,15 @@ async function runParse(
       code = EXIT_FAILURE;
       continue;
     }
-    if ((input.summary?.epochs ?? 0) === 0 && !cut) {
+    const misread = (input.summary?.epochs ?? 0) === 0 && !cut;
+    if (misread) {
       fail(`${file}: ${misreadMessage(input.issues)}`);
       code = EXIT_FAILURE;
+    }
+    // the CSV has no place for them: the parse issues go to stderr, a bounded list per file
+    if (options.format === 'csv') {
+      const shown = misread ? input.issues.filter((i) => i.kind !== 'no-epochs') : input.issues;
+      for (const line of records.issueLines(file, shown)) fail(line);
     }
     const runs = input.runs.map((run) => selectMetrics(run, options.metric, options.ignoreMetric));
     found.push({ file, format: input.summary?.dialect ?? null, runs, issues: input.issues });

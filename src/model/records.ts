@@ -152,6 +152,8 @@ export const Dialect = z.enum([
   'hf-model-card',
   /** fastai epoch tables (console text, R data frames, notebook HTML). */
   'fastai-table',
+  /** fastai `CSVLogger` `history.csv`. */
+  'fastai-csv',
   /** Ultralytics YOLO `results.csv` (padded columns). */
   'yolo-csv',
   /** YOLOv5 console output: the epoch row under its header and the validation `all` row. */
@@ -164,6 +166,12 @@ export const Dialect = z.enum([
   'json-lines',
   /** TensorBoard event files (`events.out.tfevents.*`): scalar summaries. */
   'tfevents',
+  /** TensorBoard's "download CSV" of one scalar (`Wall time,Step,Value`; the tag in the file name). */
+  'tensorboard-csv',
+  /** A metric file of MLflow's file store (`mlruns/.../metrics/<key>`: `<timestamp> <value> <step>` lines). */
+  'mlflow-metric',
+  /** A Weights & Biases chart exported as CSV (`Step,"<run> - <metric>",...__MIN,...__MAX`). */
+  'wandb-csv',
   /** Bare lists of numbers (one a line, or a Python list): one validation series. */
   'bare-list',
 ]);

@@ -8,8 +8,9 @@ import { numericLiteral, readTolerant } from './json-tolerant.js';
 /** What a cell holds: nothing (`NA`, empty), a number, or something that is not a number. */
 export type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'bad'; what: string };
 
-// Python's csv writes `NA` (CSVLogger) and `None`; pandas readers treat these as missing too.
-export const MISSING = new Set(['', 'na', 'n/a', 'none', 'null']);
+// Python's csv writes `NA` (CSVLogger) and `None` (fastai 2's `str(None)` for a loss it did not
+// compute); fastai 1 writes `#na#`; pandas readers treat these as missing too.
+export const MISSING = new Set(['', 'na', 'n/a', 'none', 'null', '#na#']);
 
 /**
  * Splits one line into trimmed fields, honouring double quotes. A space separator also swallows runs
@@ -97,6 +98,36 @@ function readField(line: string, start: number, separator: string): [string, num
   const end = line.indexOf(separator, pos);
   const tail = end < 0 ? line.slice(pos) : line.slice(pos, end);
   return [parts.join('') + tail, end < 0 ? line.length : end];
+}
+
+/**
+ * The fields of a data row as its header counts them: one empty field after the last column (a writer
+ * that ends every line with the separator) is not a column.
+ */
+export function dropTrailingEmpty(fields: string[], columns: number): string[] {
+  return fields.length === columns + 1 && fields[columns] === '' ? fields.slice(0, columns) : fields;
+}
+
+/**
+ * Seconds of a clock cell as fastai's `format_time` writes it (`mm:ss`, `h:mm:ss`); null for anything
+ * else. Linear, no regex.
+ */
+export function clockSeconds(text: string): number | null {
+  const parts = text.split(':');
+  if (parts.length < 2 || parts.length > 3) return null;
+  let seconds = 0;
+  for (let i = 0; i < parts.length; i += 1) {
+    const part = parts[i] ?? '';
+    if (part.length === 0 || part.length > 6) return null;
+    for (let j = 0; j < part.length; j += 1) {
+      const c = part.charCodeAt(j);
+      if (c < 48 || c > 57) return null;
+    }
+    // minutes and seconds are two digits after the first part
+    if (i > 0 && part.length !== 2) return null;
+    seconds = seconds * 60 + Number(part);
+  }
+  return seconds;
 }
 
 /** Longest CSV line kept; the rest of a longer one is skipped (and reported by the reader). */

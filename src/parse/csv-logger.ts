@@ -1,6 +1,21 @@
-import { PARSE_LIMITS, type Dialect, type Epoch, type ParseIssue, type Run } from '../model/index.js';
+import {
+  PARSE_LIMITS,
+  type Dialect,
+  type Epoch,
+  type MetricPhase,
+  type ParseIssue,
+  type Run,
+} from '../model/index.js';
 import { shorten } from '../report/escape.js';
-import { cellOf, createLineSplitter, hasUnclosedQuote, MISSING, splitFields } from './csv-fields.js';
+import {
+  cellOf,
+  clockSeconds,
+  createLineSplitter,
+  dropTrailingEmpty,
+  hasUnclosedQuote,
+  MISSING,
+  splitFields,
+} from './csv-fields.js';
 import { numericLiteral } from './json-tolerant.js';
 import { createInputLimits, type InputLimits } from './limits.js';
 import { csvHeader, firstLines } from './sniff.js';
@@ -29,7 +44,29 @@ export interface Header {
   keys: (string | null)[];
   /** The header's quote is never closed: its quotes are read as characters, rows too. */
   literalQuotes: boolean;
+  /** Column holding the time (`time`); null when absent. How it is read is the dialect's rule. */
+  timeColumn: number | null;
 }
+
+/**
+ * What a CSV dialect knows that its header does not say.
+ * - `epochBase`: how the epoch column counts. `csv-logger`: from 0 (Keras' CSVLogger, pandas indexes),
+ *   except that a first value of 1 in a table without a `loss` column (not Keras, which always logs
+ *   `loss`) is read as 1-based; either way a first value of 1 is an `ambiguous` issue. `first-value`:
+ *   0-based when the first value is 0, else 1-based, silently (Ultralytics wrote `self.epoch` before
+ *   8.1 and `self.epoch + 1` since).
+ * - `time`: the `time` column. `clock-only`: clock cells (`01:23`) are the epoch's seconds, numbers stay a
+ *   metric; `per-epoch`: the epoch's seconds, clock or number (fastai's `format_time`); `cumulative`:
+ *   seconds since training started (Ultralytics 8.3+), read as the difference from the previous row.
+ * - `phase`: the phase of a column whose name does not say it (fastai's metrics are validation metrics).
+ */
+export interface CsvRules {
+  epochBase: 'csv-logger' | 'first-value';
+  time: 'clock-only' | 'per-epoch' | 'cumulative';
+  phase?: (name: string) => MetricPhase | null;
+}
+
+const CSV_LOGGER_RULES: CsvRules = { epochBase: 'csv-logger', time: 'clock-only' };
 
 /** The run being filled. */
 interface OpenRun {
@@ -41,6 +78,10 @@ interface OpenRun {
   lastEpochValue: number | null;
   /** Data rows seen, including skipped ones; numbers the epochs of a CSV without an epoch column. */
   rows: number;
+  /** Added to an epoch value to make it 1-based (1 or 0); null until the run's first row. */
+  offset: number | null;
+  /** The previous row's cumulative time (`cumulative` rule). */
+  lastTime: number | null;
 }
 
 // Separators tried, in order of preference on a tie, when the header does not start with `epoch`.
@@ -68,12 +109,16 @@ const COMMON_SEPARATORS = [',', ';', '\t', '|'];
  * - No data rows at all gives zero runs and a `no-epochs` issue; a first line that is not a header gives
  *   zero runs and a `malformed-input` issue. Never throws.
  */
-export function parseCsvLogger(text: string, options: ParseOptions & { dialect?: Dialect }): ParseResult {
+export function parseCsvLogger(
+  text: string,
+  options: ParseOptions & { dialect?: Dialect; rules?: CsvRules },
+): ParseResult {
   const runs: Run[] = [];
   const issues: ParseIssue[] = [];
   const reader = createCsvReader({
     file: options.file,
     dialect: options.dialect ?? 'csv-logger',
+    rules: options.rules ?? CSV_LOGGER_RULES,
     onRun: (run) => runs.push(run),
     onIssue: (issue) => issues.push(issue),
     limits: createInputLimits({ onIssue: (issue) => issues.push(issue), onExceeded: () => undefined }),
@@ -89,24 +134,29 @@ function sniff(head: SniffHead): number {
   const header = first === undefined ? null : csvHeader(first);
   if (header === null) return 0;
   if (second === undefined) return header.plain ? (head.complete ? 0.6 : 0.5) : 0;
-  const cells = splitFields(second, header.separator, header.unclosedQuote);
+  const split = splitFields(second, header.separator, header.unclosedQuote);
+  const cells = dropTrailingEmpty(split, header.names.length);
   if (cells.length !== header.names.length) return header.plain ? 0.3 : 0;
   const numeric = cells.filter((c) => {
     const t = c.trim();
     return t === '' || MISSING.has(t.toLowerCase()) || numericLiteral(t) !== null;
   }).length;
-  if (numeric >= cells.length / 2) return 0.8;
+  // tab-separated rows ending with a tab are the log.txt of a hand-written logger (the epoch-lines
+  // reader's, which scores 0.8); a `.csv` name still makes them a CSV
+  const loggerTable = split.length !== cells.length && header.separator === '\t';
+  if (numeric >= cells.length / 2) return loggerTable ? 0.75 : 0.8;
   return header.plain ? 0.3 : 0;
 }
 
 /** The streaming reader of a CSV dialect (the CSV formats share this parser). */
-export function csvReaderFor(dialect: Dialect) {
+export function csvReaderFor(dialect: Dialect, rules: CsvRules = CSV_LOGGER_RULES) {
   return (ctx: ReaderContext): FormatReader => {
     let runs = 0;
     let malformed: string | null = null;
     const reader = createCsvReader({
       file: ctx.file,
       dialect,
+      rules,
       onRun: (run) => {
         runs += 1;
         ctx.onRun(run);
@@ -141,6 +191,7 @@ export const csvLoggerReader: ReaderEntry = {
 interface CsvReaderOptions {
   file: string | null;
   dialect: Dialect;
+  rules: CsvRules;
   onRun(run: Run): void;
   onIssue(issue: ParseIssue): void;
   onEpoch?: (epoch: Epoch, run: number) => void;
@@ -153,8 +204,11 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
   let headerLine: number | null = null;
   let stopped = false;
   let firstEpochSeen = false;
+  /** The file's epoch offset, decided at its first epoch value (1: 0-based, 0: 1-based). */
+  let fileOffset: number | null = null;
   let runIndex = 0;
-  const { limits } = options;
+  const { limits, rules } = options;
+  let phases: Record<string, MetricPhase> | null = null;
 
   const issue = (kind: ParseIssue['kind'], line: number, message: string): void => {
     options.onIssue({ kind, line, message: `line ${line}: ${message}` });
@@ -174,6 +228,7 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
       epochs: run.epochs,
       events: [],
       datasets: [],
+      ...(phases === null ? {} : { phases }),
       source: { dialect: options.dialect, file: options.file, fromLine: run.fromLine, toLine: run.toLine },
     });
     runIndex += 1;
@@ -189,7 +244,23 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
     }
     headerLine ??= lineNumber;
     describeHeader(header);
+    phases = phasesOf(header);
     open = openRun(header, lineNumber);
+  };
+
+  /** The phases the dialect gives the columns whose names do not say theirs; null when none. */
+  const phasesOf = (header: Header): Record<string, MetricPhase> | null => {
+    if (rules.phase === undefined) return null;
+    const out: Record<string, MetricPhase> = {};
+    let any = false;
+    header.keys.forEach((key, column) => {
+      if (key === null || key === undefined || column === header.timeColumn) return;
+      const phase = rules.phase?.(key) ?? null;
+      if (phase === null) return;
+      setPhase(out, key, phase);
+      any = true;
+    });
+    return any ? out : null;
   };
 
   /** Says what the header makes the reader do: quotes read as characters, duplicate or long names, too many columns. */
@@ -238,7 +309,16 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
       startHeader(raw, lineNumber);
       return;
     }
-    const fields = splitFields(raw, run.header.separator, run.header.literalQuotes);
+    const { separator, literalQuotes } = run.header;
+    let fields: string[];
+    if (!literalQuotes && raw.includes('"') && hasUnclosedQuote(raw, separator)) {
+      // the rest of the line would be one field: its quotes are read as characters, the row kept if it can be
+      fields = splitFields(raw, separator, true);
+      issue('malformed-input', lineNumber, 'a quote that is never closed: its quotes are read as characters');
+    } else {
+      fields = splitFields(raw, separator, literalQuotes);
+    }
+    fields = dropTrailingEmpty(fields, run.header.names.length);
     if (isHeaderLine(raw, fields)) {
       finishRun('header');
       startHeader(raw, lineNumber);
@@ -270,36 +350,72 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
     const target = epochValue === null ? run : runFor(epochValue, lineNumber, run);
     target.rows++;
     target.toLine = lineNumber;
-    const epoch = epochValue === null ? target.rows : epochValue + 1;
+    const offset = target.offset ?? 1;
+    const epoch = epochValue === null ? target.rows : epochValue + offset;
     const values = metrics(fields, header, lineNumber);
     if (!limits.keep(values.count)) return;
     const record = epochRecord(epoch, values.metrics, lineNumber);
-    if (epochValue !== null) record.epochValue = epochValue; // the 0-based value as written
+    record.seconds = secondsOf(fields, header, target);
+    // the value as written, when it is not the epoch itself (0-based)
+    if (epochValue !== null && offset !== 0) record.epochValue = epochValue;
     target.epochs.push(record);
     options.onEpoch?.(record, runIndex);
   };
 
   /** The run a row with this epoch value belongs to: a value that does not increase starts a new one. */
   const runFor = (epochValue: number, lineNumber: number, run: OpenRun): OpenRun => {
-    const named = run.header.names[run.header.epochColumn ?? 0]?.toLowerCase() === 'epoch';
-    // A pandas index is 0-based by construction; only a column named `epoch` may be a 1-based custom one.
-    if (!firstEpochSeen && epochValue === 1 && named) {
-      issue(
-        'ambiguous',
-        lineNumber,
-        'the epoch column starts at 1; read as 0-based (CSVLogger), so epoch 2 comes first',
-      );
+    if (!firstEpochSeen) {
+      firstEpochSeen = true;
+      fileOffset = firstOffset(epochValue, run.header, lineNumber);
     }
-    firstEpochSeen = true;
     let target = run;
     if (run.lastEpochValue !== null && epochValue <= run.lastEpochValue) {
       finishRun('resume');
       target = openRun(run.header, lineNumber);
       open = target;
     }
+    // a run that starts at 0 counts from 0 whatever the file's first run did
+    target.offset ??= epochValue === 0 ? 1 : (fileOffset ?? 1);
     target.lastEpochValue = epochValue;
     return target;
   };
+
+  /** How the file counts its epochs, from its first epoch value (see {@link CsvRules}). */
+  const firstOffset = (epochValue: number, header: Header, lineNumber: number): number => {
+    if (epochValue === 0) return 1;
+    if (rules.epochBase === 'first-value') return 0;
+    const named = header.names[header.epochColumn ?? 0]?.toLowerCase() === 'epoch';
+    // A pandas index is 0-based by construction; only a column named `epoch` may be a 1-based custom one.
+    if (epochValue !== 1 || !named) return 1;
+    const keras = header.names.some((name) => name === 'loss');
+    issue(
+      'ambiguous',
+      lineNumber,
+      keras
+        ? 'the epoch column starts at 1; read as 0-based (Keras CSVLogger), so epoch 2 comes first'
+        : 'the epoch column starts at 1; read as 1-based (a custom logger; Keras CSVLogger counts from 0)',
+    );
+    return keras ? 1 : 0;
+  };
+
+  /** The epoch's seconds from the time column, by the dialect's rule; null when there are none. */
+  const secondsOf = (fields: string[], header: Header, run: OpenRun): number | null => {
+    if (header.timeColumn === null) return null;
+    const text = fields[header.timeColumn] ?? '';
+    const clock = clockSeconds(text);
+    if (clock !== null) return clock;
+    if (rules.time === 'clock-only') return null;
+    const cell = cellOf(text);
+    if (cell.kind !== 'number' || !Number.isFinite(cell.value) || cell.value < 0) return null;
+    if (rules.time === 'per-epoch') return cell.value;
+    const before = run.lastTime;
+    run.lastTime = cell.value;
+    // a time that goes back restarted its clock (a resumed training): the row's own value
+    return before === null || cell.value < before ? cell.value : cell.value - before;
+  };
+
+  /** Whether the time column of this row is read as the epoch's time rather than as a metric. */
+  const timeIsSeconds = (text: string): boolean => rules.time !== 'clock-only' || clockSeconds(text) !== null;
 
   const skipRow = (run: OpenRun, lineNumber: number): void => {
     run.rows++;
@@ -316,6 +432,7 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
     for (let column = 0; column < header.names.length; column += 1) {
       const key = header.keys[column];
       if (column === header.epochColumn || key === null || key === undefined) continue;
+      if (column === header.timeColumn && timeIsSeconds(fields[column] ?? '')) continue;
       const cell = cellOf(fields[column] ?? '');
       if (cell.kind === 'number') {
         if (!Object.hasOwn(out, key)) count += 1;
@@ -344,7 +461,20 @@ function createCsvReader(options: CsvReaderOptions): { write(text: string): void
 }
 
 function openRun(header: Header, fromLine: number): OpenRun {
-  return { header, fromLine, toLine: fromLine, epochs: [], lastEpochValue: null, rows: 0 };
+  return {
+    header,
+    fromLine,
+    toLine: fromLine,
+    epochs: [],
+    lastEpochValue: null,
+    rows: 0,
+    offset: null,
+    lastTime: null,
+  };
+}
+
+function setPhase(phases: Record<string, MetricPhase>, name: string, phase: MetricPhase): void {
+  Object.defineProperty(phases, name, { value: phase, enumerable: true, writable: true, configurable: true });
 }
 
 function epochRecord(epoch: number, metrics: Record<string, number>, line: number): Epoch {
@@ -379,7 +509,9 @@ export function readHeader(raw: string, lineNumber: number): Header | null {
   const line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const separator = sniffSeparator(line.trim());
   const literalQuotes = hasUnclosedQuote(line, separator);
-  const fields = splitFields(line, separator, literalQuotes);
+  const split = splitFields(line, separator, literalQuotes);
+  // a separator after the last name (every line ends with one) is not a column
+  const fields = split.length > 2 && split[split.length - 1] === '' ? split.slice(0, -1) : split;
   if (!isHeaderFields(fields)) return null;
   let epochColumn: number | null = fields.findIndex((name) => name.toLowerCase() === 'epoch');
   if (epochColumn < 0) epochColumn = isIndexName(fields[0] ?? 'x') ? 0 : null;
@@ -398,7 +530,16 @@ export function readHeader(raw: string, lineNumber: number): Header | null {
     if (kept <= PARSE_LIMITS.valuesPerRecord) keys.push(names[column] ?? null);
     else keys.length += 1;
   }
-  return { line: lineNumber, separator, names, epochColumn, keys, literalQuotes };
+  const time = fields.findIndex((name, column) => column !== epochColumn && name.toLowerCase() === 'time');
+  return {
+    line: lineNumber,
+    separator,
+    names,
+    epochColumn,
+    keys,
+    literalQuotes,
+    timeColumn: time < 0 ? null : time,
+  };
 }
 /** pandas writes its index column with an empty name; a re-saved frame calls it `Unnamed: 0`. */
 function isIndexName(name: string): boolean {
@@ -462,7 +603,8 @@ function isHeaderFields(fields: string[]): boolean {
 }
 
 /** A later header: names only, and either several columns or an explicit `epoch` first. */
-function isHeaderLine(raw: string, fields: string[]): boolean {
+function isHeaderLine(raw: string, split: string[]): boolean {
+  const fields = split.length > 2 && split[split.length - 1] === '' ? split.slice(0, -1) : split;
   if (!isHeaderFields(fields)) return false;
   const trimmed = raw.trim();
   const epochFirst = trimmed.slice(0, 5).toLowerCase() === 'epoch' && !isNameChar(trimmed.charCodeAt(5));

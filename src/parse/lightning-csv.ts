@@ -6,7 +6,13 @@
  */
 import type { Run } from '../model/index.js';
 import { shorten } from '../report/escape.js';
-import { cellOf, createLineSplitter, splitFields } from './csv-fields.js';
+import {
+  cellOf,
+  createLineSplitter,
+  dropTrailingEmpty,
+  hasUnclosedQuote,
+  splitFields,
+} from './csv-fields.js';
 import { readHeader, type Header } from './csv-logger.js';
 import { mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
@@ -69,7 +75,14 @@ function createReader(ctx: ReaderContext): FormatReader {
       return;
     }
     const h: Header = header;
-    const fields = splitFields(raw, h.separator, h.literalQuotes);
+    let fields: string[];
+    if (!h.literalQuotes && raw.includes('"') && hasUnclosedQuote(raw, h.separator)) {
+      fields = splitFields(raw, h.separator, true);
+      issue('malformed-input', lineNumber, 'a quote that is never closed: its quotes are read as characters');
+    } else {
+      fields = splitFields(raw, h.separator, h.literalQuotes);
+    }
+    fields = dropTrailingEmpty(fields, h.names.length);
     if (fields.length !== h.names.length) {
       issue(
         'malformed-input',

@@ -11,6 +11,7 @@ import { bareListReader } from './bare-list.js';
 import { boostingRoundsReader } from './boosting-rounds.js';
 import { csvLoggerReader } from './csv-logger.js';
 import { epochLinesReader } from './epoch-lines.js';
+import { fastaiCsvReader } from './fastai-csv.js';
 import { fastaiTableReader } from './fastai-table.js';
 import { hfModelCardReader } from './hf-model-card.js';
 import { hfTrainerLogReader } from './hf-trainer-log.js';
@@ -20,9 +21,12 @@ import { jsonLinesReader } from './json-lines.js';
 import { kerasTextReader } from './keras-text.js';
 import { lightningConsoleReader } from './lightning-console.js';
 import { lightningCsvReader } from './lightning-csv.js';
+import { mlflowMetricReader } from './mlflow-metric.js';
 import { notebookReader, registerNotebookReaders } from './notebook.js';
+import { tensorboardCsvReader } from './tensorboard-csv.js';
 import { tfeventsReader } from './tfevents.js';
 import { timmCsvReader } from './timm-csv.js';
+import { wandbCsvReader } from './wandb-csv.js';
 import { yoloConsoleReader } from './yolo-console.js';
 import { yoloCsvReader } from './yolo-csv.js';
 import type { ReaderEntry } from './types.js';
@@ -38,6 +42,10 @@ const BY_DIALECT = {
   'lightning-console': lightningConsoleReader,
   'fastai-table': fastaiTableReader,
   'boosting-rounds': boostingRoundsReader,
+  'tensorboard-csv': tensorboardCsvReader,
+  'wandb-csv': wandbCsvReader,
+  'mlflow-metric': mlflowMetricReader,
+  'fastai-csv': fastaiCsvReader,
   'yolo-csv': yoloCsvReader,
   'lightning-csv': lightningCsvReader,
   'timm-csv': timmCsvReader,

@@ -275,10 +275,14 @@ function readCsvHeader(line: string): CsvHeader | null {
   // fields are looked at as they are cut: a row of numbers stops at its first cell
   const names: string[] = [];
   let plain = true;
+  /** An empty name after the first: only the last may be one (a separator ending the line). */
+  let emptyAt = -1;
   const ok = forEachField(text, separator, unclosedQuote, (name, i) => {
+    if (emptyAt >= 0) return false;
     if (name === '') {
-      names.push(name);
-      return i === 0;
+      if (i > 0) emptyAt = i;
+      else names.push(name);
+      return true;
     }
     if (numericLiteral(name) !== null || MISSING.has(name.toLowerCase())) return false;
     const c = name.charCodeAt(0);

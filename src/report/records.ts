@@ -118,19 +118,48 @@ export function renderRecordsCsv(files: FileRecords[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Parse issues listed on stderr per file (`parse --format csv`); the rest are counted. */
+export const ISSUES_LISTED = 20;
+
+/**
+ * The parse issues of one file as lines for stderr: `<file>: <kind>: <message>` for the first
+ * {@link ISSUES_LISTED}, then one line counting the rest.
+ */
+export function issueLines(file: string, issues: readonly ParseIssue[]): string[] {
+  const lines = issues.slice(0, ISSUES_LISTED).map((i) => `${file}: ${i.kind}: ${i.message}`);
+  const rest = issues.length - ISSUES_LISTED;
+  if (rest > 0) lines.push(`${file}: ${rest} more parse issue(s) not listed (--format json lists them all)`);
+  return lines;
+}
+
 function csvCell(text: string): string {
   const safe = neutralizeFormula(escapeControl(text));
   return /[",]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /**
- * A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first: a metric name or
- * file name from an untrusted log) gets a leading `'`, which spreadsheets show as text. Numbers
- * (`-0.5`, `-Infinity`) are left as they are.
+ * A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first, then text that is not
+ * a number: a metric name or file name from an untrusted log) gets a leading `'`, which spreadsheets
+ * show as text. Numbers (`-0.5`, `-Infinity`), a lone sign (`-`: standard input) and a sign before a
+ * number (`=5`) are left as they are: none of them runs anything.
  */
-function neutralizeFormula(cell: string): string {
+export function neutralizeFormula(cell: string): string {
   const c = cell.charCodeAt(0);
   if (!(c === 61 || c === 43 || c === 45 || c === 64)) return cell;
-  if (Number.isFinite(Number(cell)) || cell === '-Infinity' || cell === '+Infinity') return cell;
+  const rest = cell.slice(1);
+  if (
+    rest === '' ||
+    isNumberText(rest) ||
+    (c === 45 && rest === 'Infinity') ||
+    (c === 43 && rest === 'Infinity')
+  )
+    return cell;
   return `'${cell}`;
+}
+
+/** A plain decimal number (`0.5`, `1e-3`, `5`): digits first, no spaces, nothing after. */
+function isNumberText(text: string): boolean {
+  const first = text.charCodeAt(0);
+  const digitFirst = (first >= 48 && first <= 57) || (first === 46 && text.length > 1);
+  return digitFirst && text.trim() === text && Number.isFinite(Number(text)) && !/[xXoObB]/.test(text);
 }

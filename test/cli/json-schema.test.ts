@@ -17,6 +17,10 @@ const made = [
   'fixtures/parse/hf/console-eval-accuracy-alternates.log',
   'fixtures/parse/jsonl/train-and-val-lines.jsonl',
   'fixtures/parse/tfevents/events.out.tfevents.1700000000.pytorch-steps',
+  'fixtures/parse/fastai/history.csv',
+  'fixtures/parse/tensorboard/run-lightning_logs_version_0-tag-val_loss.csv',
+  'fixtures/parse/wandb/panel-two-runs.csv',
+  'fixtures/parse/mlflow/mlruns/0/9f1c2a7e4b3d4f5a8c6e0d1b2a3c4d5e/metrics/val/loss',
 ];
 
 describe('JSON outputs validate against their JSON Schema', () => {

@@ -226,3 +226,31 @@ describe('epochlint parse', () => {
     expect(usage.stderr).toContain("argument 'yaml' is invalid");
   });
 });
+
+describe('epochlint parse --format csv', () => {
+  test('the parse issues go to stderr, 20 per file, then a count; stdout stays CSV', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => `${i},0.5,oops`).join('\n');
+    const input = `epoch,loss,val_loss\n${rows}\n`;
+    const { code, stdout, stderr } = await runCli(['parse', '--format', 'csv'], { input });
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('file,run,epoch,of,steps,total_steps,seconds,loss');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe('epochlint: -: bad-value: line 2: val_loss is "oops", not a number; omitted');
+    expect(lines[20]).toBe('epochlint: -: 5 more parse issue(s) not listed (--format json lists them all)');
+  });
+
+  test('no issues, nothing on stderr; stdin named - and numbers are not formula-escaped', async () => {
+    const input = 'epoch,loss,val_loss\n0,-0.5,-1e-3\n1,0.4,0.3\n';
+    const { code, stdout, stderr } = await runCli(['parse', '--format', 'csv', '-'], { input });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout.split('\n')[1]).toBe('-,1,1,,,,,-0.5,-0.001');
+  });
+
+  test('a metric name that would run as a formula is escaped', async () => {
+    const input = 'epoch,=1+1,-x,@sum\n0,0.5,0.4,0.3\n';
+    const { stdout } = await runCli(['parse', '--format', 'csv'], { input });
+    expect(stdout.split('\n')[0]).toBe("file,run,epoch,of,steps,total_steps,seconds,'=1+1,'-x,'@sum");
+  });
+});

@@ -379,6 +379,7 @@ const cases: Case[] = [
     issues: [],
   },
   {
+    // no `loss` column: not Keras, so a first value of 1 is read as 1-based (with an issue saying so)
     name: 'custom logger columns, 1-based epoch column',
     input: fixture('parse/csv/custom-one-based.csv'),
     runs: [
@@ -386,8 +387,8 @@ const cases: Case[] = [
         fromLine: 1,
         toLine: 3,
         epochs: [
-          [2, 2, { train_loss: 0.9, train_acc: 0.5, val_acc: 0.45, time_taken: 12.5 }],
-          [3, 3, { train_loss: 0.8, train_acc: 0.6, val_acc: 0.5, time_taken: 12.1 }],
+          [1, 2, { train_loss: 0.9, train_acc: 0.5, val_acc: 0.45, time_taken: 12.5 }],
+          [2, 3, { train_loss: 0.8, train_acc: 0.6, val_acc: 0.5, time_taken: 12.1 }],
         ],
       },
     ],
