@@ -36,12 +36,15 @@ describe('stated phases', () => {
     expect(alternation[0]?.epochs).toEqual([1, 20]);
   });
 
-  test('the same numbers as a CSV without stated phases: accuracy is a training metric, no val-alternation on it', () => {
+  test('the same numbers as a Keras CSVLogger file (no stated phases): accuracy is a training metric, no val-alternation on it', () => {
     const csv = fastaiTable((e) => (e % 2 === 0 ? 0.9 : 0.6) + e * 0.001)
       .split('\n')
       .map((l) => l.trim().split(/\s+/).slice(0, 4).join(','))
-      .join('\n');
+      .join('\n')
+      // Keras CSVLogger names (fastai's own history.csv states its phases too)
+      .replace('epoch,train_loss,valid_loss,accuracy', 'epoch,loss,val_loss,accuracy');
     const { runs, report } = lint(csv);
+    expect(runs[0]?.source.dialect).toBe('csv-logger');
     expect(runs[0]?.phases).toBeUndefined();
     expect(report.findings.filter((f) => f.rule === 'val-alternation' && f.metric === 'accuracy')).toEqual(
       [],
