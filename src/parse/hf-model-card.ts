@@ -20,7 +20,7 @@ function sniff(head: SniffHead): number {
 }
 
 /** Every column but the training loss, epoch and step is an evaluation metric the card renamed. */
-function columnPhase(name: string): MetricPhase | null {
+export function hfTableColumnPhase(name: string): MetricPhase | null {
   if (nameParts(name).phase !== null) return null;
   return name === 'Epoch' || name === 'Step' ? null : 'validation';
 }
@@ -31,5 +31,6 @@ export const hfModelCardReader: ReaderEntry = {
   binary: false,
   fileHint: /readme\.md$/i,
   sniff,
-  create: (ctx) => createTextRecordsReader({ dialect: 'hf-model-card', ctx, columnPhase }),
+  create: (ctx) =>
+    createTextRecordsReader({ dialect: 'hf-model-card', ctx, columnPhase: hfTableColumnPhase }),
 };
