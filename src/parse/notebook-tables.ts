@@ -185,6 +185,17 @@ function phaseOf(names: readonly string[]): ((name: string) => MetricPhase | nul
   return undefined;
 }
 
+/**
+ * A header cell as a column name the table engine reads: a trailing `.`, `:` or `,` (`Val. Acc.`) and
+ * `=` are not part of a name there.
+ */
+function columnName(name: string): string {
+  return name
+    .replace(/[.:,\s]+$/, '')
+    .replace(/=/g, ' ')
+    .replace(/: /g, ' ');
+}
+
 function readTable(
   c: Candidate,
   ctx: ReaderContext,
@@ -203,6 +214,7 @@ function readTable(
     // a DataFrame of a history: its index counts the epochs from 0
     names = ['epoch', ...names];
   }
+  names = names.map(columnName);
   const stepOnly = hasStep && !hasEpoch;
   const runs: Run[] = [];
   const engine = createTextRecordsReader({
@@ -225,6 +237,11 @@ function readTable(
     );
   }
   engine.end();
+  // records under other names than the header's were not read as this table
+  const known = new Set(names);
+  if (runs.some((run) => run.epochs.some((e) => Object.keys(e.metrics).some((n) => !known.has(n))))) {
+    runs.length = 0;
+  }
   if (table.rows.length > 0 && runs.length === 0) {
     onIssue({
       kind: 'unparsed-epoch-line',

@@ -298,6 +298,11 @@ export class LineRuns {
     return this.count;
   }
 
+  /** How many runs are kept (what memory follows). */
+  get runs(): number {
+    return this.starts.length;
+  }
+
   /** The file line of text line `index` (0-based); undefined past the end. */
   at(index: number): number | undefined {
     if (index < 0 || index >= this.count) return undefined;
