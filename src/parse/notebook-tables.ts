@@ -21,7 +21,8 @@
 import type { Dialect, MetricPhase, ParseIssue, Run } from '../model/index.js';
 import { isValidationName, metricDirection } from '../model/roles.js';
 import { fastaiColumnPhase } from './fastai-table.js';
-import { hfTableColumnPhase } from './hf-model-card.js';
+import { hiddenNonFinite } from './hf-log-history.js';
+import { hfTableColumnPhase, hidesNonFinite } from './hf-model-card.js';
 import { createHtmlTableReader, type HtmlTableReader } from './html-table.js';
 import { createTextRecordsReader } from './text-records.js';
 import type { ReaderContext } from './types.js';
@@ -216,6 +217,7 @@ function readTable(
   }
   names = names.map(columnName);
   const stepOnly = hasStep && !hasEpoch;
+  const columnPhase = phaseOf(names);
   const runs: Run[] = [];
   const engine = createTextRecordsReader({
     dialect,
@@ -224,7 +226,7 @@ function readTable(
       onRun: (run) => runs.push(run),
       onIssue,
     },
-    ...(phaseOf(names) !== undefined ? { columnPhase: phaseOf(names) } : {}),
+    ...(columnPhase !== undefined ? { columnPhase } : {}),
   });
   if (engine.kind !== 'lines') return;
   const feed = (cells: readonly string[], line: number): void =>
@@ -259,6 +261,7 @@ function readTable(
       run.axis = 'step';
     }
     onRun(run);
+    if (columnPhase === hfTableColumnPhase && hidesNonFinite(run)) onIssue(hiddenNonFinite());
   }
   const u = c.unfinished;
   if (u !== null) {

@@ -75,8 +75,12 @@ describe('training tables in the HTML outputs of a notebook', () => {
         ],
       },
     ]);
-    expect(kinds(issues)).toEqual([['truncated-epoch', 29]]);
-    expect(issues[0]?.message).toContain('1620/3750');
+    // the Trainer's logged losses may hide NaN/Inf steps: said of each of its tables' runs
+    expect(kinds(issues)).toEqual([
+      ['nonfinite-hidden', null],
+      ['truncated-epoch', 29],
+    ]);
+    expect(issues[1]?.message).toContain('1620/3750');
   });
 
   test("fastai's fine_tune: two tables in one cell are two runs, epochs from 0, mm:ss times, style blocks skipped", () => {
@@ -126,7 +130,10 @@ describe('training tables in the HTML outputs of a notebook', () => {
       { 'Training Loss': 0.1842, 'Validation Loss': 0.377415, Accuracy: 0.871 },
     ]);
     // the bars of the earlier snapshots were short of their end, the last one is full
-    expect(issues).toEqual([]);
+    expect(kinds(issues)).toEqual([
+      ['nonfinite-hidden', null],
+      ['nonfinite-hidden', null],
+    ]);
   });
 
   test("a DataFrame of a history is read (its index counts the epochs); a data set's DataFrame is not", () => {
@@ -187,7 +194,10 @@ describe('training tables in the HTML outputs of a notebook', () => {
       Accuracy: 0.823529,
       F1: 0.877966,
     });
-    expect(issues).toEqual([]);
+    expect(kinds(issues)).toEqual([
+      ['nonfinite-hidden', null],
+      ['nonfinite-hidden', null],
+    ]);
   });
 
   test('a notebook whose only table is not a training table is never read as a clean log', () => {
@@ -239,6 +249,17 @@ describe('training tables in the HTML outputs of a notebook', () => {
     );
     expect(runs).toEqual([]);
     expect(kinds(issues).filter(([k]) => k === 'unparsed-epoch-line')).toEqual([['unparsed-epoch-line', 1]]);
+  });
+
+  test("the Trainer's tables say NaN/Inf step losses may be filtered out, unless a training loss is not finite", () => {
+    const card = (loss: string): string =>
+      `| Training Loss | Epoch | Step | Validation Loss |\n|:---:|:---:|:---:|:---:|\n| ${loss} | 1.0 | 10 | 0.6 |\n| 0.4 | 2.0 | 20 | 0.5 |\n`;
+    expect(kinds(parseText(card('0.5')).issues)).toEqual([['nonfinite-hidden', null]]);
+    expect(kinds(parseText(card('nan')).issues)).toEqual([]);
+    const fastai = oneTable(
+      '<table><tr><th>epoch</th><th>train_loss</th><th>valid_loss</th></tr><tr><td>0</td><td>0.5</td><td>0.4</td></tr></table>',
+    );
+    expect(kinds(parseText(fastai).issues)).toEqual([]);
   });
 
   test('which headers are training tables', () => {
