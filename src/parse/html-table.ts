@@ -7,8 +7,10 @@
  * `&#39;`, `&#x27;`, `&nbsp;`), whitespace and line breaks inside cells collapsed, `<style>`,
  * `<script>` and comments skipped, `<progress value max>` elements reported. It reads pieces as they
  * arrive (a tag or an entity may be split between two pieces) and holds only the open row, each cell
- * cut to {@link MAX_CELL_CHARS}. Control characters in cell text become spaces.
+ * cut to {@link MAX_CELL_CHARS} and detached from the piece it was read from. Control characters in cell
+ * text become spaces.
  */
+import { detach } from './limits.js';
 
 /** What the tokenizer reports. */
 export interface HtmlTableSink {
@@ -301,5 +303,6 @@ export function cleanCell(text: string): string {
     return NAMED[ref.toLowerCase()] ?? whole;
   });
   const flat = decoded.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ').trim();
-  return flat.length > MAX_CELL_CHARS ? flat.slice(0, MAX_CELL_CHARS) : flat;
+  // a cell is kept (a row of a training table): it must not keep alive the piece it was cut from
+  return detach(flat.length > MAX_CELL_CHARS ? flat.slice(0, MAX_CELL_CHARS) : flat);
 }
