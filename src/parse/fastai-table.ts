@@ -20,7 +20,7 @@ function sniff(head: SniffHead): number {
 }
 
 /** Metrics are computed on the validation set (fastai's `Recorder`); `train_loss` says its own phase. */
-function columnPhase(name: string): MetricPhase | null {
+export function fastaiColumnPhase(name: string): MetricPhase | null {
   if (nameParts(name).phase !== null) return null;
   return name === 'time' || name === 'epoch' ? null : 'validation';
 }
@@ -31,5 +31,5 @@ export const fastaiTableReader: ReaderEntry = {
   binary: false,
   fileHint: null,
   sniff,
-  create: (ctx) => createTextRecordsReader({ dialect: 'fastai-table', ctx, columnPhase }),
+  create: (ctx) => createTextRecordsReader({ dialect: 'fastai-table', ctx, columnPhase: fastaiColumnPhase }),
 };

@@ -160,12 +160,28 @@ function reportHiddenNonFinite(entries: HfEntry[], onIssue: (issue: ParseIssue) 
     }
   }
   if (sawNonFiniteLoss) return;
-  onIssue({
+  onIssue(
+    gradLine === null
+      ? hiddenNonFinite()
+      : {
+          kind: 'nonfinite-hidden',
+          line: gradLine,
+          message:
+            'grad_norm is not finite while the logged loss is: NaN/Inf losses were filtered out of the log (logging_nan_inf_filter=True)',
+        },
+  );
+}
+
+/**
+ * The note every Trainer log gets unless it shows a non-finite loss: the logged training loss is an
+ * average the default `logging_nan_inf_filter=True` kept NaN/Inf step losses out of (also said of the
+ * Trainer's tables: model cards, notebook progress tables).
+ */
+export function hiddenNonFinite(): ParseIssue {
+  return {
     kind: 'nonfinite-hidden',
-    line: gradLine,
+    line: null,
     message:
-      gradLine === null
-        ? "the Trainer's default logging_nan_inf_filter=True leaves NaN/Inf step losses out of the logged loss: a clean loss curve here does not rule them out"
-        : 'grad_norm is not finite while the logged loss is: NaN/Inf losses were filtered out of the log (logging_nan_inf_filter=True)',
-  });
+      "the Trainer's default logging_nan_inf_filter=True leaves NaN/Inf step losses out of the logged loss: a clean loss curve here does not rule them out",
+  };
 }

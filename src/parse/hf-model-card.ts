@@ -3,11 +3,13 @@
  * tables: `| Training Loss | Epoch | Step | Validation Loss | Accuracy |`, one row per evaluation, `No
  * log` where no training loss was logged yet, metric cells that are dicts (`{'accuracy': 0.91}`), and
  * fractional epochs when the Trainer evaluated every N steps (then the rows are on the step axis). The
- * card strips the `eval_` prefix, so its metric columns are validation metrics (`Run.phases`). Read by
- * the line engine.
+ * card strips the `eval_` prefix, so its metric columns are validation metrics (`Run.phases`). Its
+ * training losses are the Trainer's logged averages: each run says that NaN/Inf step losses may be
+ * filtered out of them (`nonfinite-hidden`). Read by the line engine.
  */
-import type { MetricPhase } from '../model/index.js';
-import { nameParts } from '../model/roles.js';
+import type { MetricPhase, Run } from '../model/index.js';
+import { isLossName, nameParts } from '../model/roles.js';
+import { hiddenNonFinite } from './hf-log-history.js';
 import { createTextRecordsReader } from './text-records.js';
 import type { ReaderEntry, SniffHead } from './types.js';
 
@@ -20,9 +22,21 @@ function sniff(head: SniffHead): number {
 }
 
 /** Every column but the training loss, epoch and step is an evaluation metric the card renamed. */
-function columnPhase(name: string): MetricPhase | null {
+export function hfTableColumnPhase(name: string): MetricPhase | null {
   if (nameParts(name).phase !== null) return null;
   return name === 'Epoch' || name === 'Step' ? null : 'validation';
+}
+
+/**
+ * The Trainer's `Training Loss` column is its logged average, with NaN/Inf step losses filtered out by
+ * default: true when no training loss of the run is non-finite (the run needs the note).
+ */
+export function hidesNonFinite(run: Run): boolean {
+  return !run.epochs.some((e) =>
+    Object.entries(e.metrics).some(
+      ([name, value]) => nameParts(name).phase === 'train' && isLossName(name) && !Number.isFinite(value),
+    ),
+  );
 }
 
 export const hfModelCardReader: ReaderEntry = {
@@ -31,5 +45,16 @@ export const hfModelCardReader: ReaderEntry = {
   binary: false,
   fileHint: /readme\.md$/i,
   sniff,
-  create: (ctx) => createTextRecordsReader({ dialect: 'hf-model-card', ctx, columnPhase }),
+  create: (ctx) =>
+    createTextRecordsReader({
+      dialect: 'hf-model-card',
+      ctx: {
+        ...ctx,
+        onRun: (run) => {
+          ctx.onRun(run);
+          if (hidesNonFinite(run)) ctx.onIssue(hiddenNonFinite());
+        },
+      },
+      columnPhase: hfTableColumnPhase,
+    }),
 };

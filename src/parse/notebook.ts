@@ -2,6 +2,7 @@ import type { Epoch, ParseIssue, Run } from '../model/index.js';
 import { createJsonStream, type JsonHandler } from './json-stream.js';
 import { createKerasTextParser } from './keras-text.js';
 import { buildHead, chooseReader, createHeadTracker, SNIFF_CHARS } from './sniff.js';
+import { createNotebookTables } from './notebook-tables.js';
 import { createTerminal } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEnd, ReaderEntry, SniffHead } from './types.js';
 
@@ -29,6 +30,12 @@ interface NotebookSink {
   /** A stream output starts (outputs are separate writes: the next one starts on a new line). */
   output(line: number): void;
   problem(line: number, message: string): void;
+  /** A `text/html` output (nbformat 4 `data`, nbformat 3 `html`) starts, a piece of it, its end. */
+  htmlStart?(line: number): void;
+  html?(piece: string, line: number): void;
+  htmlEnd?(): void;
+  /** A cell ends. */
+  cellEnd?(): void;
 }
 
 /** What the JSON reading found once it ended. */
@@ -43,7 +50,17 @@ interface NotebookShape {
 }
 
 type Role =
-  'root' | 'cells' | 'worksheets' | 'worksheet' | 'cell' | 'outputs' | 'output' | 'text-list' | 'other';
+  | 'root'
+  | 'cells'
+  | 'worksheets'
+  | 'worksheet'
+  | 'cell'
+  | 'outputs'
+  | 'output'
+  | 'text-list'
+  | 'data'
+  | 'html-list'
+  | 'other';
 
 interface Level {
   role: Role;
@@ -73,7 +90,9 @@ function createNotebookJson(sink: NotebookSink): { write(text: string): void; en
   let rootLine = 1;
   let roots = 0;
   /** The string being read and where it goes. */
-  let string: { to: 'type' | 'text' | 'none'; line: number; parts: string[] } | null = null;
+  let string: { to: 'type' | 'text' | 'html' | 'none'; line: number; parts: string[] } | null = null;
+  /** A `text/html` value given as one string (not a list) ends with it. */
+  let htmlString = false;
 
   const level = (): Level | undefined => levels[levels.length - 1];
   const roleOf = (kind: 'object' | 'array'): Role => {
@@ -98,7 +117,11 @@ function createNotebookJson(sink: NotebookSink): { write(text: string): void; en
       case 'outputs':
         return kind === 'object' ? 'output' : 'other';
       case 'output':
-        return key === 'text' && kind === 'array' ? 'text-list' : 'other';
+        if (key === 'text' && kind === 'array') return 'text-list';
+        if (key === 'data' && kind === 'object') return 'data';
+        return key === 'html' && kind === 'array' ? 'html-list' : 'other';
+      case 'data':
+        return key === 'text/html' && kind === 'array' ? 'html-list' : 'other';
       default:
         return 'other';
     }
@@ -140,10 +163,13 @@ function createNotebookJson(sink: NotebookSink): { write(text: string): void; en
       ) {
         cellList = cellList || false;
       }
+      if (role === 'html-list') sink.htmlStart?.(line);
       levels.push({ role, kind, key: null, type: null, held: null, heldChars: 0, started: false, line });
     },
     close() {
       const done = levels.pop();
+      if (done?.role === 'html-list') sink.htmlEnd?.();
+      if (done?.role === 'cell') sink.cellEnd?.();
       if (done?.role === 'output' && done.type === 'stream' && done.held !== null) {
         const held = done.held;
         done.held = null;
@@ -166,17 +192,27 @@ function createNotebookJson(sink: NotebookSink): { write(text: string): void; en
     stringStart(line) {
       const l = level();
       if (levels.length === 0) roots += 1;
-      let to: 'type' | 'text' | 'none' = 'none';
+      let to: 'type' | 'text' | 'html' | 'none' = 'none';
       if (l !== undefined) {
         if ((l.role === 'cell' && l.key === 'cell_type') || (l.role === 'output' && l.key === 'output_type'))
           to = 'type';
         else if ((l.role === 'output' && l.key === 'text') || l.role === 'text-list') to = 'text';
+        else if (l.role === 'html-list') to = 'html';
+        else if ((l.role === 'data' && l.key === 'text/html') || (l.role === 'output' && l.key === 'html')) {
+          to = 'html';
+          htmlString = true;
+          sink.htmlStart?.(line);
+        }
       }
       string = { to, line, parts: [] };
     },
     stringPiece(piece) {
       const s = string;
       if (s === null || s.to === 'none') return;
+      if (s.to === 'html') {
+        sink.html?.(piece, s.line);
+        return;
+      }
       if (s.to === 'type') {
         if (s.parts.join('').length < 64) s.parts.push(piece);
         return;
@@ -188,6 +224,10 @@ function createNotebookJson(sink: NotebookSink): { write(text: string): void; en
     stringEnd() {
       const s = string;
       string = null;
+      if (htmlString) {
+        htmlString = false;
+        sink.htmlEnd?.();
+      }
       const l = level();
       if (s === null || l === undefined) return;
       if (s.to === 'type') {
@@ -219,10 +259,74 @@ function createNotebookJson(sink: NotebookSink): { write(text: string): void; en
   };
 }
 
+/**
+ * The file line of each line of the stream text, as runs of lines whose file lines step by one amount:
+ * a notebook stores one text line per list item (a step of 1), or many in one string (a step of 0), or a
+ * progress bar's frames one per item (a step of the frames per line). Memory follows the breaks in that
+ * pattern, not the number of lines (a notebook of millions of printed lines is one run).
+ */
+export class LineRuns {
+  /** Per run: its first text line (0-based), the file line of that line, the step. */
+  private readonly starts: number[] = [];
+  private readonly firsts: number[] = [];
+  private readonly steps: number[] = [];
+  private count = 0;
+
+  push(fileLine: number): void {
+    const last = this.starts.length - 1;
+    if (last >= 0) {
+      const start = this.starts[last] ?? 0;
+      const first = this.firsts[last] ?? 0;
+      const length = this.count - start;
+      if (length === 1) {
+        this.steps[last] = fileLine - first;
+        this.count += 1;
+        return;
+      }
+      if (first + (this.steps[last] ?? 0) * length === fileLine) {
+        this.count += 1;
+        return;
+      }
+    }
+    this.starts.push(this.count);
+    this.firsts.push(fileLine);
+    this.steps.push(0);
+    this.count += 1;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** How many runs are kept (what memory follows). */
+  get runs(): number {
+    return this.starts.length;
+  }
+
+  /** The file line of text line `index` (0-based); undefined past the end. */
+  at(index: number): number | undefined {
+    if (index < 0 || index >= this.count) return undefined;
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.firsts[lo] ?? 1) + (this.steps[lo] ?? 0) * (index - (this.starts[lo] ?? 0));
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i += 1) out.push(this.at(i) ?? 1);
+    return out;
+  }
+}
+
 /** Collects stream text and the file line of each text line's first character. */
 class StreamText {
   readonly parts: string[] = [];
-  readonly lineMap: number[] = [];
+  readonly lineMap = new LineRuns();
   private atLineStart = true;
   private lastLine = 1;
   private empty = true;
@@ -287,7 +391,7 @@ export function extractNotebookStreams(text: string): NotebookStreams | null {
   if (verdict === 'not-a-notebook') return null;
   if (verdict !== null) return { text: '', lineMap: [], issues: [verdict] };
   streams.finish();
-  return { text: streams.parts.join(''), lineMap: streams.lineMap, issues };
+  return { text: streams.parts.join(''), lineMap: streams.lineMap.toArray(), issues };
 }
 
 function malformed(line: number, message: string): ParseIssue {
@@ -343,7 +447,13 @@ function createReader(ctx: ReaderContext): FormatReader {
   /** The first characters of the file, to tell a broken notebook from another JSON file. */
   let fileHead = '';
   const map = (line: number): number =>
-    streams.lineMap[line - 1] ?? streams.lineMap[streams.lineMap.length - 1] ?? 1;
+    streams.lineMap.at(line - 1) ?? streams.lineMap.at(streams.lineMap.length - 1) ?? 1;
+  const tables = createNotebookTables(
+    ctx,
+    'notebook',
+    (run) => runs.push(run),
+    (issue) => issues.push(issue),
+  );
   const inner: ReaderContext = {
     ...ctx,
     onRun: (run) => runs.push(run),
@@ -419,6 +529,10 @@ function createReader(ctx: ReaderContext): FormatReader {
     text: write,
     output: () => streams.startOutput(write),
     problem: (line, message) => issues.push(malformed(line, message)),
+    htmlStart: (line) => tables.start(line),
+    html: (piece, line) => tables.html(piece, line),
+    htmlEnd: () => tables.finish(),
+    cellEnd: () => tables.cellEnd(),
   });
 
   return {
@@ -436,15 +550,20 @@ function createReader(ctx: ReaderContext): FormatReader {
         return { fatal: verdict.message };
       }
       streams.finish();
+      tables.end();
       const malformedIssue = issues.find((i) => i.kind === 'malformed-input');
-      if (streams.isEmpty && malformedIssue !== undefined) {
+      if (streams.isEmpty && runs.length === 0 && malformedIssue !== undefined) {
         for (const issue of issues) ctx.onIssue(issue);
         return { fatal: malformedIssue.message };
       }
       if (!headDone) decide(true);
       const end = finish?.() ?? { fatal: null };
       for (const issue of issues) ctx.onIssue(issue);
-      for (const run of runs) ctx.onRun(run);
+      // the runs of the stream text and of the HTML tables, in file order
+      const ordered = runs
+        .map((run, i) => ({ run, i }))
+        .sort((a, b) => a.run.source.fromLine - b.run.source.fromLine || a.i - b.i);
+      ordered.forEach(({ run }, index) => ctx.onRun({ ...run, index }));
       return end;
     },
   };

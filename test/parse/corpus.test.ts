@@ -53,6 +53,8 @@ const FRAMEWORK_DIALECTS: Record<string, string | null> = {
   'xgboost-console': 'boosting-rounds',
   'bare-list': 'bare-list',
   'tf1-logging': null,
+  'hf-trainer-notebook': 'notebook',
+  'fastai-notebook': 'notebook',
 };
 
 /**
