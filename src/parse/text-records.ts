@@ -68,6 +68,8 @@ interface RunState {
   lastStep: number | null;
   /** Names every record of the run had so far. */
   core: Set<string> | null;
+  /** The records are evaluations at steps, not epochs. */
+  stepAxis: boolean;
   fromLine: number;
   toLine: number;
 }
@@ -125,6 +127,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
         lastPrinted: null,
         lastStep: null,
         core: null,
+        stepAxis: false,
         fromLine: line,
         toLine: line,
       };
@@ -166,7 +169,9 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const epoch = toEpoch(rec, r, r.records.length, false);
     r.records.push({ epoch, printed: rec.printed });
     r.lastNames = names;
-    r.core = r.core === null ? new Set(names) : new Set([...r.core].filter((n) => names.has(n)));
+    // names printed by progress lines only (step losses) do not say that a record is whole
+    const whole = rec.settled.size > 0 ? new Set([...rec.settled, ...rec.badNames]) : names;
+    r.core = r.core === null ? whole : new Set([...r.core].filter((n) => whole.has(n)));
     if (ctx.onEpoch !== undefined) ctx.onEpoch({ ...epoch }, runIndex);
   };
 
@@ -248,6 +253,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       }
       twice?.add(name);
       rec.values.set(name, p.value);
+      if (p.phase !== undefined) currentRun(line).phases.set(name, p.phase);
       if (!progress) rec.settled.add(name);
       if (isValidationName(name)) rec.heldOutLine = line;
     }
@@ -261,7 +267,8 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       rec.barFinal = reading.bar.done >= reading.bar.total;
       rec.steps = stepsOf(reading.bar.done, reading.bar.total);
     }
-    if (reading.seconds !== null) rec.seconds = reading.seconds;
+    // a step line's time is the step's (timm's `Time: 0.3s`), not the epoch's
+    if (reading.seconds !== null && reading.step === null) rec.seconds = reading.seconds;
     if (reading.epoch?.of !== null && reading.epoch?.of !== undefined) rec.of = reading.epoch.of;
     rec.line = line;
     const r = currentRun(line);
@@ -285,6 +292,10 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     reading.pairs.some((p) => rec.settled.has(p.name));
 
   const onReading = (reading: Reading, line: number): void => {
+    if (reading.evalStep !== undefined) {
+      onEvaluation(reading, reading.evalStep, line);
+      return;
+    }
     const progress = reading.step !== null || (reading.bar !== null && reading.bar.done < reading.bar.total);
     const hasValues = reading.pairs.length > 0;
     if (reading.epoch !== null) {
@@ -317,6 +328,21 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       return;
     }
     orphan(reading, line);
+  };
+
+  /** An evaluation at a step (TF Estimator): a record of its own, numbered in order, on the step axis. */
+  const onEvaluation = (reading: Reading, step: number, line: number): void => {
+    closeRecord(false);
+    const r0 = run;
+    if (r0 !== null && r0.lastStep !== null && step <= r0.lastStep) finishRun();
+    const r = currentRun(line);
+    r.stepAxis = true;
+    r.lastStep = step;
+    startRecord({ ...reading, epoch: null, step: null }, line);
+    const rec = open;
+    if (rec === null) return;
+    merge(rec, reading, line, false);
+    rec.step = step;
   };
 
   let lastOrphan = -2;
@@ -769,7 +795,7 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
     epochs,
     events,
     datasets: r.datasets,
-    axis: fractional ? (hasSteps ? 'step' : 'evaluation') : 'epoch',
+    axis: r.stepAxis || (fractional && hasSteps) ? 'step' : fractional ? 'evaluation' : 'epoch',
     source: { dialect, file, fromLine, toLine },
   };
   if (r.phases.size > 0) run.phases = Object.fromEntries(r.phases);
