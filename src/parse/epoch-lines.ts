@@ -42,5 +42,6 @@ export const epochLinesReader: ReaderEntry = {
   binary: false,
   fileHint: null,
   sniff,
-  create: (ctx) => createTextRecordsReader({ dialect: 'epoch-lines', ctx }),
+  // a tqdm bar of `Epoch N` frames redrawn with `\r`: the last frame of each epoch is read
+  create: (ctx) => ({ ...createTextRecordsReader({ dialect: 'epoch-lines', ctx }), epochFrames: true }),
 };
