@@ -93,6 +93,9 @@ type Cell =
 const LR_MESSAGE =
   /reducing (?:lr|learning rate)(?: of group \d+)? to ([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/i;
 const EARLY_STOP = /early[ -]stopping/i;
+/** scikit-learn's MLP: `Validation score did not improve more than tol=0.000100 for 10 consecutive epochs. Stopping.` */
+const TOL_STOP =
+  /^(?:Training loss|Validation score) did not improve more than tol=\S+ for \d+ consecutive epochs\. Stopping\.?$/;
 const PRINTED_EPOCH = /\bEpoch\s+(\d+)/i;
 const RULE_LINE = /^[\s─━═┏┓┗┛┡┩└┘├┤┬┴┼╇╈╋┳┻│┃|+\-=*_.]*$/;
 const EVAL_TABLE = /^[│┃|\s]*(Validate|Validation|Test|Testing) metric[│┃|\s]+DataLoader/i;
@@ -361,9 +364,9 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
 
   const onMessage = (text: string, line: number): boolean => {
     // cheap tests first: most lines are neither message
-    if (!text.includes('educing') && !text.includes('arly')) return false;
+    if (!text.includes('educing') && !text.includes('arly') && !text.includes('Stopping')) return false;
     const lr = LR_MESSAGE.exec(text);
-    const early = lr === null && EARLY_STOP.test(text);
+    const early = lr === null && (EARLY_STOP.test(text) || TOL_STOP.test(text));
     if (lr === null && !early) return false;
     // an LR message names its epoch; `No improvement since epoch 0: early stopping` names the best one
     const printedMatch = lr === null ? null : PRINTED_EPOCH.exec(text);
