@@ -40,6 +40,8 @@ export interface LineReading {
   strayWords: number;
   /** An evaluation at this step, not an epoch (TF Estimator's `Saving dict for global step N:`). */
   evalStep?: number;
+  /** The phase word of the line's label (`Test` of `Test: [ 0/196]`), when it has one. */
+  labelPhase?: string;
 }
 
 type Token =
@@ -768,6 +770,7 @@ function interpret(tokens: Token[]): LineReading {
     if (st.assigned) label(st);
     else dropName();
   }
+  if (st.labelPhase !== null) reading.labelPhase = st.labelPhase;
   return reading;
 
   /**

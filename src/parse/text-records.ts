@@ -17,7 +17,7 @@
  * Memory holds the current run's records.
  */
 import type { Dataset, Dialect, Epoch, Event, MetricPhase, ParseIssue, Run } from '../model/index.js';
-import { isValidationName, metricDirection } from '../model/roles.js';
+import { isValidationName, metricDirection, nameParts } from '../model/roles.js';
 import { numericLiteral, readTolerant } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import { readLine, type LineReading } from './line-tokens.js';
@@ -419,6 +419,8 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     });
   };
 
+  /** The held-out phase label of the last line read (`Test` of `Test: [190/196] ...`), or null. */
+  let lastLabel: string | null = null;
   const onLine = (tl: TerminalLine): void => {
     const line = mapLine(tl.line);
     const text = cleanLine(tl.text);
@@ -430,7 +432,11 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       if (table.kind === 'reading') onReading(table.reading, line);
       return;
     }
-    const kv = readLine(text);
+    // ` * Acc@1 76.130 Acc@5 92.862` (pytorch/examples imagenet): the summary of the evaluation block
+    // printed just before it, named by that block's label
+    const summaryOf = text.startsWith('* ') && lastLabel !== null ? lastLabel : null;
+    const kv = readLine(summaryOf === null ? text : `${summaryOf}: ${text.slice(2)}`);
+    lastLabel = kv.labelPhase !== undefined && !isTrainWord(kv.labelPhase) ? kv.labelPhase : null;
     onReading({ ...kv, phases: new Map() }, line);
   };
 
@@ -560,6 +566,10 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       return { fatal: null };
     },
   };
+}
+
+function isTrainWord(word: string): boolean {
+  return nameParts(`${word} x`).phase === 'train';
 }
 
 /** A reading of either kind, with the phases a table column declares. */

@@ -108,6 +108,37 @@ const cases: Case[] = [
     },
   },
   {
+    file: 'imagenet-progressmeter.log',
+    dialect: 'epoch-lines',
+    records: [2],
+    // the ` * Acc@1 ... Acc@5 ...` summary belongs to the `Test:` block before it
+    last: {
+      Loss: 4.5,
+      'Acc@1': 14.1,
+      'Acc@5': 33.2,
+      'Test Loss': 4.1,
+      'Test Acc@1': 18.12,
+      'Test Acc@5': 44.05,
+    },
+    phases: { 'Acc@1': null, 'Test Acc@1': 'test' },
+  },
+  {
+    file: 'transfer-learning-tutorial.log',
+    dialect: 'epoch-lines',
+    records: [3],
+    last: { 'train Loss': 0.3623, 'train Acc': 0.84, 'val Loss': 0.3712, 'val Acc': 0.84 },
+    phases: { 'train Loss': 'train', 'val Acc': 'validation' },
+    // `Best val Acc: 0.850000` after training is a summary
+    issues: ['orphan-metrics@17'],
+  },
+  {
+    file: 'mmcv-epoch-val.log',
+    dialect: 'epoch-lines',
+    records: [2],
+    last: { lr: 0.001, loss_rpn_cls: 0.09, loss: 0.8, 'val bbox_mAP': 0.251, 'val bbox_mAP_50': 0.43 },
+    phases: { 'val bbox_mAP': 'validation' },
+  },
+  {
     file: 'mmengine-epochs.log',
     dialect: 'epoch-lines',
     records: [2],
