@@ -9,6 +9,9 @@
  *   of the epoch: keys without a phase word are validation metrics);
  * - scikit-learn's MLP verbose output: `Iteration 1, loss = 0.69314718` (an iteration is one pass over
  *   the data: an epoch), followed by `Validation score: 0.81` with `early_stopping=True`;
+ * - pycocotools' summary (torchvision's detection references, mmdet 2.x): `Average Precision  (AP) @[
+ *   IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.212`, a validation metric named
+ *   `AP@[IoU=0.50:0.95|area=all|maxDets=100]` (after `IoU metric: segm`, `segm` goes before it);
  * - TF1 Estimator evaluations: `Saving dict for global step 1000: accuracy = 0.9, global_step = 1000,
  *   loss = 0.3` (an evaluation at a step: its metrics are validation metrics).
  * Every test is anchored and linear in the line.
@@ -57,6 +60,8 @@ export interface FrameworkReading {
   phase: MetricPhase | null;
 }
 
+const COCO_SUMMARY =
+  /^Average (?:Precision|Recall) +\((AP|AR)\) @\[ IoU=([\d.:]+) *\| area= *(\w+) \| maxDets= *(\d+) \] = (-?[\d.]+)$/;
 const ACCELERATE = /^epoch[ _]?(\d+)\s*[:,-]?\s*(\{.*\})$/i;
 const SKLEARN = /^Iteration (\d+), (\w[\w ]{0,40} = \S.*)$/;
 const ESTIMATOR = /^Saving dict for global step (\d+): (\w.*)$/;
@@ -88,6 +93,13 @@ export function readFrameworkLine(text: string): FrameworkReading | null {
     const m = SKLEARN.exec(text);
     if (m === null) return null;
     return { epoch: Number(m[1]), evalStep: null, rest: m[2] ?? '', pairs: [], phase: null };
+  }
+  if (c === 65) {
+    const m = COCO_SUMMARY.exec(text);
+    if (m === null) return null;
+    const name = `${m[1]}@[IoU=${m[2]}|area=${m[3]}|maxDets=${m[4]}]`;
+    const pairs = [{ name, value: Number(m[5]), phase: 'validation' as const }];
+    return { epoch: null, evalStep: null, rest: null, pairs, phase: null };
   }
   if (c === 83) {
     const m = ESTIMATOR.exec(text);

@@ -174,6 +174,9 @@ const NOT_METRIC_NAMES = new Set([
   'it/s',
   'remaining',
   'total',
+  'model_time',
+  'evaluator_time',
+  't',
 ]);
 
 /** Tokenizes and reads one (cleaned) line. Linear in its length. */

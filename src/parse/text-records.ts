@@ -421,6 +421,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
 
   /** The held-out phase label of the last line read (`Test` of `Test: [190/196] ...`), or null. */
   let lastLabel: string | null = null;
+  let iouType = '';
   const onLine = (tl: TerminalLine): void => {
     const line = mapLine(tl.line);
     const text = cleanLine(tl.text);
@@ -436,6 +437,11 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     // printed just before it, named by that block's label
     const summaryOf = text.startsWith('* ') && lastLabel !== null ? lastLabel : null;
     const kv = readLine(summaryOf === null ? text : `${summaryOf}: ${text.slice(2)}`);
+    // pycocotools prints `IoU metric: segm` before the summary of each IoU type
+    if (text.startsWith('IoU metric: ')) iouType = text.slice(12).trim();
+    else if (iouType !== '' && kv.pairs.length > 0 && text.startsWith('Average ')) {
+      for (const p of kv.pairs) p.name = `${iouType} ${p.name}`;
+    }
     lastLabel = kv.labelPhase !== undefined && !isTrainWord(kv.labelPhase) ? kv.labelPhase : null;
     onReading({ ...kv, phases: new Map() }, line);
   };

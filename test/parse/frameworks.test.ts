@@ -139,6 +139,24 @@ const cases: Case[] = [
     phases: { 'val bbox_mAP': 'validation' },
   },
   {
+    file: 'torchvision-detection-coco.log',
+    dialect: 'epoch-lines',
+    records: [2],
+    // `model_time`, `evaluator_time` and `DONE (t=5.00s)` are timing; pycocotools' summary lines are the
+    // evaluation's metrics, named by their IoU type
+    last: {
+      lr: 0.02,
+      loss: 0.9,
+      loss_classifier: 0.3,
+      loss_box_reg: 0.3,
+      'bbox AP@[IoU=0.50:0.95|area=all|maxDets=100]': 0.251,
+      'bbox AP@[IoU=0.50|area=all|maxDets=100]': 0.43,
+      'bbox AR@[IoU=0.50:0.95|area=large|maxDets=100]': 0.52,
+    },
+    phases: { loss: null, 'bbox AP@[IoU=0.50:0.95|area=all|maxDets=100]': 'validation' },
+    check: (runs) => expect(runs[0]?.epochs.map((e) => e.seconds)).toEqual([3720, 3660]),
+  },
+  {
     file: 'mmengine-epochs.log',
     dialect: 'epoch-lines',
     records: [2],
