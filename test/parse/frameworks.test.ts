@@ -365,8 +365,9 @@ function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
 describe('chunking does not change the records of these shapes', () => {
   test.each(cases.map((c) => c.file))('%s: every two-way split and 40 random many-way splits', (file) => {
     const bytes = read(file);
-    const expected = JSON.stringify(parseChunks([bytes]));
-    expect(JSON.parse(expected).runs.length).toBeGreaterThan(0);
+    const whole = parseChunks([bytes]);
+    expect(whole.runs.length).toBeGreaterThan(0);
+    const expected = JSON.stringify(whole);
     const step = Math.max(1, Math.floor(bytes.length / 150));
     for (let cut = 1; cut < bytes.length; cut += step) {
       expect(JSON.stringify(parseChunks(splitAt(bytes, [cut])))).toBe(expected);
