@@ -7,7 +7,7 @@ import { buildContext, readTrainingCode } from './context/index.js';
 import type { CodeFacts } from './context/index.js';
 import { diagnose } from './diagnose/diagnose.js';
 import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
-import { trainingTwin } from './model/roles.js';
+import { trainingTwin, withStatedPhases } from './model/roles.js';
 import { parseText } from './parse/index.js';
 
 /** What the user configured: rule settings, metrics to ignore, context hints. */
@@ -51,13 +51,20 @@ export function lintRuns(
   code: CodeFacts | null = null,
 ): FileReport {
   const named = new Set(settings.metrics ?? []);
-  const contexts = runs.map((run) => buildContext(run, settings.hints, code));
+  // every name lookup of a run reads its metrics the way its format states them (`Run.phases`)
+  const contexts = runs.map((run) =>
+    withStatedPhases(run.phases, () => buildContext(run, settings.hints, code)),
+  );
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
     if (context === undefined) return;
-    const ignoreMetrics = ignoredIn(run, settings);
-    const found = runDetectors(DETECTORS, run, context, { rules: settings.rules, ignoreMetrics });
+    const found = withStatedPhases(run.phases, () =>
+      runDetectors(DETECTORS, run, context, {
+        rules: settings.rules,
+        ignoreMetrics: ignoredIn(run, settings),
+      }),
+    );
     for (const f of found) if (named.size === 0 || f.metric === null || named.has(f.metric)) findings.push(f);
   });
   return {
@@ -65,11 +72,21 @@ export function lintRuns(
     format,
     runs: runs.map(summarize),
     findings,
-    diagnoses: diagnose(runs, findings, contexts),
+    diagnoses: withStatedPhases(statedPhases(runs), () => diagnose(runs, findings, contexts)),
     contexts,
     issues: [...issues],
     error: null,
   };
+}
+
+/** The phases the runs of a file state, merged (the runs of one file share a format; the first run wins). */
+function statedPhases(runs: readonly Run[]): Run['phases'] {
+  let merged: NonNullable<Run['phases']> | undefined;
+  for (const run of runs) {
+    if (run.phases === undefined) continue;
+    merged = { ...run.phases, ...merged };
+  }
+  return merged;
 }
 
 function summarize(run: Run): RunSummary {

@@ -65,13 +65,40 @@ const LOSS_BASES = new Set(['loss', 'logloss', 'mlogloss', 'binarylogloss']);
 const cache = new Map<string, NameParts>();
 const CACHE_LIMIT = 4096;
 
+/**
+ * The phases the run being linted states for its metrics (`Run.phases`: a fastai table's `accuracy` is
+ * computed on the validation set, a model card's columns are evaluation metrics), or null. Set only for
+ * the duration of `withStatedPhases`, so that every rule, the context and the diagnosis read a name the
+ * way its format means it without each of them being handed the run's phases.
+ */
+let stated: Readonly<Record<string, MetricPhase>> | null = null;
+
+/** Runs `fn` with the stated phases of a run in force for every name lookup of this table. */
+export function withStatedPhases<T>(
+  phases: Readonly<Record<string, MetricPhase>> | undefined,
+  fn: () => T,
+): T {
+  const previous = stated;
+  stated = phases !== undefined && Object.keys(phases).length > 0 ? phases : null;
+  try {
+    return fn();
+  } finally {
+    stated = previous;
+  }
+}
+
 /** Splits a printed name into its phase and base words (linear in the name; cached). */
 export function nameParts(name: string): NameParts {
-  const known = cache.get(name);
-  if (known !== undefined) return known;
-  const parts = readName(name);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(name, parts);
+  let parts = cache.get(name);
+  if (parts === undefined) {
+    parts = readName(name);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(name, parts);
+  }
+  if (stated !== null && Object.hasOwn(stated, name)) {
+    const phase = stated[name];
+    if (phase !== undefined && phase !== parts.phase) return { ...parts, phase };
+  }
   return parts;
 }
 
@@ -189,7 +216,39 @@ export function isLearningRateName(name: string): boolean {
  */
 export function isValidationName(name: string): boolean {
   const phase = nameParts(name).phase;
-  return (phase === 'validation' || phase === 'test') && !isLearningRateName(name);
+  return (phase === 'validation' || phase === 'test') && !isLearningRateName(name) && !isResourceName(name);
+}
+
+/** Words that make a name a cost of the run (time, throughput, memory), not a metric of the data. */
+const RESOURCE_WORDS = new Set([
+  'runtime',
+  'time',
+  'duration',
+  'seconds',
+  'second',
+  'secs',
+  'sec',
+  'throughput',
+  'speed',
+  'eta',
+  'mem',
+  'memory',
+  'flos',
+]);
+
+/**
+ * Timing, throughput and memory columns (`eval_runtime`, `eval_samples_per_second`, `val_time`,
+ * `test_mem_gb`, `total_flos`): what the evaluation cost, not how the model did on the data. They are
+ * never validation metrics, whatever their phase word.
+ */
+export function isResourceName(name: string): boolean {
+  const words = nameParts(name).words;
+  for (let i = 0; i < words.length; i += 1) {
+    const w = words[i] ?? '';
+    if (RESOURCE_WORDS.has(w)) return true;
+    if (w === 'per' && i > 0) return true;
+  }
+  return false;
 }
 
 /** The phase of a metric in a run: the run's format knowledge (`Run.phases`) first, then its name. */
@@ -211,6 +270,8 @@ export function trainingTwin(name: string, names?: Iterable<string>): string | n
   let unphased: string | null = null;
   let trained: string | null = null;
   for (const candidate of names) {
+    // a name whose phase is stated by its format (fastai's `accuracy`) is not its own twin
+    if (candidate === name) continue;
     if (candidate === plain) return plain;
     const p = nameParts(candidate);
     if (p.words.join(' ') !== key) continue;

@@ -25,17 +25,9 @@ const manifest = JSON.parse(readFileSync(new URL('frameworks-manifest.json', dir
 
 /** Where today's detectors (or the corpus) cannot meet a label, and why. */
 const KNOWN_GAPS: Record<string, Partial<Record<Label, string>>> = {
-  'gemastik-ann-val-acc-crlf-bare.txt': {
-    val_stuck:
-      'val_acc sits at the majority-class share (0.729-0.732) but moves in the 4th decimal: not constant, and without class counts val-stuck has no chance level to compare with',
-  },
   'noprop-cifar100-two-runs-chance-plateau.md': {
     val_stuck:
       "the test accuracy is printed as a bare 'Acc' (no phase word, percent units): the role table cannot tell it is held-out data",
-  },
-  'pytorch-pose-issue-56-val-flat-trailing-tab-tsv.txt': {
-    val_stuck:
-      "'Val Acc' wanders 0.197-0.255 while training climbs; val-stuck matches accuracy names by `val_` prefix only and wants a constant or chance-level value",
   },
   'sequence-tagging-issue-47-lr-nan-timestamped.txt': {
     nan: 'the excerpt prints no epoch boundary (manifest epochs: 0): no record to lint; the input is reported as unreadable (exit 2) instead',

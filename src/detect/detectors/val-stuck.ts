@@ -1,4 +1,4 @@
-import { median } from 'simple-statistics';
+import { median, standardDeviation } from 'simple-statistics';
 import { z } from 'zod';
 import { findRole, metricDirection, trainingTwin } from '../../model/index.js';
 import { mannKendall } from '../../stats/index.js';
@@ -35,6 +35,9 @@ export const StuckStats = z.object({
   /** detached: validation gain over the run and the training gain over the same epochs. */
   valGain: stat().nullable(),
   trainGain: stat().nullable(),
+  /** near-constant: the range of the values and one binomial standard error of the count behind them. */
+  band: stat().nullable(),
+  se: stat().nullable(),
 });
 
 /** Mann–Kendall p below which the training curve "still moves" (a strong, pre-set level). */
@@ -60,7 +63,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: `Four ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5; for a metric that is not an accuracy, printed bit-identical while its training twin or the training loss moves), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch and ends closer to where training started than to where it ended. (4) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
+    what: `Six ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5; for a metric that is not an accuracy, printed bit-identical while its training twin or the training loss moves), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch (when training gains less than 0.3, it must fall from it by more than twice the scatter of its last epochs) and ends closer to where training started than to where it ended. (4) near-constant: from the first epoch on, at least 10 epochs inside less than one binomial standard error of the sample count behind them (read from the digits or the log; not above 0.95), while a printed training twin moves by more than that; (5) flat: training accuracy climbs (p < ${TRAIN_MOVES_ALPHA}) by at least 0.3 (30 points) while validation gains less than a quarter of what training gains, has no trend after its first epoch, no validation loss rises in the second half, and even its best late epoch sits further below training than it swings. (6) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
     why: 'A validation accuracy that does not move, or does not follow training at all, means the predictions on the validation set do not depend on what the model learns: the validation data are preprocessed differently from the training data (rescale on one generator only), the model predicts one class for everything (its accuracy is then that class share), BatchNormalization statistics do not fit the validation inputs, the validation labels are wrong, or the metric does not fit the task (accuracy on a regression target prints 0.0000e+00).',
     example:
       'val_accuracy: 0.5028 for the last 36 of 40 epochs while accuracy climbs to 1.0000; or val_acc 0.675 → 0.59 while acc 0.78 → 1.00',
@@ -75,6 +78,12 @@ export default defineDetector({
       '{metric} stays within {tolerance} of chance (1/{classes} = {chance}) in the last {count} of {total} epochs while {trainMetric} is at {trainValue}',
     detached:
       '{metric} does not follow training: it never improves on its first epoch ({first} → {value}, median of the last epochs) while {trainMetric} rises {trainFirst} → {trainValue}',
+    nearConstant:
+      '{metric} stays between {min} and {max} in all {count} epochs: a band of {band}, less than one sampling standard error ({se}) of {samples} validation samples, so the predictions barely change between epochs',
+    nearConstantTrain:
+      '{metric} stays between {min} and {max} in all {count} epochs (a band of {band}, less than one sampling standard error, {se}, of {samples} validation samples) while {trainMetric} moves {trainFirst} → {trainLast}',
+    detachedFlat:
+      '{metric} does not follow training: it gains {valGain} ({first} → {value}, median of the last epochs) and has no trend after epoch {firstEpoch}, while {trainMetric} gains {trainGain} ({trainFirst} → {trainValue})',
     detachedLoss:
       '{metric} never gets below the training loss of the first epoch ({trainFirst}, the untrained model): its best is {value} at epoch {bestEpoch} while {trainMetric} falls to {trainValue}; validation gains nothing from what training learns',
     nextConstant:
@@ -104,7 +113,14 @@ export default defineDetector({
           continue;
         }
       }
-      const detached = detachedFromTraining(s, train, options.minEpochs);
+      const near = nearConstant(s, train, context, metric, options.minEpochs);
+      if (near !== null) {
+        drafts.push(near);
+        continue;
+      }
+      const detached =
+        detachedFromTraining(s, train, options.minEpochs) ??
+        flatWhileTrainingClimbs(s, train, validationLosses(run, ignoreMetrics), options.minEpochs);
       if (detached !== null) drafts.push(detached);
     }
     // any other validation metric printed bit-identical in every epoch while its training twin moves: the
@@ -183,6 +199,8 @@ function lossNeverLearns(val: Series, train: Series, minEpochs: number): Finding
       chance: null,
       valGain: round(valBest - (val.values[0] ?? valBest)),
       trainGain: round(trainLate - trainFirst),
+      band: null,
+      se: null,
     },
     evidence: { values: val.values, trainValues: train.values },
     messageId: 'detachedLoss',
@@ -193,6 +211,174 @@ function lossNeverLearns(val: Series, train: Series, minEpochs: number): Finding
       trainMetric: train.metric,
       trainFirst: round(trainFirst),
       trainValue: round(trainLate),
+    },
+    next: { messageId: 'nextDetached', data: {} },
+  };
+}
+
+/** The validation losses of a run (lower is better, not an accuracy). */
+function validationLosses(run: Parameters<typeof metricNames>[0], ignore: ReadonlySet<string>): Series[] {
+  return validationMetrics(run, ignore)
+    .filter((m) => !isAccuracyName(m) && metricDirection(m) === 'lower')
+    .map((m) => finiteSeries(run, m));
+}
+
+/** Evaluations a near-constant or flat validation needs before it says anything (twice minEpochs). */
+const NEAR_MIN_FACTOR = 2;
+/** Above this accuracy a model that barely changes its answers has simply converged near the ceiling. */
+const NEAR_CEILING = 0.95;
+
+/**
+ * The whole run inside less than one binomial standard error of the count behind it (read from the digits
+ * or the log): from the first evaluation on, the answers on the validation set barely change, which a model
+ * that learns does not do (its first epochs move by several SE). A training twin, when printed, must move by
+ * more than that band (a converged fine-tune whose training is as flat is quiet).
+ */
+function nearConstant(
+  s: Series,
+  train: Series | null,
+  context: Parameters<typeof evaluatedCounts>[0],
+  metric: string,
+  minEpochs: number,
+): FindingDraft<Stats> | null {
+  const n = s.values.length;
+  if (n < NEAR_MIN_FACTOR * minEpochs) return null;
+  const { counts } = evaluatedCounts(context, metric, s.epochs);
+  const samples = counts[0] ?? null;
+  if (samples === null || samples <= 0 || counts.some((c) => c !== samples)) return null;
+  const p = median(s.values);
+  if (!(p >= 1 / samples && p <= NEAR_CEILING)) return null;
+  const min = Math.min(...s.values);
+  const max = Math.max(...s.values);
+  const band = max - min;
+  const se = Math.sqrt((p * (1 - p)) / samples);
+  if (!(band < se)) return null;
+  let trainFirst: number | null = null;
+  let trainLast: number | null = null;
+  if (train !== null && train.values.length >= 2) {
+    const range = Math.max(...train.values) - Math.min(...train.values);
+    if (!(range > Math.max(se, 2 * band))) return null;
+    trainFirst = train.values[0] ?? null;
+    trainLast = train.values.at(-1) ?? null;
+  }
+  const from = s.epochs[0] ?? 1;
+  const data = {
+    metric,
+    min: round(min),
+    max: round(max),
+    band: round(band),
+    se: round(se),
+    samples,
+    count: n,
+    trainMetric: train?.metric ?? null,
+    trainFirst: trainFirst === null ? null : round(trainFirst),
+    trainLast: trainLast === null ? null : round(trainLast),
+  };
+  return {
+    metric,
+    epochs: [from, s.epochs.at(-1) ?? from],
+    line: s.lines[0] ?? null,
+    stats: {
+      variant: 'constant',
+      from,
+      count: n,
+      total: n,
+      value: round(p),
+      trainValue: train === null ? null : round(median(train.values)),
+      samples,
+      correct: null,
+      classes: null,
+      chance: null,
+      valGain: null,
+      trainGain: null,
+      band: round(band),
+      se: round(se),
+    },
+    evidence: { values: s.values },
+    messageId: trainFirst === null ? 'nearConstant' : 'nearConstantTrain',
+    data,
+    next: { messageId: 'nextConstant', data: {} },
+  };
+}
+
+/** Share of the training gain below which validation "did not follow" (a quarter). */
+const FLAT_FOLLOW_SHARE = 0.25;
+/** The training gain (in accuracy, 0-1) below which a flat validation is no symptom. */
+const FLAT_MIN_TRAIN_GAIN = 0.3;
+
+/**
+ * Training climbs (Mann–Kendall p < 0.001) while validation gains less than a quarter of what training
+ * gains, shows no trend after its first epoch, and (unlike an overfit) no validation loss rises in the
+ * second half. Guard: even the best validation epoch of the second half sits further below training than
+ * validation swings there, so a validation that alternates or scatters around training is never "flat".
+ */
+function flatWhileTrainingClimbs(
+  s: Series,
+  train: Series | null,
+  losses: readonly Series[],
+  minEpochs: number,
+): FindingDraft<Stats> | null {
+  const n = s.values.length;
+  if (train === null || n < NEAR_MIN_FACTOR * minEpochs || train.values.length < NEAR_MIN_FACTOR * minEpochs)
+    return null;
+  const tail = Math.max(3, Math.ceil(n / 3));
+  const valFirst = s.values[0] ?? 0;
+  const valLate = median(s.values.slice(-tail));
+  const trainFirst = train.values[0] ?? 0;
+  const trainLate = median(train.values.slice(-tail));
+  const trainGain = trainLate - trainFirst;
+  const valGain = valLate - valFirst;
+  // training must learn a lot (0.3 of accuracy, 30 points in percent): a fine-tune or a converged model
+  // that adds a few points of training accuracy while validation holds its level is not detached
+  const scale = [...s.values, ...train.values].some((v) => v > 1.5) ? 100 : 1;
+  if (!(trainGain >= FLAT_MIN_TRAIN_GAIN * scale) || !(valGain < FLAT_FOLLOW_SHARE * trainGain)) return null;
+  const half = s.values.slice(Math.floor(n / 2));
+  const halfMax = Math.max(...half);
+  if (!(halfMax < trainLate - (halfMax - Math.min(...half)))) return null;
+  // the costly tests last
+  const after = mannKendall(thin(s.values.slice(1)));
+  if (after.p < 0.05 && after.tau > 0) return null;
+  for (const loss of losses) {
+    const late = loss.values.slice(Math.floor(loss.values.length / 2));
+    if (late.length < minEpochs) continue;
+    const rising = mannKendall(thin(late));
+    if (rising.p < 0.05 && rising.tau > 0) return null;
+  }
+  const trend = mannKendall(thin(train.values));
+  if (!(trend.p < TRAIN_MOVES_ALPHA && trend.tau > 0)) return null;
+  const from = s.epochs[0] ?? 1;
+  return {
+    metric: s.metric,
+    epochs: [from, s.epochs.at(-1) ?? from],
+    line: s.lines[0] ?? null,
+    stats: {
+      variant: 'detached',
+      from,
+      count: n,
+      total: n,
+      value: round(valLate),
+      trainValue: round(trainLate),
+      samples: null,
+      correct: null,
+      classes: null,
+      chance: null,
+      valGain: round(valGain),
+      trainGain: round(trainGain),
+      band: null,
+      se: null,
+    },
+    evidence: { values: s.values, trainValues: train.values },
+    messageId: 'detachedFlat',
+    data: {
+      metric: s.metric,
+      first: round(valFirst),
+      value: round(valLate),
+      valGain: round(valGain),
+      firstEpoch: from,
+      trainMetric: train.metric,
+      trainFirst: round(trainFirst),
+      trainValue: round(trainLate),
+      trainGain: round(trainGain),
     },
     next: { messageId: 'nextDetached', data: {} },
   };
@@ -248,6 +434,8 @@ function constantStretch(
     chance: null,
     valGain: null,
     trainGain: null,
+    band: null,
+    se: null,
   };
   if (start === 0) {
     return {
@@ -335,6 +523,8 @@ function chanceStretch(
       chance: round(chance),
       valGain: null,
       trainGain: null,
+      band: null,
+      se: null,
     },
     evidence: { values: s.values.slice(start) },
     messageId: 'chance',
@@ -370,6 +560,13 @@ function detachedFromTraining(
   const trainLate = median(train.values.slice(-tail));
   if (!(valLate <= valFirst)) return null;
   if (!(valLate < (trainFirst + trainLate) / 2)) return null;
+  // when training gains little (a fine-tune adding a few points), a first epoch that happens to be the best
+  // is noise: validation must fall from it by more than twice the scatter of its last epochs
+  const scale = [...s.values, ...train.values].some((v) => v > 1.5) ? 100 : 1;
+  if (trainLate - trainFirst < FLAT_MIN_TRAIN_GAIN * scale) {
+    const late = s.values.slice(-tail);
+    if (!(valFirst - valLate > 2 * standardDeviation(late))) return null;
+  }
   // the costly test last
   const trend = mannKendall(thin(train.values));
   if (!(trend.p < TRAIN_MOVES_ALPHA && trend.tau > 0)) return null;
@@ -392,6 +589,8 @@ function detachedFromTraining(
       chance: null,
       valGain: round(valLate - valFirst),
       trainGain: round(trainLate - trainFirst),
+      band: null,
+      se: null,
     },
     evidence: { values: s.values, trainValues: train.values },
     messageId: 'detached',
