@@ -5,7 +5,8 @@
  * A name is read as words (split at `_ - / . :`, spaces and camel case: `ValLoss` → `Val Loss`), and:
  * - its phase comes from a phase word first (`val_`, `valid_`, `validation_`, `eval_`, `test_`, `dev_`,
  *   `train_`, `Val Loss`, `eval-logloss`, `val/box_loss`, `valid_0's`) or last (`loss_val`, `acc_test`,
- *   `accuracy on test set`); Ultralytics' `metrics/...` columns are validation metrics;
+ *   `accuracy on test set`); Ultralytics' `metrics/...` columns are validation metrics; a name that is
+ *   only a phase word is that phase's value of the one metric printed (CatBoost's `learn` and `test`);
  * - what is left is its base (`Val Loss` → `loss`, `test Top-1 Acc` → `top 1 acc`), which says the
  *   kind of metric (loss, accuracy, learning rate) and pairs training and held-out twins.
  * A test set is held-out data like a validation set: where a log has no validation metric, its test
@@ -38,6 +39,8 @@ export interface NameParts {
 const VALIDATION_WORDS = new Set(['val', 'valid', 'validation', 'eval', 'evaluation', 'dev']);
 const TEST_WORDS = new Set(['test', 'testing']);
 const TRAIN_WORDS = new Set(['train', 'training', 'trn']);
+/** Names that are a phase alone: the training-set column of CatBoost's verbose output. */
+const LONE_TRAIN_NAMES = new Set(['learn']);
 /** Words after a trailing phase word that do not change it: `accuracy on test set`. */
 const SET_WORDS = new Set(['set', 'data', 'dataset', 'split']);
 /** Words that summarise but do not change what a metric is: `Average loss`, `train_loss_epoch`. */
@@ -121,6 +124,11 @@ function readName(name: string): NameParts {
       // `validation_0-logloss` (XGBoost's sklearn API), `valid_0's` (LightGBM): the set's index
       if (from < to - 1 && /^\d+$/.test(lower[from] ?? '')) from += 1;
     }
+  }
+  if (words.length === 1 && first !== undefined) {
+    // `test`, `learn`: the phase's value of the one metric the log prints
+    const p = LONE_TRAIN_NAMES.has(first) ? 'train' : phaseOf(first);
+    if (p !== null) return { phase: p, words: [], printedBase: '' };
   }
   if (phase === null && words.length > 1) {
     let last = to - 1;

@@ -5,6 +5,11 @@
  * evaluation on the `round` axis (`Epoch.round` keeps the printed, 0-based round). After `Stopping. Best
  * iteration:` the best round is printed again: that line is a summary, not a record. A last line cut
  * by the end of the log (it lacks values every earlier round had) is reported, not read.
+ * LightGBM's `Early stopping, best iteration is:` and `Did not meet early stopping. Best iteration is:`
+ * are followed by such a summary too; its `[LightGBM] [Info]` lines are not rounds.
+ * CatBoost's verbose output, `0:\tlearn: 0.68\ttest: 0.68\tbest: 0.68 (0)\ttotal: 52ms\tremaining: 52s`
+ * (0-based iterations, every `metric_period`): `learn` is the training set's value and `test` the eval
+ * set's (a validation metric, `Run.phases`); `best`, `total` and `remaining` are not metrics.
  */
 import type { Epoch, Event, ParseIssue, Run } from '../model/index.js';
 import { shorten } from '../report/escape.js';
@@ -14,10 +19,19 @@ import type { TerminalLine } from './terminal.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
 const ROUND_LINE = /^\[(\d+)\]\s+(\S[^:\t]*:\s*\S)/;
+/** CatBoost's verbose line: `0:\tlearn: 0.6821324\ttest: 0.6830112\tbest: 0.6830112 (0)\ttotal: 52ms`. */
+const CATBOOST_LINE = /^(\d+):\t(?:learn|test\d*): /;
+/** Words that say the best round follows (printed again: a summary, not a round). */
+const BEST_FOLLOWS =
+  /^(?:Stopping\. Best iteration|Early stopping, best iteration is|Did not meet early stopping\. Best iteration is)/i;
+/** CatBoost's bookkeeping fields: the best value so far, the time spent and left. */
+const CATBOOST_NOT_METRICS = new Set(['best', 'total', 'remaining']);
 
 function sniff(head: SniffHead): number {
   let rounds = 0;
-  for (const line of head.lines) if (ROUND_LINE.test(line) && /[-']|\t/.test(line)) rounds += 1;
+  for (const line of head.lines) {
+    if ((ROUND_LINE.test(line) && /[-']|\t/.test(line)) || CATBOOST_LINE.test(line)) rounds += 1;
+  }
   return rounds >= 2 ? 0.97 : rounds === 1 ? 0.9 : 0;
 }
 
@@ -64,8 +78,16 @@ function createReader(ctx: ReaderContext): FormatReader {
     ctx.onEpoch?.(epoch, runIndex);
   };
 
+  let catboostSeen = false;
   const finishRun = (): void => {
     if (epochs.length === 0) return;
+    const phases: NonNullable<Run['phases']> = {};
+    if (catboostSeen) {
+      for (const name of Object.keys(epochs[0]?.metrics ?? {})) {
+        if (name === 'learn') phases[name] = 'train';
+        else if (/^test\d*$/.test(name)) phases[name] = 'validation';
+      }
+    }
     const run: Run = {
       index: runIndex,
       epochs,
@@ -74,6 +96,7 @@ function createReader(ctx: ReaderContext): FormatReader {
       axis: 'round',
       source: { dialect: 'boosting-rounds', file: ctx.file, fromLine, toLine },
     };
+    if (Object.keys(phases).length > 0) run.phases = phases;
     ctx.onRun(run);
     runIndex += 1;
     epochs = [];
@@ -85,29 +108,36 @@ function createReader(ctx: ReaderContext): FormatReader {
   const line = (tl: TerminalLine): void => {
     const text = cleanLine(tl.text);
     if (text.length === 0) return;
-    if (/^Stopping\. Best iteration/i.test(text)) {
+    const best = BEST_FOLLOWS.exec(text);
+    if (best !== null) {
       commit();
       bestFollows = true;
-      events.push({
-        kind: 'early-stopping',
-        epoch: epochs.length === 0 ? null : epochs.length,
-        line: tl.line,
-      });
+      if (!/^Did not/i.test(best[0])) {
+        events.push({
+          kind: 'early-stopping',
+          epoch: epochs.length === 0 ? null : epochs.length,
+          line: tl.line,
+        });
+      }
       return;
     }
-    const m = /^\[(\d+)\]/.exec(text);
+    const catboost = CATBOOST_LINE.exec(text);
+    const m = catboost ?? /^\[(\d+)\]/.exec(text);
     if (m === null) return;
     const round = Number(m[1]);
+    const start = catboost === null ? m[0].length : text.indexOf('\t') + 1;
+    if (catboost !== null) catboostSeen = true;
     if (bestFollows && lastRound !== null && round <= lastRound) {
       bestFollows = false; // the best round printed again after early stopping
       return;
     }
     bestFollows = false;
     const metrics = new Map<string, number>();
-    for (const field of text.slice(m[0].length).split('\t')) {
+    for (const field of text.slice(start).split('\t')) {
       const colon = field.lastIndexOf(':');
       if (colon <= 0) continue;
       const name = field.slice(0, colon).trim();
+      if (catboost !== null && CATBOOST_NOT_METRICS.has(name)) continue;
       const value = numericLiteral(field.slice(colon + 1).trim());
       if (name.length === 0) continue;
       if (value === null) {

@@ -146,18 +146,22 @@ export function createParser(options: ParserOptions): Parser {
     });
     reader = r;
     if (r.kind === 'lines') {
-      terminal = createTerminal((line) => {
-        if (fatal !== null) return;
-        if (line.text.includes('\uFFFD')) reportReplacement(line.line);
-        if (line.longWord === true) {
-          onIssue({
-            kind: 'line-too-long',
-            line: line.line,
-            message: `a word of more than ${MAX_WORD_CHARS} characters without a space: the rest of it is skipped`,
-          });
-        }
-        r.line(line);
-      });
+      terminal = createTerminal(
+        (line) => {
+          if (fatal !== null) return;
+          if (line.text.includes('\uFFFD')) reportReplacement(line.line);
+          if (line.longWord === true) {
+            onIssue({
+              kind: 'line-too-long',
+              line: line.line,
+              message: `a word of more than ${MAX_WORD_CHARS} characters without a space: the rest of it is skipped`,
+            });
+          }
+          r.line(line);
+        },
+        undefined,
+        { epochFrames: r.epochFrames === true },
+      );
     }
   };
 

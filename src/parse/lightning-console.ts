@@ -29,5 +29,6 @@ export const lightningConsoleReader: ReaderEntry = {
   binary: false,
   fileHint: null,
   sniff,
-  create: (ctx) => createTextRecordsReader({ dialect: 'lightning-console', ctx }),
+  // Lightning 1.x redraws one bar for all epochs: the last frame of each epoch is read
+  create: (ctx) => ({ ...createTextRecordsReader({ dialect: 'lightning-console', ctx }), epochFrames: true }),
 };

@@ -7,7 +7,9 @@
  * values, glued units (`13.52%`, `2.2s`, `4.89G`), fullwidth colons and commas, `Accuracy: 9897/10000
  * (99%)` counts, and phase labels (`Test set: Average loss: ...` names its values `Test Average loss`).
  */
+import type { MetricPhase } from '../model/index.js';
 import { nameParts } from '../model/roles.js';
+import { readFrameworkLine, stripLogPrefix } from './framework-lines.js';
 
 /** One value printed with a name. */
 export interface MetricPair {
@@ -17,6 +19,8 @@ export interface MetricPair {
   value: number | null;
   /** The text when it is not a number (`2.22z`); the value is then null. */
   bad: string | null;
+  /** The phase the format gives a name that has no phase word (accelerate's eval dict); absent otherwise. */
+  phase?: MetricPhase;
 }
 
 /** Everything read from one line. */
@@ -34,6 +38,10 @@ export interface LineReading {
   counts: Array<{ name: string; correct: number; total: number }>;
   /** Words that named nothing (prose). */
   strayWords: number;
+  /** An evaluation at this step, not an epoch (TF Estimator's `Saving dict for global step N:`). */
+  evalStep?: number;
+  /** The phase word of the line's label (`Test` of `Test: [ 0/196]`), when it has one. */
+  labelPhase?: string;
 }
 
 type Token =
@@ -43,7 +51,8 @@ type Token =
   | { t: 'space'; width: number }
   | { t: 'colon' }
   | { t: 'eq' }
-  | { t: 'sep'; hard: boolean }
+  | { t: 'sep'; hard: boolean; dash?: boolean }
+  | { t: 'clock'; seconds: number }
   | { t: 'open'; c: '[' | '(' | '{' }
   | { t: 'close'; c: ']' | ')' | '}' }
   | { t: 'lt' }
@@ -119,6 +128,10 @@ const WRAPPERS = new Set([
   'scalar',
 ]);
 const EPOCH_WORDS = new Set(['epoch', 'ep']);
+/** Words after a bare number that make it a count in prose, not a value. */
+const COUNTED_WORDS = new Set(['epoch', 'epochs', 'iteration', 'iterations', 'iters', 'steps', 'rounds']);
+/** Phase words printed with a full stop: `Val. Loss`, `Valid. Acc`. */
+const ABBREVIATED = new Set(['val', 'valid', 'eval', 'trn', 'tr']);
 const EPOCH_SUFFIX = new Set(['no', 'num', 'number', '#', 'idx', 'index']);
 const STEP_WORDS = new Set([
   'step',
@@ -130,13 +143,67 @@ const STEP_WORDS = new Set([
   'global step',
   'global_step',
 ]);
-const TIME_WORDS = new Set(['time', 'epoch time', 'elapsed', 'duration', 'took', 'epoch_time', 'time taken']);
+const TIME_WORDS = new Set([
+  'time',
+  'epoch time',
+  'elapsed',
+  'duration',
+  'took',
+  'epoch_time',
+  'time taken',
+  'total time',
+]);
 /** Progress-bar bookkeeping that is not a metric (Lightning's `v_num`, a dataloader index). */
 const NOT_METRICS = new Set(['v_num', 'dataloader', 'dataloader_idx', 'local_rank', 'pid']);
+/**
+ * Whole names that are timing or resources, not metrics: torchvision's MetricLogger and timm (`eta`,
+ * `data`, `max mem`, `img/s`), mmengine (`data_time`, `memory`), mmdet's `bbox_mAP_copypaste` (six
+ * numbers, not one metric).
+ */
+const NOT_METRIC_NAMES = new Set([
+  'eta',
+  'data',
+  'data time',
+  'data_time',
+  'max mem',
+  'max_mem',
+  'mem',
+  'memory',
+  'img/s',
+  'samples/s',
+  'it/s',
+  'remaining',
+  'total',
+  'model_time',
+  'evaluator_time',
+  't',
+]);
 
 /** Tokenizes and reads one (cleaned) line. Linear in its length. */
 export function readLine(text: string): LineReading {
-  return interpret(tokenize(text));
+  const line = stripLogPrefix(text);
+  const framework = readFrameworkLine(line);
+  if (framework === null) return interpret(tokenize(line));
+  const reading = framework.rest === null ? emptyReading() : interpret(tokenize(framework.rest));
+  if (framework.epoch !== null) reading.epoch = { value: framework.epoch, of: null };
+  if (framework.evalStep !== null) {
+    reading.evalStep = framework.evalStep;
+    reading.step = null;
+  }
+  for (const p of framework.pairs) {
+    const pair: MetricPair = { name: p.name, value: p.value, bad: null };
+    if (p.phase !== null) pair.phase = p.phase;
+    reading.pairs.push(pair);
+  }
+  const phase = framework.phase;
+  if (phase !== null) {
+    for (const p of reading.pairs) if (nameParts(p.name).phase === null) p.phase = phase;
+  }
+  return reading;
+}
+
+function emptyReading(): LineReading {
+  return { pairs: [], epoch: null, step: null, bar: null, seconds: null, counts: [], strayWords: 0 };
 }
 
 function isLetter(c: number): boolean {
@@ -162,7 +229,7 @@ function tokenize(s: string): Token[] {
       // ` - ` (Keras-like separators, `resnet-50 - Epoch 1`) and ` — `
       const d = s.charCodeAt(j);
       if ((d === 45 || d === 0x2014 || d === 0x2013) && s.charCodeAt(j + 1) === 32) {
-        tokens.push({ t: 'sep', hard: true });
+        tokens.push({ t: 'sep', hard: true, dash: true });
         i = j + 1;
         continue;
       }
@@ -190,6 +257,14 @@ function tokenize(s: string): Token[] {
           if (isLetter(e) || isDigit(e) || (d === 46 && s.charCodeAt(j - 1) === 64)) j += 1;
           else break;
         } else break;
+      }
+      // `Val. Loss` (bentrevett's tutorials): the abbreviation's full stop belongs to the phase word
+      if (
+        s.charCodeAt(j) === 46 &&
+        s.charCodeAt(j + 1) === 32 &&
+        ABBREVIATED.has(s.slice(i, j).toLowerCase())
+      ) {
+        j += 1;
       }
       const text = s.slice(i, j);
       const lower = text.toLowerCase();
@@ -279,6 +354,13 @@ function readNumberToken(s: string, start: number, tokens: Token[]): number {
     else tokens.push({ t: 'sep', hard: false });
     return value !== undefined ? j : i + 1;
   }
+  if (isDigit(c)) {
+    const clock = readClock(s, start);
+    if (clock !== null) {
+      tokens.push({ t: 'clock', seconds: clock.seconds });
+      return clock.end;
+    }
+  }
   if (c === 45 || c === 43) i += 1;
   while (i < n && isDigit(s.charCodeAt(i))) i += 1;
   if (s.charCodeAt(i) === 46 && isDigit(s.charCodeAt(i + 1))) {
@@ -318,6 +400,55 @@ function readNumberToken(s: string, start: number, tokens: Token[]): number {
   return j;
 }
 
+/** Reads `d+ digits` at `at`; returns the index after them and their value. */
+function digitsAt(s: string, at: number, max: number): { end: number; value: number } | null {
+  let j = at;
+  while (j < s.length && j - at < max && isDigit(s.charCodeAt(j))) j += 1;
+  if (j === at || isDigit(s.charCodeAt(j))) return null;
+  return { end: j, value: Number(s.slice(at, j)) };
+}
+
+/**
+ * A clock value: `0:05:12`, `12:30`, `0:00:00.51`, `1 day, 4:36:31` (torchvision's and mmengine's
+ * `eta`, `Total time: 0:01:42`): a duration, never a metric. Null when the text is not one.
+ */
+function readClock(s: string, start: number): { seconds: number; end: number } | null {
+  let days = 0;
+  let at = start;
+  const first = digitsAt(s, at, 6);
+  if (first === null) return null;
+  if (s.startsWith(' day', first.end)) {
+    let j = first.end + 4;
+    if (s.charCodeAt(j) === 115) j += 1; // days
+    if (s.charCodeAt(j) !== 44 || s.charCodeAt(j + 1) !== 32) return null;
+    days = first.value;
+    at = j + 2;
+  } else if (s.charCodeAt(first.end) !== 58) return null;
+  const h = digitsAt(s, at, 3);
+  if (h === null || s.charCodeAt(h.end) !== 58) return null;
+  const m = digitsAt(s, h.end + 1, 2);
+  if (m === null || m.end - h.end !== 3) return null;
+  let seconds = days * 86400;
+  let end = m.end;
+  if (s.charCodeAt(end) === 58) {
+    const sec = digitsAt(s, end + 1, 2);
+    if (sec === null || sec.end - end !== 3) return null;
+    seconds += h.value * 3600 + m.value * 60 + sec.value;
+    end = sec.end;
+  } else {
+    if (days > 0) return null;
+    seconds += h.value * 60 + m.value;
+  }
+  if (s.charCodeAt(end) === 46 && isDigit(s.charCodeAt(end + 1))) {
+    let j = end + 1;
+    while (j < s.length && isDigit(s.charCodeAt(j))) j += 1;
+    seconds += Number(`0${s.slice(end, j)}`);
+    end = j;
+  }
+  if (isLetter(s.charCodeAt(end))) return null;
+  return { seconds, end };
+}
+
 interface State {
   reading: LineReading;
   words: string[];
@@ -353,6 +484,8 @@ function interpret(tokens: Token[]): LineReading {
   const n = tokens.length;
   /** Where each bracket closes, by the index of its open token (see `matching`). */
   let closes: Int32Array | null = null;
+  /** `Epoch(val)`: the epoch word had a mode; a counter right after it is a step (`Epoch(test) [625/625]`). */
+  let modeEpoch = false;
   let i = 0;
   let firstToken = 0;
   while (firstToken < n && tokens[firstToken]?.t === 'space') firstToken += 1;
@@ -415,12 +548,65 @@ function interpret(tokens: Token[]): LineReading {
           i = readBar(tokens, i, st);
           continue;
         }
+        if (
+          st.words.length === 1 &&
+          st.assigned &&
+          reading.epoch === null &&
+          tok.unit === '' &&
+          Number.isInteger(tok.value) &&
+          tok.value >= 0 &&
+          isPhaseWord((st.words[0] ?? '').toLowerCase()) &&
+          peek(i + 1)?.t === 'open'
+        ) {
+          // timm's `Train: 3 [ 100/1251 (  8%)]`: the phase label and the epoch number
+          const next = tokens[skipSpaces(i + 1)];
+          if (next?.t === 'open' && next.c === '[') {
+            st.labelPhase = st.words[0] ?? null;
+            st.words = [];
+            st.assigned = false;
+            reading.epoch = { value: tok.value, of: null };
+            i += 1;
+            continue;
+          }
+        }
         if (st.words.length > 0) {
+          const before = reading.pairs.length;
+          const assigned = st.assigned;
           value(st, tok);
+          const counted = tokens[i + 2];
+          if (
+            !assigned &&
+            reading.pairs.length === before + 1 &&
+            tokens[i + 1]?.t === 'space' &&
+            counted?.t === 'word' &&
+            COUNTED_WORDS.has(counted.text.toLowerCase())
+          ) {
+            // prose: `Saving checkpoint at 1 epochs`, `Stopped after 12 iterations`
+            reading.pairs.pop();
+            i += 1;
+            continue;
+          }
           // `0.44 GB`: a unit after a space belongs to the value
           const after = tokens[i + 1];
           const unit = tokens[i + 2];
           if (after?.t === 'space' && unit?.t === 'word' && UNITS.has(unit.text.toLowerCase())) i += 2;
+          if (reading.step !== null && reading.pairs.length === before + 1) {
+            // a step line's `loss: 6.9078 (6.9534)` (torchvision's MetricLogger, timm, AverageMeter):
+            // the value in parentheses is the average since the epoch began, so the last step's is the
+            // epoch's value
+            const j = skipSpaces(i + 1);
+            const open = tokens[j];
+            if (open?.t === 'open' && open.c === '(') {
+              const close = matching(tokens, j);
+              const inner = bracketed(tokens, j + 1, close);
+              const pair = reading.pairs[before];
+              if (inner?.kind === 'number' && pair !== undefined && pair.value !== null) {
+                pair.value = inner.value;
+                i = close + 1;
+                continue;
+              }
+            }
+          }
         } else if (st.lastWasDuration && DURATION_SECONDS[tok.unit.toLowerCase()] !== undefined) {
           // `0m 57s`: the second part of a duration
           reading.seconds =
@@ -466,8 +652,33 @@ function interpret(tokens: Token[]): LineReading {
       }
       case 'open': {
         const close = matching(tokens, i);
+        if (tok.c === '(' && st.words.length === 1 && !st.assigned && close === i + 2) {
+          // mmengine's `Epoch(train) [1][50/500]`, `Epoch(val) [1][625/625]`, `Epoch(test) [625/625]`
+          const mode = tokens[i + 1];
+          const w = (st.words[0] ?? '').toLowerCase();
+          if (mode?.t === 'word' && EPOCH_WORDS.has(w) && isPhaseWord(mode.text.toLowerCase())) {
+            // the training loop's values keep their printed names; an evaluation's are named by its mode
+            if (nameParts(`${mode.text} x`).phase !== 'train') st.labelPhase = mode.text;
+            modeEpoch = true;
+            i = close + 1;
+            continue;
+          }
+        }
         if (tok.c === '[' || tok.c === '(') {
           const inner = bracketed(tokens, i + 1, close);
+          if (inner !== null && inner.kind === 'frac' && st.words.length === 1) {
+            const w = (st.words[0] ?? '').toLowerCase();
+            if ((st.assigned && isPhaseWord(w)) || (modeEpoch && EPOCH_WORDS.has(w))) {
+              // `Test: [ 48/48]` (timm, torchvision), `Epoch(test) [625/625]`: a phase label and the
+              // evaluation's step counter, not an epoch
+              if (!modeEpoch) st.labelPhase = st.words[0] ?? null;
+              st.words = [];
+              st.assigned = false;
+              reading.step ??= { done: inner.a, total: inner.b };
+              i = close + 1;
+              continue;
+            }
+          }
           if (inner !== null && st.words.length > 0 && inner.kind === 'number') {
             // `lr: [0.0002]`
             value(st, { t: 'num', value: inner.value, unit: '', raw: '' });
@@ -508,6 +719,12 @@ function interpret(tokens: Token[]): LineReading {
             }
           }
         }
+        if (tok.c === '(' && reading.pairs.length > 0 && close > i + 1) {
+          // `Best metric: 9.87 (epoch 1)`, `Time: 0.3s, 3401/s (0.31s, 3303/s)`: an aside about a value
+          dropName();
+          i = close + 1;
+          continue;
+        }
         if (tok.c === '{' || close > i + 1) {
           dropName();
           st.pairPhase = null;
@@ -522,9 +739,24 @@ function interpret(tokens: Token[]): LineReading {
         if (tok.hard) st.pairPhase = null;
         if (st.words.length > 0) {
           if (st.assigned) label(st);
-          else dropName();
+          else if (tok.dash === true && isDashLabel(st.words)) {
+            // `Validation - Loss: 0.3`, ignite's `Training Results - Epoch: 1  Avg loss: 0.29`
+            label(st);
+          } else dropName();
         }
         st.lastWasDuration = false;
+        i += 1;
+        continue;
+      }
+      case 'clock': {
+        if (st.words.length > 0) {
+          // a duration: the epoch's time when its name says so (`Total time: 0:01:42`), else not a value
+          const kind = nameKind(st.words.map((w) => w.toLowerCase()));
+          const phase = st.labelPhase === null ? 'train' : nameParts(`${st.labelPhase} x`).phase;
+          if (kind.kind === 'time' && phase === 'train') reading.seconds = tok.seconds;
+          st.words = [];
+          st.assigned = false;
+        }
         i += 1;
         continue;
       }
@@ -541,6 +773,7 @@ function interpret(tokens: Token[]): LineReading {
     if (st.assigned) label(st);
     else dropName();
   }
+  if (st.labelPhase !== null) reading.labelPhase = st.labelPhase;
   return reading;
 
   /**
@@ -668,8 +901,9 @@ function interpret(tokens: Token[]): LineReading {
       pct.unit === '%' &&
       close?.t === 'close'
     ) {
+      // the count is exact where the percent is rounded (`9890/10000 (99%)`): the value is 0.989
       const count = s.reading.counts[s.reading.counts.length - 1];
-      if (count !== undefined) pushPair(s, count.name, pct.value, null);
+      if (count !== undefined) pushPair(s, count.name, count.correct / count.total, null);
       return j + 3;
     }
     return from;
@@ -709,6 +943,13 @@ const PHASE_WORDS = new Set([
 function isPhaseWord(word: string): boolean {
   return PHASE_WORDS.has(word.replace(/:$/, ''));
 }
+
+/** Words before ` - ` that label what follows: a phase word, then at most `Results`/`set`/`metrics`. */
+function isDashLabel(words: string[]): boolean {
+  if (words.length > 2 || !isPhaseWord((words[0] ?? '').toLowerCase())) return false;
+  return words.length === 1 || LABEL_TAILS.has((words[1] ?? '').toLowerCase());
+}
+const LABEL_TAILS = new Set(['results', 'result', 'set', 'metrics', 'stats', 'phase', 'summary']);
 
 /** Reads the name words + value into a pair, an epoch, a step or a time. */
 function value(st: State, tok: Extract<Token, { t: 'num' }>): void {
@@ -815,6 +1056,8 @@ function emitPair(st: State, v: number | null, bad: string | null, words: string
   st.assigned = false;
   const lower = words.map((w) => w.toLowerCase());
   if (lower.length === 0 || lower.some((w) => NOT_METRICS.has(w)) || NOT_METRICS.has(lower.join('_'))) return;
+  const joined = lower.join(' ');
+  if (NOT_METRIC_NAMES.has(joined) || joined.endsWith('_copypaste')) return;
   pushPair(st, qualified(st, words), v, bad);
 }
 

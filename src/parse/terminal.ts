@@ -23,6 +23,22 @@ export interface TerminalLine {
   longWord?: boolean;
 }
 
+/** How a terminal hands on lines. */
+export interface TerminalOptions {
+  /**
+   * Also hand on the last frame of each epoch of a progress bar redrawn with `\r` on one physical line
+   * (`Epoch 0: 100%|...| [..., val_loss=0.2]\rEpoch 1: ...`, Lightning 1.x and tqdm loops written to a
+   * file), before the frame of the next epoch: the frames are decoded (not skipped) to see their epoch.
+   */
+  epochFrames?: boolean;
+}
+
+/** The epoch number a progress frame starts with (`Epoch 3: 45%|`), or null. */
+function frameEpoch(text: string): string | null {
+  const m = /^\s{0,8}Epoch (\d{1,9})\b/.exec(text);
+  return m === null ? null : (m[1] ?? null);
+}
+
 /** Receives visible lines in order. */
 export type LineSink = (line: TerminalLine) => void;
 
@@ -58,7 +74,15 @@ const CR = 13;
  * (Keras pads each frame to the previous width, so "keep the last segment" equals the screen,
  * pitfall 2); `\b` deletes the character before it.
  */
-export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_CHARS): Terminal {
+export function createTerminal(
+  sink: LineSink,
+  maxLineChars: number = MAX_LINE_CHARS,
+  options: TerminalOptions = {},
+): Terminal {
+  const epochFrames = options.epochFrames === true;
+  /** With `epochFrames`: the last frame of the epoch being drawn, and its epoch number. */
+  let held: string | null = null;
+  let heldKey: string | null = null;
   let pending = '';
   let pendingBytes: Uint8Array[] = [];
   let pendingByteLength = 0;
@@ -110,9 +134,29 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     searchedTo = 0;
   };
 
+  /** A frame ends at a `\r`: with `epochFrames`, the previous epoch's last frame is handed on. */
+  const finishFrame = (): void => {
+    decodePendingBytes(true);
+    const text = pending.includes('\b') ? applyBackspaces(pending) : pending;
+    const key = frameEpoch(text);
+    if (key === null) return;
+    if (held !== null && heldKey !== key) sinkFrame(held);
+    held = text;
+    heldKey = key;
+  };
+
+  const sinkFrame = (text: string): void => {
+    sink({ text, line: lineNo, terminated: true, continues: false });
+  };
+
   const emit = (terminated: boolean): void => {
     decodePendingBytes(true);
     const text = pending.includes('\b') ? applyBackspaces(pending) : pending;
+    if (held !== null) {
+      if (frameEpoch(text) !== heldKey) sinkFrame(held);
+      held = null;
+      heldKey = null;
+    }
     pending = '';
     searchedTo = 0;
     carriageReturnPending = false;
@@ -128,7 +172,28 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     let end = part.length;
     while (end > 0 && part.charCodeAt(end - 1) === CR) end -= 1;
     const trailingCr = end < part.length;
-    const body = trailingCr ? part.slice(0, end) : part;
+    let body = trailingCr ? part.slice(0, end) : part;
+    if (epochFrames && body.length > 0) {
+      // every frame is looked at: the last frame of each epoch is handed on before the next epoch's
+      let seg = 0;
+      for (let cr = body.indexOf('\r'); cr >= 0; cr = body.indexOf('\r', seg)) {
+        if (carriageReturnPending) {
+          finishFrame();
+          reset();
+          carriageReturnPending = false;
+        }
+        pending += body.slice(seg, cr);
+        finishFrame();
+        reset();
+        seg = cr + 1;
+      }
+      if (carriageReturnPending && seg < body.length) {
+        finishFrame();
+        reset();
+        carriageReturnPending = false;
+      }
+      body = body.slice(seg);
+    }
     if (body.length > 0) {
       const cr = body.lastIndexOf('\r');
       if (cr >= 0 || carriageReturnPending) reset();
@@ -152,11 +217,36 @@ export function createTerminal(sink: LineSink, maxLineChars: number = MAX_LINE_C
     if (trailingCr) carriageReturnPending = true;
   };
 
-  const appendBytes = (chunk: Buffer, from: number, to: number): void => {
+  const appendBytes = (chunk: Buffer, start0: number, to: number): void => {
+    let from = start0;
     if (from >= to) return;
     let end = to;
     while (end > from && chunk[end - 1] === CR) end -= 1;
     const trailingCr = end < to;
+    if (epochFrames && end > from) {
+      // every frame is looked at: the last frame of each epoch is handed on before the next epoch's
+      let seg = from;
+      for (let cr = chunk.indexOf(CR, from); cr >= 0 && cr < end; cr = chunk.indexOf(CR, seg)) {
+        if (carriageReturnPending) {
+          finishFrame();
+          reset();
+          carriageReturnPending = false;
+        }
+        if (cr > seg) {
+          pendingBytes.push(chunk.subarray(seg, cr));
+          pendingByteLength += cr - seg;
+        }
+        finishFrame();
+        reset();
+        seg = cr + 1;
+      }
+      if (carriageReturnPending && seg < end) {
+        finishFrame();
+        reset();
+        carriageReturnPending = false;
+      }
+      from = seg;
+    }
     if (end > from) {
       // searched within this line only: a search back to the chunk's start would make CR-free logs quadratic
       const inLine = chunk.subarray(from, end).lastIndexOf(CR);

@@ -17,7 +17,7 @@
  * Memory holds the current run's records.
  */
 import type { Dataset, Dialect, Epoch, Event, MetricPhase, ParseIssue, Run } from '../model/index.js';
-import { isValidationName, metricDirection } from '../model/roles.js';
+import { isValidationName, metricDirection, nameParts } from '../model/roles.js';
 import { numericLiteral, readTolerant } from './json-tolerant.js';
 import { cleanLine } from './keras-line.js';
 import { readLine, type LineReading } from './line-tokens.js';
@@ -68,6 +68,8 @@ interface RunState {
   lastStep: number | null;
   /** Names every record of the run had so far. */
   core: Set<string> | null;
+  /** The records are evaluations at steps, not epochs. */
+  stepAxis: boolean;
   fromLine: number;
   toLine: number;
 }
@@ -91,6 +93,9 @@ type Cell =
 const LR_MESSAGE =
   /reducing (?:lr|learning rate)(?: of group \d+)? to ([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/i;
 const EARLY_STOP = /early[ -]stopping/i;
+/** scikit-learn's MLP: `Validation score did not improve more than tol=0.000100 for 10 consecutive epochs. Stopping.` */
+const TOL_STOP =
+  /^(?:Training loss|Validation score) did not improve more than tol=\S+ for \d+ consecutive epochs\. Stopping\.?$/;
 const PRINTED_EPOCH = /\bEpoch\s+(\d+)/i;
 const RULE_LINE = /^[\s─━═┏┓┗┛┡┩└┘├┤┬┴┼╇╈╋┳┻│┃|+\-=*_.]*$/;
 const EVAL_TABLE = /^[│┃|\s]*(Validate|Validation|Test|Testing) metric[│┃|\s]+DataLoader/i;
@@ -125,6 +130,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
         lastPrinted: null,
         lastStep: null,
         core: null,
+        stepAxis: false,
         fromLine: line,
         toLine: line,
       };
@@ -166,7 +172,9 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const epoch = toEpoch(rec, r, r.records.length, false);
     r.records.push({ epoch, printed: rec.printed });
     r.lastNames = names;
-    r.core = r.core === null ? new Set(names) : new Set([...r.core].filter((n) => names.has(n)));
+    // names printed by progress lines only (step losses) do not say that a record is whole
+    const whole = rec.settled.size > 0 ? new Set([...rec.settled, ...rec.badNames]) : names;
+    r.core = r.core === null ? whole : new Set([...r.core].filter((n) => whole.has(n)));
     if (ctx.onEpoch !== undefined) ctx.onEpoch({ ...epoch }, runIndex);
   };
 
@@ -248,6 +256,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       }
       twice?.add(name);
       rec.values.set(name, p.value);
+      if (p.phase !== undefined) currentRun(line).phases.set(name, p.phase);
       if (!progress) rec.settled.add(name);
       if (isValidationName(name)) rec.heldOutLine = line;
     }
@@ -261,7 +270,8 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       rec.barFinal = reading.bar.done >= reading.bar.total;
       rec.steps = stepsOf(reading.bar.done, reading.bar.total);
     }
-    if (reading.seconds !== null) rec.seconds = reading.seconds;
+    // a step line's time is the step's (timm's `Time: 0.3s`), not the epoch's
+    if (reading.seconds !== null && reading.step === null) rec.seconds = reading.seconds;
     if (reading.epoch?.of !== null && reading.epoch?.of !== undefined) rec.of = reading.epoch.of;
     rec.line = line;
     const r = currentRun(line);
@@ -285,6 +295,10 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     reading.pairs.some((p) => rec.settled.has(p.name));
 
   const onReading = (reading: Reading, line: number): void => {
+    if (reading.evalStep !== undefined) {
+      onEvaluation(reading, reading.evalStep, line);
+      return;
+    }
     const progress = reading.step !== null || (reading.bar !== null && reading.bar.done < reading.bar.total);
     const hasValues = reading.pairs.length > 0;
     if (reading.epoch !== null) {
@@ -319,6 +333,21 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     orphan(reading, line);
   };
 
+  /** An evaluation at a step (TF Estimator): a record of its own, numbered in order, on the step axis. */
+  const onEvaluation = (reading: Reading, step: number, line: number): void => {
+    closeRecord(false);
+    const r0 = run;
+    if (r0 !== null && r0.lastStep !== null && step <= r0.lastStep) finishRun();
+    const r = currentRun(line);
+    r.stepAxis = true;
+    r.lastStep = step;
+    startRecord({ ...reading, epoch: null, step: null }, line);
+    const rec = open;
+    if (rec === null) return;
+    merge(rec, reading, line, false);
+    rec.step = step;
+  };
+
   let lastOrphan = -2;
   /** Values outside any record are said when they look like metrics (not version numbers or sizes). */
   const orphan = (reading: Reading, line: number): void => {
@@ -335,9 +364,9 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
 
   const onMessage = (text: string, line: number): boolean => {
     // cheap tests first: most lines are neither message
-    if (!text.includes('educing') && !text.includes('arly')) return false;
+    if (!text.includes('educing') && !text.includes('arly') && !text.includes('Stopping')) return false;
     const lr = LR_MESSAGE.exec(text);
-    const early = lr === null && EARLY_STOP.test(text);
+    const early = lr === null && (EARLY_STOP.test(text) || TOL_STOP.test(text));
     if (lr === null && !early) return false;
     // an LR message names its epoch; `No improvement since epoch 0: early stopping` names the best one
     const printedMatch = lr === null ? null : PRINTED_EPOCH.exec(text);
@@ -390,6 +419,9 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     });
   };
 
+  /** The held-out phase label of the last line read (`Test` of `Test: [190/196] ...`), or null. */
+  let lastLabel: string | null = null;
+  let iouType = '';
   const onLine = (tl: TerminalLine): void => {
     const line = mapLine(tl.line);
     const text = cleanLine(tl.text);
@@ -401,7 +433,16 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       if (table.kind === 'reading') onReading(table.reading, line);
       return;
     }
-    const kv = readLine(text);
+    // ` * Acc@1 76.130 Acc@5 92.862` (pytorch/examples imagenet): the summary of the evaluation block
+    // printed just before it, named by that block's label
+    const summaryOf = text.startsWith('* ') && lastLabel !== null ? lastLabel : null;
+    const kv = readLine(summaryOf === null ? text : `${summaryOf}: ${text.slice(2)}`);
+    // pycocotools prints `IoU metric: segm` before the summary of each IoU type
+    if (text.startsWith('IoU metric: ')) iouType = text.slice(12).trim();
+    else if (iouType !== '' && kv.pairs.length > 0 && text.startsWith('Average ')) {
+      for (const p of kv.pairs) p.name = `${iouType} ${p.name}`;
+    }
+    lastLabel = kv.labelPhase !== undefined && !isTrainWord(kv.labelPhase) ? kv.labelPhase : null;
     onReading({ ...kv, phases: new Map() }, line);
   };
 
@@ -531,6 +572,10 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       return { fatal: null };
     },
   };
+}
+
+function isTrainWord(word: string): boolean {
+  return nameParts(`${word} x`).phase === 'train';
 }
 
 /** A reading of either kind, with the phases a table column declares. */
@@ -769,7 +814,7 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
     epochs,
     events,
     datasets: r.datasets,
-    axis: fractional ? (hasSteps ? 'step' : 'evaluation') : 'epoch',
+    axis: r.stepAxis || (fractional && hasSteps) ? 'step' : fractional ? 'evaluation' : 'epoch',
     source: { dialect, file, fromLine, toLine },
   };
   if (r.phases.size > 0) run.phases = Object.fromEntries(r.phases);

@@ -40,7 +40,13 @@ export interface ReaderEnd {
  * holds the input: memory follows the records kept.
  */
 export type FormatReader =
-  | { kind: 'lines'; line(line: TerminalLine): void; end(): ReaderEnd }
+  | {
+      kind: 'lines';
+      line(line: TerminalLine): void;
+      end(): ReaderEnd;
+      /** Also hand on the last frame of each epoch of a bar redrawn with `\r` (see `TerminalOptions`). */
+      epochFrames?: boolean;
+    }
   | { kind: 'chars'; write(text: string): void; end(): ReaderEnd }
   | { kind: 'bytes'; feed(bytes: Uint8Array): void; end(): ReaderEnd };
 
