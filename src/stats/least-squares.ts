@@ -159,8 +159,26 @@ export function fitLeastSquares(
 
 /** {@link fitLeastSquares} on a column-major design (internal fast path; no validation of finiteness). */
 export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number>): LeastSquaresFit {
+  return fitPrepared(prepareDesign(columns, y.length), y);
+}
+
+/**
+ * What a least-squares fit needs of its design alone (column scales, thin QR, R⁻¹ and the unscaled
+ * coefficient covariance), so one design fits many responses ({@link fitPrepared}).
+ */
+export interface PreparedDesign {
+  n: number;
+  p: number;
+  scales: number[];
+  q: Float64Array[];
+  rInv: Float64Array[];
+  /** Σ_k rInv[i][k]·rInv[j][k] (the covariance before s² and the column scales). */
+  unscaledCovariance: Float64Array[];
+}
+
+/** Decomposes a column-major design of n rows for {@link fitPrepared}. */
+export function prepareDesign(columns: readonly Float64Array[], n: number): PreparedDesign {
   const p = columns.length;
-  const n = y.length;
   const scales = columns.map((column) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += (column[i] as number) ** 2;
@@ -172,6 +190,26 @@ export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number
     return Float64Array.from(column, (value) => value / s);
   });
   const { q, r } = decomposeQr(scaled);
+  const rInv = invertUpperTriangular(r);
+  const unscaledCovariance: Float64Array[] = [];
+  for (let i = 0; i < p; i++) {
+    const row = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < p; k++) {
+        s += ((rInv[i] as Float64Array)[k] as number) * ((rInv[j] as Float64Array)[k] as number);
+      }
+      row[j] = s;
+    }
+    unscaledCovariance.push(row);
+  }
+  return { n, p, scales, q, rInv, unscaledCovariance };
+}
+
+/** The least-squares fit of y (length n) on a prepared design. */
+export function fitPrepared(design: PreparedDesign, y: ArrayLike<number>): LeastSquaresFit {
+  const { p, scales, q, rInv, unscaledCovariance } = design;
+  const n = y.length;
   // Qᵀy through the explicit thin Q; residuals as y − QQᵀy keep them orthogonal to X to rounding.
   const qty = q.map((qj) => {
     let s = 0;
@@ -188,7 +226,6 @@ export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number
   const rss = residuals.reduce((s, e) => s + e * e, 0);
   const df = n - p;
   const residualVariance = df > 0 ? rss / df : Number.NaN;
-  const rInv = invertUpperTriangular(r);
   const scaledCoefficients = new Array<number>(p).fill(0);
   for (let i = 0; i < p; i++) {
     let s = 0;
@@ -199,12 +236,11 @@ export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number
   const covariance: number[][] = [];
   for (let i = 0; i < p; i++) {
     const row: number[] = [];
+    const unscaled = unscaledCovariance[i] as Float64Array;
     for (let j = 0; j < p; j++) {
-      let s = 0;
-      for (let k = Math.max(i, j); k < p; k++) {
-        s += ((rInv[i] as Float64Array)[k] as number) * ((rInv[j] as Float64Array)[k] as number);
-      }
-      row.push((residualVariance * s) / ((scales[i] as number) * (scales[j] as number)));
+      row.push(
+        (residualVariance * (unscaled[j] as number)) / ((scales[i] as number) * (scales[j] as number)),
+      );
     }
     covariance.push(row);
   }
