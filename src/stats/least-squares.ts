@@ -51,6 +51,8 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
     return Float64Array.from(column);
   });
   const reflectors: Float64Array[] = [];
+  /** ‖v_k‖² of each reflector (the sum in the same order as it is applied). */
+  const norms: number[] = [];
   const r: Float64Array[] = Array.from({ length: p }, () => new Float64Array(p));
   let largestPivot = 0;
   for (let k = 0; k < p; k++) {
@@ -74,6 +76,7 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
       }
     }
     reflectors.push(v);
+    norms.push(vNorm2);
     const rk = r[k] as Float64Array;
     for (let j = k; j < p; j++) rk[j] = (a[j] as Float64Array)[k] as number;
     const pivot = Math.abs(rk[k] as number);
@@ -84,30 +87,22 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
   }
   const q: Float64Array[] = [];
   for (let j = 0; j < p; j++) {
+    // column j of Q = H_0 H_1 … H_{p−1} e_j; H_k acts on rows k … n−1, where e_j is zero for k > j, so
+    // those reflectors leave it as it is and only H_j … H_0 are applied
     const e = new Float64Array(n);
     e[j] = 1;
-    applyReflectors(reflectors, e, true);
+    for (let k = j; k >= 0; k--) {
+      const vNorm2 = norms[k] as number;
+      if (vNorm2 === 0) continue;
+      const v = reflectors[k] as Float64Array;
+      let dot = 0;
+      for (let i = k; i < n; i++) dot += (v[i] as number) * (e[i] as number);
+      const factor = (2 * dot) / vNorm2;
+      for (let i = k; i < n; i++) e[i] = (e[i] as number) - factor * (v[i] as number);
+    }
     q.push(e);
   }
   return { n, p, q, r };
-}
-
-/** Applies H_0 H_1 … H_{p−1} (reverse = true, i.e. Q·x) or H_{p−1} … H_0 (Qᵀ·x) in place. */
-function applyReflectors(reflectors: readonly Float64Array[], x: Float64Array, reverse: boolean): void {
-  const p = reflectors.length;
-  for (let step = 0; step < p; step++) {
-    const k = reverse ? p - 1 - step : step;
-    const v = reflectors[k] as Float64Array;
-    let vNorm2 = 0;
-    let dot = 0;
-    for (let i = k; i < x.length; i++) {
-      vNorm2 += (v[i] as number) ** 2;
-      dot += (v[i] as number) * (x[i] as number);
-    }
-    if (vNorm2 === 0) continue;
-    const factor = (2 * dot) / vNorm2;
-    for (let i = k; i < x.length; i++) x[i] = (x[i] as number) - factor * (v[i] as number);
-  }
 }
 
 /** Inverse of an upper-triangular matrix given as rows. */
