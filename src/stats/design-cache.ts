@@ -43,3 +43,13 @@ export function designKey(
 ): string {
   return `${n}|${options.basis ?? 'auto'}|${options.knotSpacing ?? ''}|${offset}`;
 }
+
+/** Forgets every design (tests compare a first computation with a cached one). */
+export function clearDesignCache(): void {
+  caches.clear();
+}
+
+/** How many designs of a kind are kept. */
+export function designCacheSize(kind: string): number {
+  return caches.get(kind)?.size ?? 0;
+}
