@@ -410,9 +410,12 @@ function lagMoments(design: NullDesign): Float64Array[] {
 function ar1Ratio(q: readonly Float64Array[], z: readonly Float64Array[], n: number, phi: number): number {
   let trace = n;
   let sub = (n - 1) * phi;
+  // one pair of buffers for every column (each call overwrites them whole)
+  const w = new Float64Array(n);
+  const forward = new Float64Array(n);
   for (let k = 0; k < q.length; k++) {
     const qk = q[k] as Float64Array;
-    const w = applyAr1Correlation(qk, phi);
+    applyAr1Correlation(qk, phi, w, forward);
     trace -= dot(qk, w);
     for (let t = 0; t + 1 < n; t++) {
       sub -= (qk[t + 1] as number) * (w[t] as number) + (w[t + 1] as number) * (qk[t] as number);
@@ -423,10 +426,13 @@ function ar1Ratio(q: readonly Float64Array[], z: readonly Float64Array[], n: num
 }
 
 /** Σφ·v with Σφ[i][j] = φ^|i−j|, in O(n): forward plus backward AR recursions minus the double-counted v. */
-function applyAr1Correlation(v: Float64Array, phi: number): Float64Array {
+function applyAr1Correlation(
+  v: Float64Array,
+  phi: number,
+  out: Float64Array = new Float64Array(v.length),
+  forward: Float64Array = new Float64Array(v.length),
+): Float64Array {
   const n = v.length;
-  const forward = new Float64Array(n);
-  const out = new Float64Array(n);
   let carry = 0;
   for (let t = 0; t < n; t++) {
     carry = (v[t] as number) + phi * carry;
