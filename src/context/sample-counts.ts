@@ -66,6 +66,7 @@ export function smallestCommonCount(
   // 0 and 1 fit every count: they say nothing about it
   const informative = values.filter((v) => v > 0 && v < 1).map((v) => width(v, precision));
   const widest = Math.max(0, ...informative);
+  const narrowest = Math.min(...informative);
   let chance = 0;
   for (let n = 1; n <= max; n += 1) {
     let all = true;
@@ -86,7 +87,8 @@ export function smallestCommonCount(
     const bound = Math.min(1, (n + 1) * widest) ** informative.length;
     if (bound > 1e-24) {
       let product = 1;
-      for (const w of informative) product *= Math.min(1, (n + 1) * w);
+      // once even the narrowest interval has (n + 1)·w ≥ 1 every factor is 1: so is the product
+      if ((n + 1) * narrowest < 1) for (const w of informative) product *= Math.min(1, (n + 1) * w);
       chance += product;
     }
     if (chance >= giveUpAt) return null;

@@ -7,7 +7,8 @@
  */
 import { robustScale, type IndexParity } from './descriptors.js';
 import { studentTPValue } from './distributions.js';
-import { fitLeastSquares } from './least-squares.js';
+import { cachedDesign, designKey } from './design-cache.js';
+import { fitPrepared, prepareDesign, type PreparedDesign } from './least-squares.js';
 import { trendBasis, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
 
 /** Below this many points the test reports `insufficient` (statistics.md B2 "Minimum lengths", B3 step 2). */
@@ -105,9 +106,8 @@ export function testAlternation(
   }
   const offset = options.indexOffset ?? 0;
   const sign = (t: number): number => ((t + offset) % 2 === 0 ? 1 : -1);
-  const { rows, spec } = trendBasis(n, options);
-  const design = rows.map((row, t) => [...row, sign(t)]);
-  const fit = fitLeastSquares(design, y);
+  const { design, spec } = alternationDesign(n, options, offset);
+  const fit = fitPrepared(design, y);
   const last = fit.p - 1;
   let beta = fit.coefficients[last] as number;
   const se = fit.standardErrors[last] as number;
@@ -148,7 +148,7 @@ export function testAlternation(
     residualSd: Math.sqrt(fit.residualVariance),
     robustResidualSd,
     amplitudeToNoise: robustResidualSd > 0 ? amplitude / robustResidualSd : amplitude > 0 ? Infinity : 0,
-    basis: spec,
+    basis: { ...spec },
     halves: {
       first,
       second,
@@ -156,6 +156,21 @@ export function testAlternation(
     },
     smallSample: n < ALTERNATION_FULL_CONFIDENCE_POINTS,
   };
+}
+
+/** The design of the alternation regression, [trend basis, (−1)^(t+offset)], decomposed once per shape. */
+function alternationDesign(
+  n: number,
+  options: TrendBasisOptions,
+  offset: number,
+): { design: PreparedDesign; spec: TrendBasisSpec } {
+  return cachedDesign('alternation', designKey(n, options, offset), () => {
+    const { rows, spec } = trendBasis(n, options);
+    const columns: Float64Array[] = [];
+    for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
+    columns.push(Float64Array.from(rows, (_, t) => ((t + offset) % 2 === 0 ? 1 : -1)));
+    return { design: prepareDesign(columns, n), spec };
+  });
 }
 
 /** (mean of the + parity − mean of the − parity) / 2: the OLS β of values on [1, (−1)^t]. */

@@ -21,18 +21,32 @@ export function isFloat32(x: number): boolean {
 /** The k in [0, n] with float32(k / n) === value, or null (k / n computed in float64, then rounded once). */
 export function float32Numerator(value: number, n: number): number | null {
   const k = Math.round(value * n);
-  for (const candidate of [k, k - 1, k + 1]) {
+  // k, then k − 1, then k + 1 (no array: this runs for every denominator of a search)
+  for (let step = 0; step < 3; step++) {
+    const candidate = step === 0 ? k : step === 1 ? k - 1 : k + 1;
     if (candidate < 0 || candidate > n) continue;
     if (Math.fround(candidate / n) === value) return candidate;
   }
   return null;
 }
 
+/** decimalNumerator's tolerance by number of decimals (computed once each). */
+const TOLERANCES: number[] = [];
+
+function decimalTolerance(decimals: number): number {
+  let tolerance = TOLERANCES[decimals];
+  if (tolerance === undefined) {
+    tolerance = 0.5 * 10 ** -decimals + 1e-9;
+    if (Number.isInteger(decimals) && decimals >= 0 && decimals <= 64) TOLERANCES[decimals] = tolerance;
+  }
+  return tolerance;
+}
+
 /** The k in [0, n] with k / n rounding to `value` at `decimals` decimals, or null. */
 export function decimalNumerator(value: number, n: number, decimals: number): number | null {
   const k = Math.round(value * n);
   // half a unit of the last printed decimal, plus room for the float32 value that was printed
-  const tolerance = 0.5 * 10 ** -decimals + 1e-9;
+  const tolerance = decimalTolerance(decimals);
   if (k < 0 || k > n) return null;
   return Math.abs(k / n - value) <= tolerance ? k : null;
 }

@@ -51,6 +51,8 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
     return Float64Array.from(column);
   });
   const reflectors: Float64Array[] = [];
+  /** ‖v_k‖² of each reflector (the sum in the same order as it is applied). */
+  const norms: number[] = [];
   const r: Float64Array[] = Array.from({ length: p }, () => new Float64Array(p));
   let largestPivot = 0;
   for (let k = 0; k < p; k++) {
@@ -74,6 +76,7 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
       }
     }
     reflectors.push(v);
+    norms.push(vNorm2);
     const rk = r[k] as Float64Array;
     for (let j = k; j < p; j++) rk[j] = (a[j] as Float64Array)[k] as number;
     const pivot = Math.abs(rk[k] as number);
@@ -84,30 +87,22 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
   }
   const q: Float64Array[] = [];
   for (let j = 0; j < p; j++) {
+    // column j of Q = H_0 H_1 … H_{p−1} e_j; H_k acts on rows k … n−1, where e_j is zero for k > j, so
+    // those reflectors leave it as it is and only H_j … H_0 are applied
     const e = new Float64Array(n);
     e[j] = 1;
-    applyReflectors(reflectors, e, true);
+    for (let k = j; k >= 0; k--) {
+      const vNorm2 = norms[k] as number;
+      if (vNorm2 === 0) continue;
+      const v = reflectors[k] as Float64Array;
+      let dot = 0;
+      for (let i = k; i < n; i++) dot += (v[i] as number) * (e[i] as number);
+      const factor = (2 * dot) / vNorm2;
+      for (let i = k; i < n; i++) e[i] = (e[i] as number) - factor * (v[i] as number);
+    }
     q.push(e);
   }
   return { n, p, q, r };
-}
-
-/** Applies H_0 H_1 … H_{p−1} (reverse = true, i.e. Q·x) or H_{p−1} … H_0 (Qᵀ·x) in place. */
-function applyReflectors(reflectors: readonly Float64Array[], x: Float64Array, reverse: boolean): void {
-  const p = reflectors.length;
-  for (let step = 0; step < p; step++) {
-    const k = reverse ? p - 1 - step : step;
-    const v = reflectors[k] as Float64Array;
-    let vNorm2 = 0;
-    let dot = 0;
-    for (let i = k; i < x.length; i++) {
-      vNorm2 += (v[i] as number) ** 2;
-      dot += (v[i] as number) * (x[i] as number);
-    }
-    if (vNorm2 === 0) continue;
-    const factor = (2 * dot) / vNorm2;
-    for (let i = k; i < x.length; i++) x[i] = (x[i] as number) - factor * (v[i] as number);
-  }
 }
 
 /** Inverse of an upper-triangular matrix given as rows. */
@@ -159,8 +154,26 @@ export function fitLeastSquares(
 
 /** {@link fitLeastSquares} on a column-major design (internal fast path; no validation of finiteness). */
 export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number>): LeastSquaresFit {
+  return fitPrepared(prepareDesign(columns, y.length), y);
+}
+
+/**
+ * What a least-squares fit needs of its design alone (column scales, thin QR, R⁻¹ and the unscaled
+ * coefficient covariance), so one design fits many responses ({@link fitPrepared}).
+ */
+export interface PreparedDesign {
+  n: number;
+  p: number;
+  scales: number[];
+  q: Float64Array[];
+  rInv: Float64Array[];
+  /** Σ_k rInv[i][k]·rInv[j][k] (the covariance before s² and the column scales). */
+  unscaledCovariance: Float64Array[];
+}
+
+/** Decomposes a column-major design of n rows for {@link fitPrepared}. */
+export function prepareDesign(columns: readonly Float64Array[], n: number): PreparedDesign {
   const p = columns.length;
-  const n = y.length;
   const scales = columns.map((column) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += (column[i] as number) ** 2;
@@ -172,6 +185,26 @@ export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number
     return Float64Array.from(column, (value) => value / s);
   });
   const { q, r } = decomposeQr(scaled);
+  const rInv = invertUpperTriangular(r);
+  const unscaledCovariance: Float64Array[] = [];
+  for (let i = 0; i < p; i++) {
+    const row = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < p; k++) {
+        s += ((rInv[i] as Float64Array)[k] as number) * ((rInv[j] as Float64Array)[k] as number);
+      }
+      row[j] = s;
+    }
+    unscaledCovariance.push(row);
+  }
+  return { n, p, scales, q, rInv, unscaledCovariance };
+}
+
+/** The least-squares fit of y (length n) on a prepared design. */
+export function fitPrepared(design: PreparedDesign, y: ArrayLike<number>): LeastSquaresFit {
+  const { p, scales, q, rInv, unscaledCovariance } = design;
+  const n = y.length;
   // Qᵀy through the explicit thin Q; residuals as y − QQᵀy keep them orthogonal to X to rounding.
   const qty = q.map((qj) => {
     let s = 0;
@@ -188,7 +221,6 @@ export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number
   const rss = residuals.reduce((s, e) => s + e * e, 0);
   const df = n - p;
   const residualVariance = df > 0 ? rss / df : Number.NaN;
-  const rInv = invertUpperTriangular(r);
   const scaledCoefficients = new Array<number>(p).fill(0);
   for (let i = 0; i < p; i++) {
     let s = 0;
@@ -199,12 +231,11 @@ export function fitColumns(columns: readonly Float64Array[], y: ArrayLike<number
   const covariance: number[][] = [];
   for (let i = 0; i < p; i++) {
     const row: number[] = [];
+    const unscaled = unscaledCovariance[i] as Float64Array;
     for (let j = 0; j < p; j++) {
-      let s = 0;
-      for (let k = Math.max(i, j); k < p; k++) {
-        s += ((rInv[i] as Float64Array)[k] as number) * ((rInv[j] as Float64Array)[k] as number);
-      }
-      row.push((residualVariance * s) / ((scales[i] as number) * (scales[j] as number)));
+      row.push(
+        (residualVariance * (unscaled[j] as number)) / ((scales[i] as number) * (scales[j] as number)),
+      );
     }
     covariance.push(row);
   }

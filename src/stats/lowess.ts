@@ -33,8 +33,10 @@ export function lowess(y: readonly number[], options: LowessOptions = {}): numbe
   const span = Math.min(n, Math.max(2, Math.ceil(frac * n)));
   const robustness = new Array<number>(n).fill(1);
   let fitted = new Array<number>(n).fill(0);
+  // on the default abscissae every distance is a whole number of points (see localFits)
+  const unitSpacing = options.x === undefined;
   for (let iteration = 0; iteration <= iterations; iteration++) {
-    fitted = localFits(x, y, span, robustness);
+    fitted = localFits(x, y, span, robustness, unitSpacing);
     if (iteration === iterations) break;
     const absolute = y.map((v, i) => Math.abs(v - (fitted[i] as number)));
     const cutoff = 6 * median(absolute);
@@ -56,9 +58,16 @@ function localFits(
   y: readonly number[],
   span: number,
   robustness: readonly number[],
+  unitSpacing: boolean,
 ): number[] {
   const n = x.length;
   const out = new Array<number>(n).fill(0);
+  const weights = new Float64Array(span);
+  // x = 0 … n−1: away from the ends every window has the same half-width h, and its tricube weights by
+  // whole distance are tabulated once (the same numbers as computed point by point)
+  const table = new Float64Array(span + 1);
+  let tableH = Number.NaN;
+  let previousH = Number.NaN;
   let left = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[i] as number;
@@ -69,13 +78,18 @@ function localFits(
     let sw = 0;
     let sx = 0;
     let sy = 0;
-    const weights: number[] = [];
+    const tabulated = unitSpacing && h === previousH;
+    previousH = h;
+    if (tabulated && h !== tableH) {
+      for (let k = 0; k <= span; k++) table[k] = tricube(h > 0 ? k / h : 0);
+      tableH = h;
+    }
     for (let j = left; j <= right; j++) {
-      const d = h > 0 ? Math.abs((x[j] as number) - xi) / h : 0;
-      // Tricube; lowess.f gives full weight inside 0.001·h and none beyond 0.999·h.
-      const w = d <= 0.001 ? 1 : d >= 0.999 ? 0 : (1 - d * d * d) ** 3;
+      const w = tabulated
+        ? (table[Math.abs(j - i)] as number)
+        : tricube(h > 0 ? Math.abs((x[j] as number) - xi) / h : 0);
       const wr = w * (robustness[j] as number);
-      weights.push(wr);
+      weights[j - left] = wr;
       sw += wr;
       sx += wr * (x[j] as number);
       sy += wr * (y[j] as number);
@@ -99,4 +113,9 @@ function localFits(
     out[i] = sxx > 1e-12 * range * range * sw ? my + (sxy / sxx) * (xi - mx) : my;
   }
   return out;
+}
+
+/** Tricube weight of a distance in units of the window's half-width; lowess.f gives full weight inside 0.001 and none beyond 0.999. */
+function tricube(d: number): number {
+  return d <= 0.001 ? 1 : d >= 0.999 ? 0 : (1 - d * d * d) ** 3;
 }

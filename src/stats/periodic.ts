@@ -20,6 +20,7 @@
  *   half": by default the half-series phases must differ by at most π/2.
  */
 import type { InsufficientReason } from './alternation.js';
+import { cachedDesign, designKey } from './design-cache.js';
 import { fPValue } from './distributions.js';
 import { decomposeQr } from './least-squares.js';
 import { bonferroni } from './multiple-testing.js';
@@ -114,6 +115,9 @@ export interface PeriodicInsufficientResult {
 /** Largest AR(1) coefficient the correction will use. */
 const MAX_AR1 = 0.99;
 
+/** Expected lag-1 ratios kept per null design (each cost O(n·p) to compute). */
+const MAX_KEPT_RATIOS = 4096;
+
 /**
  * Scans the given periods (each ≥ 3) for a sinusoidal swing on top of a smooth trend and a period-2 term.
  * See the module comment for the safeguards. Returns `insufficient` below 24 points or with non-finite values.
@@ -132,16 +136,12 @@ export function testPeriodic(
   const offset = options.indexOffset ?? 0;
   const maxPhaseDifference = options.maxPhaseDifference ?? Math.PI / 2;
   const maxAbsorption = options.maxTrendAbsorption ?? 0.5;
-  const { rows, spec } = trendBasis(n, options);
-  const columns: Float64Array[] = [];
-  for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
-  columns.push(Float64Array.from(rows, (_, t) => ((t + offset) % 2 === 0 ? 1 : -1)));
-  const nullModel = decomposeQr(columns.map(normalized));
-  const q = nullModel.q;
+  const design = nullDesign(n, options, offset);
+  const { spec, q } = design;
   const p0 = q.length;
   const r0 = project(q, Float64Array.from(y));
   const rss0 = dot(r0, r0);
-  const ar1 = options.arCorrection === false ? 0 : estimateAr1(q, r0);
+  const ar1 = options.arCorrection === false ? 0 : estimateAr1(design, r0);
   const traceQSigmaQ = ar1 > 0 ? q.reduce((s, qk) => s + dot(qk, applyAr1Correlation(qk, ar1)), 0) : p0;
 
   const skipped: SkippedPeriod[] = [];
@@ -156,16 +156,10 @@ export function testPeriodic(
       skipped.push({ period, reason: 'fewer-than-3-cycles' });
       continue;
     }
-    const omega = (2 * Math.PI) / period;
-    const cos = Float64Array.from({ length: n }, (_, t) => Math.cos(omega * (t + offset)));
-    const sin = Float64Array.from({ length: n }, (_, t) => Math.sin(omega * (t + offset)));
-    const cosResidual = project(q, cos);
-    const sinResidual = project(q, sin);
-    const g11 = dot(cosResidual, cosResidual);
-    const g12 = dot(cosResidual, sinResidual);
-    const g22 = dot(sinResidual, sinResidual);
-    const trendAbsorption = 1 - (g11 + g22) / (dot(cos, cos) + dot(sin, sin));
-    const det = g11 * g22 - g12 * g12;
+    const { omega, cos, sin, cosResidual, sinResidual, g11, g12, g22, trendAbsorption, det } = harmonicOf(
+      design,
+      period,
+    );
     if (trendAbsorption > maxAbsorption || !(det > 1e-12 * (g11 + g22) ** 2)) {
       skipped.push({ period, reason: 'absorbed-by-trend' });
       continue;
@@ -222,7 +216,77 @@ export function testPeriodic(
   const results: PeriodResult[] = candidates.map((c, i) => ({ ...c, pAdjusted: adjusted[i] as number }));
   let best: PeriodResult | null = null;
   for (const result of results) if (best === null || result.pAdjusted < best.pAdjusted) best = result;
-  return { status: 'tested', n, basis: spec, ar1, periodsTested: results.length, results, skipped, best };
+  return {
+    status: 'tested',
+    n,
+    basis: { ...spec },
+    ar1,
+    periodsTested: results.length,
+    results,
+    skipped,
+    best,
+  };
+}
+
+/**
+ * The null model of a shape (length, basis options, offset): [trend basis, (−1)^t] with orthonormal Q, and
+ * what the scan derives from Q alone, computed on first use: the AR(1) moments per φ and the projected
+ * harmonics per period.
+ */
+interface NullDesign {
+  n: number;
+  offset: number;
+  spec: TrendBasisSpec;
+  q: Float64Array[];
+  /** z_l of {@link estimateAr1} (null until first needed). */
+  z: Float64Array[] | null;
+  /** expectedRatio(φ) of {@link estimateAr1} by φ. */
+  ratios: Map<number, number>;
+  harmonics: Map<number, Harmonic>;
+}
+
+/** The harmonic pair of a period, its part orthogonal to the null model and their Gram matrix. */
+interface Harmonic {
+  omega: number;
+  cos: Float64Array;
+  sin: Float64Array;
+  cosResidual: Float64Array;
+  sinResidual: Float64Array;
+  g11: number;
+  g12: number;
+  g22: number;
+  trendAbsorption: number;
+  det: number;
+}
+
+function nullDesign(n: number, options: TrendBasisOptions, offset: number): NullDesign {
+  return cachedDesign('periodic', designKey(n, options, offset), () => {
+    const { rows, spec } = trendBasis(n, options);
+    const columns: Float64Array[] = [];
+    for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
+    columns.push(Float64Array.from(rows, (_, t) => ((t + offset) % 2 === 0 ? 1 : -1)));
+    const { q } = decomposeQr(columns.map(normalized));
+    return { n, offset, spec, q, z: null, ratios: new Map(), harmonics: new Map() };
+  });
+}
+
+function harmonicOf(design: NullDesign, period: number): Harmonic {
+  const known = design.harmonics.get(period);
+  if (known !== undefined) return known;
+  const { n, offset, q } = design;
+  const omega = (2 * Math.PI) / period;
+  const cos = Float64Array.from({ length: n }, (_, t) => Math.cos(omega * (t + offset)));
+  const sin = Float64Array.from({ length: n }, (_, t) => Math.sin(omega * (t + offset)));
+  const cosResidual = project(q, cos);
+  const sinResidual = project(q, sin);
+  const g11 = dot(cosResidual, cosResidual);
+  const g12 = dot(cosResidual, sinResidual);
+  const g22 = dot(sinResidual, sinResidual);
+  const trendAbsorption = 1 - (g11 + g22) / (dot(cos, cos) + dot(sin, sin));
+  const det = g11 * g22 - g12 * g12;
+  const harmonic = { omega, cos, sin, cosResidual, sinResidual, g11, g12, g22, trendAbsorption, det };
+  design.harmonics.set(period, harmonic);
+  return harmonic;
 }
 
 function phaseHalves(
@@ -293,39 +357,21 @@ function fitHarmonic(
  * whose expected residual lag-1 ratio tr(L·M·Σφ·M)/tr(M·Σφ) equals the observed Σ r_t r_{t+1} / Σ r_t²
  * (Σφ[i][j] = φ^|i−j|, L the lag-one shift). Solved by bisection (the ratio increases with φ).
  */
-function estimateAr1(q: readonly Float64Array[], residuals: Float64Array): number {
+function estimateAr1(design: NullDesign, residuals: Float64Array): number {
   const n = residuals.length;
   let lag = 0;
   for (let t = 0; t + 1 < n; t++) lag += (residuals[t] as number) * (residuals[t + 1] as number);
   const rss = dot(residuals, residuals);
   if (!(rss > 0)) return 0;
   const observed = lag / rss;
-  // z_l = Σ_k C[k][l]·q_k with C[k][l] = Σ_t q_k[t+1]·q_l[t], so the QVQᵀ term costs O(n·p) per φ.
-  const p = q.length;
-  const z = Array.from({ length: p }, () => new Float64Array(n));
-  for (let k = 0; k < p; k++) {
-    const qk = q[k] as Float64Array;
-    for (let l = 0; l < p; l++) {
-      const ql = q[l] as Float64Array;
-      let c = 0;
-      for (let t = 0; t + 1 < n; t++) c += (qk[t + 1] as number) * (ql[t] as number);
-      const zl = z[l] as Float64Array;
-      for (let t = 0; t < n; t++) zl[t] = (zl[t] as number) + c * (qk[t] as number);
-    }
-  }
   const expectedRatio = (phi: number): number => {
-    let trace = n;
-    let sub = (n - 1) * phi;
-    for (let k = 0; k < p; k++) {
-      const qk = q[k] as Float64Array;
-      const w = applyAr1Correlation(qk, phi);
-      trace -= dot(qk, w);
-      for (let t = 0; t + 1 < n; t++) {
-        sub -= (qk[t + 1] as number) * (w[t] as number) + (w[t + 1] as number) * (qk[t] as number);
-      }
-      sub += dot(w, z[k] as Float64Array);
-    }
-    return sub / trace;
+    const known = design.ratios.get(phi);
+    if (known !== undefined) return known;
+    const ratio = ar1Ratio(design.q, lagMoments(design), n, phi);
+    // a bisection visits ~30 new φ per series: bounded, whatever the number of series of this shape
+    if (design.ratios.size >= MAX_KEPT_RATIOS) design.ratios.clear();
+    design.ratios.set(phi, ratio);
+    return ratio;
   };
   if (observed <= expectedRatio(0)) return 0;
   if (observed >= expectedRatio(MAX_AR1)) return MAX_AR1;
@@ -340,11 +386,53 @@ function estimateAr1(q: readonly Float64Array[], residuals: Float64Array): numbe
   return (low + high) / 2;
 }
 
-/** Σφ·v with Σφ[i][j] = φ^|i−j|, in O(n): forward plus backward AR recursions minus the double-counted v. */
-function applyAr1Correlation(v: Float64Array, phi: number): Float64Array {
-  const n = v.length;
+/** z_l = Σ_k C[k][l]·q_k with C[k][l] = Σ_t q_k[t+1]·q_l[t], so the QVQᵀ term costs O(n·p) per φ. */
+function lagMoments(design: NullDesign): Float64Array[] {
+  if (design.z !== null) return design.z;
+  const { q, n } = design;
+  const p = q.length;
+  const z = Array.from({ length: p }, () => new Float64Array(n));
+  for (let k = 0; k < p; k++) {
+    const qk = q[k] as Float64Array;
+    for (let l = 0; l < p; l++) {
+      const ql = q[l] as Float64Array;
+      let c = 0;
+      for (let t = 0; t + 1 < n; t++) c += (qk[t + 1] as number) * (ql[t] as number);
+      const zl = z[l] as Float64Array;
+      for (let t = 0; t < n; t++) zl[t] = (zl[t] as number) + c * (qk[t] as number);
+    }
+  }
+  design.z = z;
+  return z;
+}
+
+/** tr(L·M·Σφ·M)/tr(M·Σφ) for M = I − QQᵀ: the lag-1 ratio residuals of AR(1) noise with φ are expected to have. */
+function ar1Ratio(q: readonly Float64Array[], z: readonly Float64Array[], n: number, phi: number): number {
+  let trace = n;
+  let sub = (n - 1) * phi;
+  // one pair of buffers for every column (each call overwrites them whole)
+  const w = new Float64Array(n);
   const forward = new Float64Array(n);
-  const out = new Float64Array(n);
+  for (let k = 0; k < q.length; k++) {
+    const qk = q[k] as Float64Array;
+    applyAr1Correlation(qk, phi, w, forward);
+    trace -= dot(qk, w);
+    for (let t = 0; t + 1 < n; t++) {
+      sub -= (qk[t + 1] as number) * (w[t] as number) + (w[t + 1] as number) * (qk[t] as number);
+    }
+    sub += dot(w, z[k] as Float64Array);
+  }
+  return sub / trace;
+}
+
+/** Σφ·v with Σφ[i][j] = φ^|i−j|, in O(n): forward plus backward AR recursions minus the double-counted v. */
+function applyAr1Correlation(
+  v: Float64Array,
+  phi: number,
+  out: Float64Array = new Float64Array(v.length),
+  forward: Float64Array = new Float64Array(v.length),
+): Float64Array {
+  const n = v.length;
   let carry = 0;
   for (let t = 0; t < n; t++) {
     carry = (v[t] as number) + phi * carry;

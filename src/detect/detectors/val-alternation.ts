@@ -31,8 +31,6 @@ const SMALL_SAMPLE = 20;
 interface Tested {
   series: Series;
   result: AlternationResult;
-  rankP: number | null;
-  rankHigh: IndexParity | null;
 }
 
 /** Index parity of the series → parity of the 1-based epoch (index 0 = the first validated epoch). */
@@ -142,13 +140,7 @@ export default defineDetector({
       }
       const result = alternationOf(run, `${metric}:${series.values.length}`, series.values);
       if (result.status !== 'tested') continue;
-      const rank = testParityRanks(series.values, { indexOffset: 0 });
-      tested.push({
-        series,
-        result,
-        rankP: rank.status === 'tested' ? rank.p : null,
-        rankHigh: rank.status === 'tested' ? rank.high : null,
-      });
+      tested.push({ series, result });
     }
     if (tested.length === 0) {
       if (firstShort === null) return [];
@@ -172,12 +164,17 @@ export default defineDetector({
     tested.forEach((t, i) => {
       const pAdjusted = adjusted[i] ?? 1;
       const { series, result } = t;
+      // above both levels nothing the rank test says makes a finding: its LOWESS (O(n·span)) is not run
+      if (!(pAdjusted < options.warnAlpha || pAdjusted < options.replicatedAlpha)) return;
+      const rank = testParityRanks(series.values, { indexOffset: 0 });
+      const rankP = rank.status === 'tested' ? rank.p : null;
+      const rankHigh = rank.status === 'tested' ? rank.high : null;
       // the rank test on its own (different failure modes) replicates a trend+(−1)^t result
-      const replicated = t.rankP !== null && t.rankP < options.rankAlpha && t.rankHigh === result.high;
+      const replicated = rankP !== null && rankP < options.rankAlpha && rankHigh === result.high;
       if (!(pAdjusted < options.warnAlpha || (replicated && pAdjusted < options.replicatedAlpha))) return;
       const firstEpoch = series.epochs[0] ?? 1;
       const high = epochParity(result.high, firstEpoch);
-      const rankAgrees = t.rankP === null || (t.rankP < 0.05 && t.rankHigh === result.high);
+      const rankAgrees = rankP === null || (rankP < 0.05 && rankHigh === result.high);
       const gate =
         series.values.length < SMALL_SAMPLE ? options.minAmplitudeToNoiseSmall : options.minAmplitudeToNoise;
       // error: the trend+(−1)^t test at alpha, or a weaker one that the rank test replicates
@@ -205,7 +202,7 @@ export default defineDetector({
         amplitudeToTrainNoise:
           train.noise === null || train.noise === 0 ? null : round(amplitude / train.noise, 3),
         valNoise: round(result.robustResidualSd),
-        rankP: t.rankP,
+        rankP,
         alternatingChanges: changes.k,
         changes: changes.m,
         longestPhaseRun: phaseRun?.length ?? 0,
