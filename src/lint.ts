@@ -49,23 +49,33 @@ export function lintRuns(
   issues: readonly ParseIssue[],
   settings: LintSettings = DEFAULT_SETTINGS,
   code: CodeFacts | null = null,
+  betweenStages?: () => void,
 ): FileReport {
   const named = new Set(settings.metrics ?? []);
   const contexts = runs.map((run) => buildContext(run, settings.hints, code));
+  betweenStages?.();
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
     if (context === undefined) return;
     const ignoreMetrics = ignoredIn(run, settings);
-    const found = runDetectors(DETECTORS, run, context, { rules: settings.rules, ignoreMetrics });
+    const found = runDetectors(
+      DETECTORS,
+      run,
+      context,
+      { rules: settings.rules, ignoreMetrics },
+      betweenStages,
+    );
     for (const f of found) if (named.size === 0 || f.metric === null || named.has(f.metric)) findings.push(f);
   });
+  const diagnoses = diagnose(runs, findings, contexts);
+  betweenStages?.();
   return {
     file,
     format,
     runs: runs.map(summarize),
     findings,
-    diagnoses: diagnose(runs, findings, contexts),
+    diagnoses,
     contexts,
     issues: [...issues],
     error: null,
