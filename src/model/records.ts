@@ -288,6 +288,11 @@ export const PARSE_LIMITS = {
    * near 200 MB; a per-class report of a thousand classes has a few thousand.
    */
   valuesPerRecord: 16_384,
+  /**
+   * Distinct keys of one JSON document (each a column kept while it is read, about 900 bytes with its
+   * values): 200k keys reached 290 MB; beyond this the document is refused with one line (exit code 2).
+   */
+  keys: 65_536,
   /** Characters of a metric name; a longer name's values are left out and reported. */
   nameChars: 1024,
   /** Characters of one issue message (text quoted from the input in it is shortened first). */
