@@ -49,30 +49,37 @@ export function lintRuns(
   issues: readonly ParseIssue[],
   settings: LintSettings = DEFAULT_SETTINGS,
   code: CodeFacts | null = null,
+  betweenStages?: () => void,
 ): FileReport {
   const named = new Set(settings.metrics ?? []);
   // every name lookup of a run reads its metrics the way its format states them (`Run.phases`)
   const contexts = runs.map((run) =>
     withStatedPhases(run.phases, () => buildContext(run, settings.hints, code)),
   );
+  betweenStages?.();
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
     if (context === undefined) return;
     const found = withStatedPhases(run.phases, () =>
-      runDetectors(DETECTORS, run, context, {
-        rules: settings.rules,
-        ignoreMetrics: ignoredIn(run, settings),
-      }),
+      runDetectors(
+        DETECTORS,
+        run,
+        context,
+        { rules: settings.rules, ignoreMetrics: ignoredIn(run, settings) },
+        betweenStages,
+      ),
     );
     for (const f of found) if (named.size === 0 || f.metric === null || named.has(f.metric)) findings.push(f);
   });
+  const diagnoses = withStatedPhases(statedPhases(runs), () => diagnose(runs, findings, contexts));
+  betweenStages?.();
   return {
     file,
     format,
     runs: runs.map(summarize),
     findings,
-    diagnoses: withStatedPhases(statedPhases(runs), () => diagnose(runs, findings, contexts)),
+    diagnoses,
     contexts,
     issues: [...issues],
     error: null,

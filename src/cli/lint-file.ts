@@ -14,6 +14,7 @@ import { CLI_MESSAGES } from '../report/prose.js';
 import { attachSeries } from '../report/series.js';
 import { suggest } from './config.js';
 import { readInput, type InputNotice, type InputResult } from './input.js';
+import { reclaim } from './reclaim.js';
 import { COMMANDS } from './program.js';
 import type { InterruptSignal } from './signals.js';
 
@@ -164,6 +165,7 @@ export async function lintFile(job: FileJob, plan: FilePlan, hooks: FileHooks): 
   const series = plan.settings.metrics?.[0];
   const runs = series === undefined ? result.runs : result.runs.map((r) => nameSeries(r, series));
   const code = await readTrainingCode({ text: head.text(), file: null }, plan.script);
-  const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code);
+  reclaim();
+  const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code, reclaim);
   return outcome({ report: attachSeries(linted, runs) });
 }

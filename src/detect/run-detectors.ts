@@ -36,12 +36,14 @@ export function meetsRequirements(run: Run, requires: readonly Requirement[]): b
 /**
  * Runs every detector on a run and returns the findings sorted by epoch span, rule and metric
  * (output is deterministic). Options must already be valid (the config loader validates them).
+ * `afterEach` runs after each detector (the CLI reclaims memory there on a large run).
  */
 export function runDetectors(
   detectors: readonly Detector[],
   run: Run,
   context: RunContext,
   settings: DetectSettings,
+  afterEach?: () => void,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const detector of detectors) {
@@ -53,7 +55,8 @@ export function runDetectors(
     const override = setting.severity;
     // a configured severity replaces the default, but never promotes an "insufficient data" note
     for (const f of found) if (override !== undefined && f.stats.insufficient !== true) f.severity = override;
-    findings.push(...found);
+    for (const f of found) findings.push(f);
+    afterEach?.();
   }
   return findings.sort(compareFindings);
 }

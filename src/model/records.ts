@@ -274,10 +274,11 @@ export type ParseIssue = z.infer<typeof ParseIssue>;
 export const PARSE_LIMITS = {
   /**
    * Records (epochs, evaluations, logged rows) kept from one input. A kept record costs about 300 bytes
-   * with a handful of values; beyond this the input is refused with one line (exit code 2), never
-   * reported partially as if it were complete.
+   * with a handful of values, and the lint of a run holds several series of it at once: 199k epochs
+   * linted at 290 MB peak, 100k stay under 200 MB. Beyond this the input is refused with one line (exit
+   * code 2), never reported partially as if it were complete.
    */
-  records: 200_000,
+  records: 100_000,
   /**
    * Metric values kept from one input, all records together (about 30 bytes each): refused beyond. 1.5M
    * keeps a refused 60-500 MB history JSON under 200 MB peak on a loaded machine (2M reached 208 MB).
@@ -295,6 +296,11 @@ export const PARSE_LIMITS = {
    * near 200 MB; a per-class report of a thousand classes has a few thousand.
    */
   valuesPerRecord: 16_384,
+  /**
+   * Distinct keys of one JSON document (each a column kept while it is read, about 900 bytes with its
+   * values): 200k keys reached 290 MB; beyond this the document is refused with one line (exit code 2).
+   */
+  keys: 65_536,
   /** Characters of a metric name; a longer name's values are left out and reported. */
   nameChars: 1024,
   /** Characters of one issue message (text quoted from the input in it is shortened first). */

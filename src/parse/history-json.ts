@@ -705,9 +705,12 @@ export const historyJsonReader: ReaderEntry = {
   sniff,
   create(ctx: ReaderContext): FormatReader {
     const over = `more than ${PARSE_LIMITS.values.toLocaleString('en-US')} values in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
+    const overKeys = `more than ${PARSE_LIMITS.keys.toLocaleString('en-US')} distinct keys in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
     const collector = createHistoryCollector({
       maxValues: PARSE_LIMITS.values,
       overValues: over,
+      maxKeys: PARSE_LIMITS.keys,
+      overKeys,
       unwrap: MAX_UNWRAP,
     });
     // keys longer than a metric name may be are cut (then reported as over-long when they name a metric)
@@ -722,9 +725,11 @@ export const historyJsonReader: ReaderEntry = {
       },
       end() {
         const capped = collector.problem();
-        if (capped !== null && capped.message === over) return { fatal: over };
+        const refused = (p: { message: string } | null): boolean =>
+          p !== null && (p.message === over || p.message === overKeys);
+        if (capped !== null && refused(capped)) return { fatal: capped.message };
         const problem = capped ?? stream.end() ?? collector.problem();
-        if (problem !== null && problem.message === over) return { fatal: over };
+        if (problem !== null && refused(problem)) return { fatal: problem.message };
         const result = parseHistoryDocument(problem, collector.finish(), { file: ctx.file }, ctx.limits);
         for (const issue of result.issues) ctx.onIssue(issue);
         for (const run of result.runs) ctx.onRun(run);

@@ -60,6 +60,10 @@ export class CellStore {
   readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
 
+  hasKey(key: string): boolean {
+    return this.keyIds.has(key);
+  }
+
   keyPosition(key: string): number {
     let id = this.keyIds.get(key);
     if (id === undefined) {
@@ -168,6 +172,12 @@ export interface HistoryDocument {
 export interface HistoryCaps {
   maxValues: number;
   overValues: string;
+  /**
+   * Distinct keys kept (each is a column of names and positions): past it the reading stops with
+   * `overKeys`. Unset: no cap.
+   */
+  maxKeys?: number;
+  overKeys?: string;
   /** How many more times a string holding a dump, or a `history` member, is read again. */
   unwrap?: number;
 }
@@ -202,6 +212,16 @@ export function createHistoryCollector(caps: HistoryCaps): {
     return top.kind === 'object' ? store.keyPosition(top.key ?? '') : top.index;
   };
 
+  /** Whether the value about to start has a new key past {@link HistoryCaps.maxKeys} (then stops). */
+  const overKeys = (line: number): boolean => {
+    const top = levels[levels.length - 1];
+    if (caps.maxKeys === undefined || top?.kind !== 'object' || store.keys.length < caps.maxKeys)
+      return false;
+    if (store.hasKey(top.key ?? '')) return false;
+    problem ??= { line, message: caps.overKeys ?? caps.overValues };
+    return true;
+  };
+
   /** Keeps a value at the current place (down to three levels below its top-level value). */
   const place = (kind: CellKind, num: number, line: number): number => {
     const depth = levels.length;
@@ -214,6 +234,7 @@ export function createHistoryCollector(caps: HistoryCaps): {
       problem ??= { line, message: caps.overValues };
       return -1;
     }
+    if (overKeys(line)) return -1;
     const here = position();
     const p1 = depth === 1 ? here : (path[0] ?? NONE);
     const p2 = depth === 2 ? here : depth > 2 ? (path[1] ?? NONE) : NONE;
@@ -270,6 +291,7 @@ export function createHistoryCollector(caps: HistoryCaps): {
       if (problem !== null) return;
       maybeStartNested();
       forward()?.handler.open(kind, line);
+      if (overKeys(line)) return;
       const here = levels.length === 0 ? NONE : position();
       const cell = place(kind === 'object' ? CELL.object : CELL.array, Number.NaN, line);
       if (levels.length >= 1 && levels.length <= 3) path[levels.length - 1] = here;

@@ -313,8 +313,8 @@ function createReader(ctx: ReaderContext): FormatReader {
           source: {
             dialect: 'tfevents',
             file: ctx.file,
-            fromLine: Math.min(...lines),
-            toLine: Math.max(...lines),
+            fromLine: lines.reduce((a, b) => Math.min(a, b), Infinity),
+            toLine: lines.reduce((a, b) => Math.max(a, b), -Infinity),
           },
         };
         ctx.onRun(run);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseIssue, Run } from '../../src/model/index.js';
+import { PARSE_LIMITS, ParseIssue, Run } from '../../src/model/index.js';
 import type { ParseIssueKind } from '../../src/model/index.js';
 import { parseHistoryJson } from '../../src/parse/history-json.js';
+import { parseText } from '../../src/parse/index.js';
 import { numericLiteral, readTolerant, readTolerantSequence } from '../../src/parse/json-tolerant.js';
 import type { TolerantNode } from '../../src/parse/json-tolerant.js';
 
@@ -327,11 +328,29 @@ describe('parseHistoryJson', () => {
     expect(issues[0]?.message).toContain('no metric lists found');
   });
 
+  it('refuses a document with one distinct key past the cap in one line; at the cap it is read', () => {
+    const doc = (keys: number): string =>
+      `{${Array.from({ length: keys }, (_, i) => `"m${i}": [0.5, 0.25]`).join(', ')}}`;
+    const over = parseText(doc(PARSE_LIMITS.keys + 1));
+    expect(over.summary.fatal).toBe(
+      `more than ${PARSE_LIMITS.keys.toLocaleString('en-US')} distinct keys in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`,
+    );
+    expect(over.runs).toHaveLength(0);
+    const at = parseText(doc(PARSE_LIMITS.keys));
+    expect(at.summary.fatal).toBeNull();
+    expect(at.runs[0]?.epochs).toHaveLength(2);
+    // the per-record cap still applies to what is read
+    expect(Object.keys(at.runs[0]?.epochs[0]?.metrics ?? {})).toHaveLength(PARSE_LIMITS.valuesPerRecord);
+    // a list of records repeats its keys: only distinct ones count
+    const rows = `[${Array.from({ length: PARSE_LIMITS.keys + 10 }, (_, i) => `{"loss": ${(i % 7) / 10}}`).join(', ')}]`;
+    expect(parseText(rows).summary.fatal).toBeNull();
+  });
+
   it('reads a long one-line history in linear time', () => {
-    const values = Array.from({ length: 200_000 }, (_, i) => (i % 7) / 10).join(', ');
+    const values = Array.from({ length: 100_000 }, (_, i) => (i % 7) / 10).join(', ');
     const started = performance.now();
     const { runs } = parseHistoryJson(`{"loss": [${values}], "val_loss": [${values}]}`, { file: null });
-    expect(runs[0]?.epochs).toHaveLength(200_000);
+    expect(runs[0]?.epochs).toHaveLength(100_000);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

@@ -116,7 +116,7 @@ export default defineDetector({
       runningMin = Math.min(runningMin, value);
     }
     const raw = jumps.length === 0 ? detrend(s.values, false, s.epochs) : null;
-    const trendMin = raw === null ? Number.NaN : Math.min(...raw.trend);
+    const trendMin = raw === null ? Number.NaN : raw.trend.reduce((a, b) => Math.min(a, b), Infinity);
     const progress = first - trendMin;
     const roughness = raw !== null && progress > 0 ? raw.scale / progress : null;
     const rough = roughness !== null && trendMin <= MATERIAL_FALL * first && roughness >= ROUGH_SHARE;

@@ -171,7 +171,7 @@ const TRAIN_LEARNS_FACTOR = 0.5;
 function lossNeverLearns(val: Series, train: Series, minEpochs: number): FindingDraft<Stats> | null {
   if (val.values.length < 2 * minEpochs || train.values.length < 2 * minEpochs) return null;
   const trainFirst = train.values[0] ?? 0;
-  const trainBest = Math.min(...train.values);
+  const trainBest = train.values.reduce((a, b) => Math.min(a, b), Infinity);
   if (!(trainFirst > 0) || !(trainBest <= TRAIN_LEARNS_FACTOR * trainFirst)) return null;
   let best = 0;
   val.values.forEach((v, i) => {

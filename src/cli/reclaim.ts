@@ -1,0 +1,37 @@
+/**
+ * A full garbage collection between the stages of a large lint. Each detector builds its series and
+ * tests over the whole run and drops them when it returns; what survived a few young collections is
+ * old by then, and V8 grows the old generation (up to its 4 GB limit) long before it collects it: a run
+ * of 199k epochs peaked at 350 MB while its live data never passed 150 MB. Collecting when the heap has
+ * grown by {@link GROWTH_BYTES} since the last collection keeps the peak near the live data, and costs
+ * nothing on small logs (their heap never grows that much between stages).
+ */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** Heap growth since the last collection that triggers the next one. */
+const GROWTH_BYTES = 16 * 1024 * 1024;
+
+let collect: (() => void) | null | undefined;
+let live = 0;
+
+/** The `gc()` function V8 exposes to contexts made after `--expose-gc` is set; null if refused. */
+function loadCollector(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Collects garbage when the heap has grown by more than {@link GROWTH_BYTES} since last time. */
+export function reclaim(): void {
+  if (collect === null) return;
+  const used = getHeapStatistics().used_heap_size;
+  if (used < live + GROWTH_BYTES) return;
+  collect ??= loadCollector();
+  collect?.();
+  live = getHeapStatistics().used_heap_size;
+}
