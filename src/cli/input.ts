@@ -26,6 +26,12 @@ import {
   type OpenedFile,
 } from './fd.js';
 import { followFile, type FollowNoticeKind } from './follow.js';
+import { reclaim } from './reclaim.js';
+
+/** The reading loop offers a collection every 2^22 bytes (4 MiB) read… */
+const RECLAIM_SHIFT = 22;
+/** …taken when the heap has grown by 16 MB and by half of what was live after the last one. */
+const RECLAIM_FACTOR = 1.5;
 
 /** Everything read from one input. */
 export interface InputResult {
@@ -123,6 +129,9 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   const take = (chunk: Uint8Array): void => {
     options.onChunk?.(chunk);
     parser.feed(chunk);
+    // text the reader has dropped (a long line without records, frames drawn over) is garbage V8 lets
+    // pile up in the old generation: a 200 MB line of random text peaked at 240 MB with 30 MB live
+    if ((read + chunk.length) >>> RECLAIM_SHIFT !== read >>> RECLAIM_SHIFT) reclaim(RECLAIM_FACTOR);
     read += chunk.length;
     if (follow) {
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lineBreaks += 1;

@@ -26,11 +26,15 @@ function loadCollector(): (() => void) | null {
   }
 }
 
-/** Collects garbage when the heap has grown by more than {@link GROWTH_BYTES} since last time. */
-export function reclaim(): void {
+/**
+ * Collects garbage when the heap has grown by more than {@link GROWTH_BYTES} since last time (and, with
+ * `factor`, by that share of what was live then: the reading loop calls it every few MiB, and a parse that
+ * keeps its records should not pay a full collection per 16 MB of them).
+ */
+export function reclaim(factor = 1): void {
   if (collect === null) return;
   const used = getHeapStatistics().used_heap_size;
-  if (used < live + GROWTH_BYTES) return;
+  if (used < live + GROWTH_BYTES || used < live * factor) return;
   collect ??= loadCollector();
   collect?.();
   live = getHeapStatistics().used_heap_size;
