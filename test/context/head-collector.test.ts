@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { createHeadCollector } from '../../src/context/index.js';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe('head collector', () => {
+  test('keeps at most max bytes of a log, in any chunking', () => {
+    const head = createHeadCollector(10);
+    for (const piece of ['abc', 'defg', 'hijkl', 'mnop']) head.push(bytes(piece));
+    expect(head.text()).toBe('abcdefghij');
+  });
+
+  test('a whole notebook under the limit is kept as it is', () => {
+    const notebook = '{"cells": [{"cell_type": "code", "source": ["model.fit(x)"]}], "nbformat": 4}';
+    const head = createHeadCollector(1000);
+    head.push(bytes(notebook.slice(0, 20)));
+    head.push(bytes(notebook.slice(20)));
+    expect(head.text()).toBe(notebook);
+  });
+
+  test('a notebook cut at the limit gives no text: its JSON could not be read whole', () => {
+    const notebook = `{"cells": [{"cell_type": "code", "source": ["model.fit(x)"], "outputs": ["${'x'.repeat(500)}"]}]}`;
+    const head = createHeadCollector(200);
+    head.push(bytes(notebook));
+    expect(head.text()).toBe('');
+    // the same bytes ending exactly at the limit are whole
+    const exact = createHeadCollector(notebook.length);
+    exact.push(bytes(notebook));
+    expect(exact.text()).toBe(notebook);
+  });
+
+  test('a log cut at the limit keeps its head (pasted code comes first)', () => {
+    const log = `model.fit(x)\n${'Epoch 1/1\n'.repeat(50)}`;
+    const head = createHeadCollector(100);
+    head.push(bytes(log));
+    expect(head.text()).toBe(log.slice(0, 100));
+  });
+});
