@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -12,6 +13,9 @@ export default defineConfig({
     // test files share their worker's module cache: importing the models, detectors and reporters once
     // per worker instead of once per file takes two thirds off the suite (tests keep no global state)
     isolate: false,
+    // one worker per core: vitest's default in a run is the cores less one, which on a 2-core machine is a
+    // single worker running every file in turn while the other core idles
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
   },
 });

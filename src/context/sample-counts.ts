@@ -47,6 +47,30 @@ function fits(value: number, n: number, precision: Precision): number | null {
     : decimalNumerator(value, n, precision.decimals);
 }
 
+/**
+ * `fits(value, n, precision) !== null` with the precision's constants worked out once: the searches below
+ * ask it of every n up to the largest count, the hot loop of a lint (a power of ten per call, an array per
+ * float32 call, were most of its time). The same tests as `decimalNumerator` and `float32Numerator`.
+ */
+export function fitTest(precision: Precision): (value: number, n: number) => boolean {
+  if (precision.kind === 'float32') {
+    return (value, n) => {
+      const k = Math.round(value * n);
+      return (
+        (k >= 0 && k <= n && Math.fround(k / n) === value) ||
+        (k >= 1 && k <= n + 1 && Math.fround((k - 1) / n) === value) ||
+        (k >= -1 && k < n && Math.fround((k + 1) / n) === value)
+      );
+    };
+  }
+  // half a unit of the last printed decimal, plus room for the float32 value that was printed
+  const tolerance = 0.5 * 10 ** -precision.decimals + 1e-9;
+  return (value, n) => {
+    const k = Math.round(value * n);
+    return k >= 0 && k <= n && Math.abs(k / n - value) <= tolerance;
+  };
+}
+
 /** Width of the interval of true values that print as `value` (float32 rounding, or the decimals; at least 2e-9). */
 function width(value: number, precision: Precision): number {
   return precision.kind === 'float32' ? 2 * float32HalfUlp(value) : Math.max(10 ** -precision.decimals, 2e-9);
@@ -65,13 +89,25 @@ export function smallestCommonCount(
   if (values.length === 0) return null;
   // 0 and 1 fit every count: they say nothing about it
   const informative = values.filter((v) => v > 0 && v < 1).map((v) => width(v, precision));
-  const widest = Math.max(0, ...informative);
-  const narrowest = Math.min(...informative);
+  // no spread of a series into Math.max/min: a long run overflows the argument stack
+  let widest = 0;
+  let narrowest = Number.POSITIVE_INFINITY;
+  for (const w of informative) {
+    if (w > widest) widest = w;
+    if (w < narrowest) narrowest = w;
+  }
+  const fitsCount = fitTest(precision);
+  // the bound below is min(1, (n + 1) × widest) to the power of the informative values: under 1e-24 while
+  // that base is below `low`, over it from `high` on (margins far wider than the error of a power), so the
+  // power, the costliest step of the loop, is worked out only between the two
+  const threshold = 1e-24 ** (1 / informative.length);
+  const low = threshold * (1 - 1e-6);
+  const high = threshold * (1 + 1e-6);
   let chance = 0;
   for (let n = 1; n <= max; n += 1) {
     let all = true;
     for (const v of values) {
-      if (fits(v, n, precision) === null) {
+      if (!fitsCount(v, n)) {
         all = false;
         break;
       }
@@ -84,8 +120,8 @@ export function smallestCommonCount(
       return { n, chanceFit: alsoFits(values, n, precision, max) ? Math.max(1, chance) : chance };
     }
     // the product only grows with n; skip it while even its bound is negligible
-    const bound = Math.min(1, (n + 1) * widest) ** informative.length;
-    if (bound > 1e-24) {
+    const base = Math.min(1, (n + 1) * widest);
+    if (base >= high || (base > low && base ** informative.length > 1e-24)) {
       let product = 1;
       // once even the narrowest interval has (n + 1)·w ≥ 1 every factor is 1: so is the product
       if ((n + 1) * narrowest < 1) for (const w of informative) product *= Math.min(1, (n + 1) * w);
@@ -97,8 +133,9 @@ export function smallestCommonCount(
 }
 
 function alsoFits(values: readonly number[], n: number, precision: Precision, max: number): boolean {
+  const fitsCount = fitTest(precision);
   for (let m = n + 1; m < Math.min(2 * n, max + 1); m += 1) {
-    if (values.every((v) => fits(v, m, precision) !== null)) return true;
+    if (values.every((v) => fitsCount(v, m))) return true;
   }
   return false;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseShard, selectShard } from '../../src/cli/shard.js';
-import { runCli } from './run-cli.js';
+import { runCli, type CliResult } from './run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'epochlint-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,6 +27,21 @@ for (const name of [
 writeFileSync(join(sweep, 'params.json'), '{"lr": 0.001, "batch_size": 32}\n');
 writeFileSync(join(sweep, 'b-broken', 'history.json'), '{"loss": [0.5, 0.4');
 
+/**
+ * A command several tests compare against is run once in this file (a sweep on worker threads costs the
+ * workers' start each time); its result is never changed.
+ */
+const once = new Map<string, Promise<CliResult>>();
+function runOnce(args: string[]): Promise<CliResult> {
+  const key = JSON.stringify(args);
+  let result = once.get(key);
+  if (result === undefined) {
+    result = runCli(args);
+    once.set(key, result);
+  }
+  return result;
+}
+
 /** The file names a report of `--format jsonl` covers, in order. */
 function filesOf(jsonl: string): string[] {
   return jsonl
@@ -40,7 +55,7 @@ function filesOf(jsonl: string): string[] {
 describe('--jobs: worker threads give the bytes of one thread', () => {
   test.each(['text', 'json', 'jsonl', 'github', 'sarif'])('%s', async (format) => {
     const one = await runCli([sweep, '--jobs', '1', '--format', format]);
-    const two = await runCli([sweep, '--jobs', '2', '--format', format]);
+    const two = await runOnce([sweep, '--jobs', '2', '--format', format]);
     expect(two).toEqual(one);
     expect(one.code).toBe(2);
     expect(one.stdout.length).toBeGreaterThan(0);
@@ -57,7 +72,7 @@ describe('--jobs: worker threads give the bytes of one thread', () => {
   });
 
   test('messages on stderr come in the order of the inputs', async () => {
-    const { stderr } = await runCli([sweep, '--jobs', '2', '--format', 'json']);
+    const { stderr } = await runOnce([sweep, '--jobs', '2', '--format', 'json']);
     expect(stderr.split('\n').filter((l) => l.length > 0)).toEqual([
       `epochlint: ${join(sweep, 'b-broken', 'history.json')}: line 1: expected ',' or ']' after a list item, found end of input`,
       `epochlint: skipped 1 file found in directories that hold no training log: ${join(sweep, 'params.json')}`,
@@ -78,7 +93,7 @@ describe('--jobs: worker threads give the bytes of one thread', () => {
 
 describe('--shard i/n', () => {
   const all = async (): Promise<string[]> =>
-    filesOf((await runCli([sweep, '--format', 'jsonl', '--fail-on', 'never'])).stdout);
+    filesOf((await runOnce([sweep, '--format', 'jsonl', '--fail-on', 'never'])).stdout);
 
   test.each([2, 3])('%i shards: disjoint, in order, together every file', async (count) => {
     const whole = await all();
@@ -151,7 +166,7 @@ describe('selectShard', () => {
 
 describe('a sweep report printed as the files come', () => {
   test('--format jsonl: a line per file in input order, then the summary the JSON report has', async () => {
-    const lines = (await runCli([sweep, '--format', 'jsonl', '--jobs', '2'])).stdout.trimEnd().split('\n');
+    const lines = (await runOnce([sweep, '--jobs', '2', '--format', 'jsonl'])).stdout.trimEnd().split('\n');
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(parsed.map((p) => p.kind)).toEqual(['file', 'file', 'file', 'file', 'file', 'summary']);
     expect(parsed.every((p) => p.schemaVersion === 1)).toBe(true);
