@@ -41,29 +41,19 @@ const SIGNAL_CODES: Record<InterruptSignal, number> = { SIGINT: 1, SIGTERM: 2 };
  * one message, wherever it ran (a worker, or the main thread reading stdin during a sweep).
  */
 export function internalErrorOutcome(name: string, error: unknown): FileOutcome {
-  const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-  return {
-    name,
-    report: {
-      file: name,
-      format: null,
-      runs: [],
-      findings: [],
-      diagnoses: [],
-      contexts: [],
-      issues: [],
-      error: message,
-    },
-    skipped: false,
-    failed: true,
-    cut: false,
-    messages: [`${name}: ${message}`],
-  };
+  return failedOutcome(name, `internal error: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** The outcome of a file whose lint needed more heap than a worker has ({@link WORKER_LIMITS}). */
 export function outOfMemoryOutcome(name: string, heapMb: number): FileOutcome {
-  const message = `needs more than the ${heapMb} MB of memory a lint worker has: not linted; lint it with --jobs 1`;
+  return failedOutcome(
+    name,
+    `needs more than the ${heapMb} MB of memory a lint worker has: not linted; lint it with --jobs 1`,
+  );
+}
+
+/** A file that was not linted: its report holds only the error, with one message naming the file. */
+function failedOutcome(name: string, message: string): FileOutcome {
   return {
     name,
     report: {

@@ -1,45 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import type { ParseIssue, Run } from '../../src/model/index.js';
-import { createParser, parseText } from '../../src/parse/index.js';
+import { parseText } from '../../src/parse/index.js';
 import { createInputLimits } from '../../src/parse/limits.js';
 import { READERS } from '../../src/parse/readers.js';
+import { parseChunks, prng, splitAt } from './chunking.js';
 
 const fixture = (path: string): Uint8Array =>
   readFileSync(new URL(`../../fixtures/${path}`, import.meta.url));
-
-function parseChunks(chunks: Uint8Array[]): { runs: Run[]; issues: ParseIssue[] } {
-  const runs: Run[] = [];
-  const issues: ParseIssue[] = [];
-  const parser = createParser({ onRun: (r) => runs.push(r), onIssue: (i) => issues.push(i) });
-  for (const chunk of chunks) parser.feed(chunk);
-  parser.end();
-  return { runs, issues };
-}
-
-/** Deterministic PRNG (mulberry32) so a failing split can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const sorted = [...new Set(cuts)].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const cut of sorted) {
-    chunks.push(bytes.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
 
 const files = [
   'parse/keras/keras3-ansi.log', // multi-byte `━`, ESC sequences, \b and \r

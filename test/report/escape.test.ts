@@ -6,6 +6,7 @@ import {
   quoteInput,
   shorten,
 } from '../../src/report/escape.js';
+import { prng } from '../parse/chunking.js';
 
 describe('escaping text from logs', () => {
   test.each([
@@ -83,18 +84,6 @@ test('escapeJsonText keeps the layout of pretty-printed JSON', () => {
   expect(safe.split('\n').length).toBe(JSON.stringify(value, null, 2).split('\n').length);
   expect(JSON.parse(safe)).toEqual(value);
 });
-
-/** Deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Code points a hostile log or file name is made of: every class the escaper must handle, and plain text. */
 const POOL = [
