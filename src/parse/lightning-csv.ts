@@ -14,7 +14,7 @@ import {
   splitFields,
 } from './csv-fields.js';
 import { readHeader, type Header } from './csv-logger.js';
-import { mergeRows, type MetricRow } from './metric-rows.js';
+import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -120,12 +120,7 @@ function createReader(ctx: ReaderContext): FormatReader {
       if (header === null) return { fatal: 'expected a header line (epoch,step,<metric names>)' };
       const merged = mergeRows(rows, true);
       merged.forEach((m, index) => {
-        let first = Number.POSITIVE_INFINITY;
-        let last = fromLine;
-        for (const record of [...m.epochs, ...m.events]) {
-          first = Math.min(first, record.line);
-          last = Math.max(last, record.line);
-        }
+        const { first, last } = lineSpan([...m.epochs, ...m.events], fromLine);
         const run: Run = {
           index,
           epochs: m.epochs,
@@ -135,7 +130,7 @@ function createReader(ctx: ReaderContext): FormatReader {
           source: {
             dialect: 'lightning-csv',
             file: ctx.file,
-            fromLine: index === 0 || !Number.isFinite(first) ? fromLine : first,
+            fromLine: index === 0 || first === null ? fromLine : first,
             toLine: last,
           },
         };

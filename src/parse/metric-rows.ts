@@ -29,6 +29,23 @@ export interface MergedRun {
   axis: TimeAxis;
 }
 
+/**
+ * The lines a run's records span: the first (null when there is none) and the last, at least `atLeast`
+ * (the header's line, say).
+ */
+export function lineSpan(
+  records: Iterable<{ line: number }>,
+  atLeast: number,
+): { first: number | null; last: number } {
+  let first: number | null = null;
+  let last = atLeast;
+  for (const r of records) {
+    if (first === null || r.line < first) first = r.line;
+    if (r.line > last) last = r.line;
+  }
+  return { first, last };
+}
+
 /** Merges rows into runs; `zeroBased` says whether printed epochs count from 0 (`auto`: from the first). */
 export function mergeRows(rows: readonly MetricRow[], zeroBased: boolean | 'auto' = 'auto'): MergedRun[] {
   const runs: MergedRun[] = [];

@@ -7,7 +7,7 @@
  */
 import type { ParseIssue, Run } from '../model/index.js';
 import { cellOf, createLineSplitter } from './csv-fields.js';
-import { mergeRows, type MetricRow } from './metric-rows.js';
+import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
 /** The fields of a metric line: a millisecond timestamp, a value and (since MLflow 1.0) a step. */
@@ -105,12 +105,7 @@ function createReader(ctx: ReaderContext): FormatReader {
       if (limits.exceeded() !== null) return { fatal: null };
       if (firstLine === null) return { fatal: 'empty input' };
       mergeRows(rows).forEach((m, index) => {
-        let first = Number.POSITIVE_INFINITY;
-        let last = 1;
-        for (const e of m.epochs) {
-          first = Math.min(first, e.line);
-          last = Math.max(last, e.line);
-        }
+        const { first, last } = lineSpan(m.epochs, 1);
         const run: Run = {
           index,
           epochs: m.epochs,
@@ -120,7 +115,7 @@ function createReader(ctx: ReaderContext): FormatReader {
           source: {
             dialect: 'mlflow-metric',
             file: ctx.file,
-            fromLine: Number.isFinite(first) ? first : 1,
+            fromLine: first ?? 1,
             toLine: last,
           },
         };

@@ -8,7 +8,7 @@
 import type { ParseIssue, Run } from '../model/index.js';
 import { cellOf, createLineSplitter, dropTrailingEmpty, splitFields } from './csv-fields.js';
 import { readHeader } from './csv-logger.js';
-import { mergeRows, type MetricRow } from './metric-rows.js';
+import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -102,12 +102,7 @@ function createReader(ctx: ReaderContext): FormatReader {
       if (headerLine === null) return { fatal: 'expected the header line Wall time,Step,Value' };
       const from = headerLine;
       mergeRows(rows).forEach((m, index) => {
-        let first = Number.POSITIVE_INFINITY;
-        let last = from;
-        for (const e of m.epochs) {
-          first = Math.min(first, e.line);
-          last = Math.max(last, e.line);
-        }
+        const { first, last } = lineSpan(m.epochs, from);
         const run: Run = {
           index,
           epochs: m.epochs,
@@ -117,7 +112,7 @@ function createReader(ctx: ReaderContext): FormatReader {
           source: {
             dialect: 'tensorboard-csv',
             file: ctx.file,
-            fromLine: index === 0 || !Number.isFinite(first) ? from : first,
+            fromLine: index === 0 || first === null ? from : first,
             toLine: last,
           },
         };

@@ -10,7 +10,7 @@ import type { ParseIssue, Run } from '../model/index.js';
 import { shorten } from '../report/escape.js';
 import { cellOf, createLineSplitter, dropTrailingEmpty, splitFields } from './csv-fields.js';
 import { readHeader, type Header } from './csv-logger.js';
-import { mergeRows, type MetricRow } from './metric-rows.js';
+import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -141,19 +141,14 @@ function createReader(ctx: ReaderContext): FormatReader {
       for (const rows of byRun.values()) {
         for (const m of mergeRows(rows)) {
           if (m.epochs.length === 0) continue;
-          let first = Number.POSITIVE_INFINITY;
-          let last = h.line;
-          for (const e of m.epochs) {
-            first = Math.min(first, e.line);
-            last = Math.max(last, e.line);
-          }
+          const { first, last } = lineSpan(m.epochs, h.line);
           const run: Run = {
             index,
             epochs: m.epochs,
             events: [],
             datasets: [],
             axis: m.axis === 'epoch' && axis === 'epoch' ? 'epoch' : 'step',
-            source: { dialect: 'wandb-csv', file: ctx.file, fromLine: first, toLine: last },
+            source: { dialect: 'wandb-csv', file: ctx.file, fromLine: first ?? h.line, toLine: last },
           };
           index += 1;
           ctx.onRun(run);
