@@ -47,6 +47,32 @@ const FAR_BELOW_SE = 3;
 
 type Stats = z.output<typeof StuckStats>;
 
+/** The fields every variant gives; the others are null unless given. */
+type StatsCore = Pick<Stats, 'variant' | 'from' | 'count' | 'total' | 'value'>;
+
+/** A finding's stats: the variant's own fields, null for the rest. */
+function stuckStats(fields: StatsCore & Partial<Stats>): Stats {
+  const { variant, from, count, total, value, ...rest } = fields;
+  return {
+    // the schema's order, so the JSON report lists the fields as the schema does
+    variant,
+    from,
+    count,
+    total,
+    value,
+    trainValue: null,
+    samples: null,
+    correct: null,
+    classes: null,
+    chance: null,
+    valGain: null,
+    trainGain: null,
+    band: null,
+    se: null,
+    ...rest,
+  };
+}
+
 export default defineDetector({
   id: 'val-stuck',
   title: 'Validation accuracy stuck while training moves',
@@ -186,22 +212,16 @@ function lossNeverLearns(val: Series, train: Series, minEpochs: number): Finding
     metric: val.metric,
     epochs: [from, val.epochs.at(-1) ?? from],
     line: val.lines[best] ?? null,
-    stats: {
+    stats: stuckStats({
       variant: 'detached',
       from,
       count: val.values.length,
       total: val.values.length,
       value: round(valBest),
       trainValue: round(trainLate),
-      samples: null,
-      correct: null,
-      classes: null,
-      chance: null,
       valGain: round(valBest - (val.values[0] ?? valBest)),
       trainGain: round(trainLate - trainFirst),
-      band: null,
-      se: null,
-    },
+    }),
     evidence: { values: val.values, trainValues: train.values },
     messageId: 'detachedLoss',
     data: {
@@ -278,7 +298,7 @@ function nearConstant(
     metric,
     epochs: [from, s.epochs.at(-1) ?? from],
     line: s.lines[0] ?? null,
-    stats: {
+    stats: stuckStats({
       variant: 'constant',
       from,
       count: n,
@@ -286,14 +306,9 @@ function nearConstant(
       value: round(p),
       trainValue: train === null ? null : round(median(train.values)),
       samples,
-      correct: null,
-      classes: null,
-      chance: null,
-      valGain: null,
-      trainGain: null,
       band: round(band),
       se: round(se),
-    },
+    }),
     evidence: { values: s.values },
     messageId: trainFirst === null ? 'nearConstant' : 'nearConstantTrain',
     data,
@@ -351,22 +366,16 @@ function flatWhileTrainingClimbs(
     metric: s.metric,
     epochs: [from, s.epochs.at(-1) ?? from],
     line: s.lines[0] ?? null,
-    stats: {
+    stats: stuckStats({
       variant: 'detached',
       from,
       count: n,
       total: n,
       value: round(valLate),
       trainValue: round(trainLate),
-      samples: null,
-      correct: null,
-      classes: null,
-      chance: null,
       valGain: round(valGain),
       trainGain: round(trainGain),
-      band: null,
-      se: null,
-    },
+    }),
     evidence: { values: s.values, trainValues: train.values },
     messageId: 'detachedFlat',
     data: {
@@ -421,7 +430,7 @@ function constantStretch(
     line: s.lines[start] ?? null,
     evidence: { values: s.values.slice(start) },
   };
-  const stats: Stats = {
+  const stats = stuckStats({
     variant: 'constant',
     from,
     count,
@@ -430,13 +439,7 @@ function constantStretch(
     trainValue: trainValue === null ? null : round(trainValue),
     samples,
     correct,
-    classes: null,
-    chance: null,
-    valGain: null,
-    trainGain: null,
-    band: null,
-    se: null,
-  };
+  });
   if (start === 0) {
     return {
       ...base,
@@ -510,22 +513,16 @@ function chanceStretch(
     metric,
     epochs: [from, s.epochs.at(-1) ?? from],
     line: s.lines[start] ?? null,
-    stats: {
+    stats: stuckStats({
       variant: 'chance',
       from,
       count,
       total: s.values.length,
       value: round(value),
       trainValue: trainValue === null ? null : round(trainValue),
-      samples: null,
-      correct: null,
       classes,
       chance: round(chance),
-      valGain: null,
-      trainGain: null,
-      band: null,
-      se: null,
-    },
+    }),
     evidence: { values: s.values.slice(start) },
     messageId: 'chance',
     data: {
@@ -576,22 +573,16 @@ function detachedFromTraining(
     metric,
     epochs: [from, s.epochs.at(-1) ?? from],
     line: s.lines[0] ?? null,
-    stats: {
+    stats: stuckStats({
       variant: 'detached',
       from,
       count: s.values.length,
       total: s.values.length,
       value: round(valLate),
       trainValue: round(trainLate),
-      samples: null,
-      correct: null,
-      classes: null,
-      chance: null,
       valGain: round(valLate - valFirst),
       trainGain: round(trainLate - trainFirst),
-      band: null,
-      se: null,
-    },
+    }),
     evidence: { values: s.values, trainValues: train.values },
     messageId: 'detached',
     data: {
