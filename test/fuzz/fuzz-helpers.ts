@@ -129,4 +129,17 @@ export const READER_FIXTURES: ReadonlyArray<{ path: string; lines: boolean }> = 
   { path: 'real/brain-tumor-prettier-history.json', lines: false },
   { path: 'parse/ipynb/two-training-cells.ipynb', lines: false },
   { path: 'parse/tfevents/events.out.tfevents.1700000000.pytorch-steps', lines: false },
+  { path: 'parse/fastai/history.csv', lines: true },
+  { path: 'parse/tensorboard/run-lightning_logs_version_0-tag-val_loss.csv', lines: true },
+  // runs are columns here, so a prefix of the rows is no prefix of the records: mutations only (its
+  // chunk boundaries are tested in test/parse/csv-families.test.ts)
+  { path: 'parse/wandb/panel-two-runs.csv', lines: false },
+  { path: 'parse/frameworks/torchvision-metriclogger.log', lines: true },
+  { path: 'parse/frameworks/timm-train.log', lines: true },
+  { path: 'parse/frameworks/mmengine-epochs.log', lines: true },
+  { path: 'parse/frameworks/ignite-results.log', lines: true },
+  { path: 'parse/frameworks/catboost-verbose.log', lines: true },
+  { path: 'parse/frameworks/lightning-cr-joined.log', lines: true },
+  { path: 'parse/ipynb/hf-steps-interrupted.ipynb', lines: false },
+  { path: 'parse/ipynb/fastai-fine-tune-two-tables.ipynb', lines: false },
 ];
