@@ -4,6 +4,7 @@
  * cell reader. Linear in the line: each field is found with one forward search.
  */
 import { numericLiteral, readTolerant } from './json-tolerant.js';
+import type { ReaderContext } from './types.js';
 
 /** What a cell holds: nothing (`NA`, empty), a number, or something that is not a number. */
 export type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'bad'; what: string };
@@ -212,4 +213,30 @@ export function cellOf(text: string): Cell {
   }
   const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
   return { kind: 'bad', what: text.startsWith('[') ? `a list ${shown}` : shown };
+}
+
+/**
+ * The lines of a table reader (Lightning, TensorBoard and W&B CSV, MLflow metric files) that hold data:
+ * blank lines and every line after an input cap was crossed are passed over, and a line cut at
+ * {@link MAX_ROW_CHARS} is reported (as `cutKind`) instead of read. `end()` is true when the rows may
+ * become runs (no cap crossed: past one the input is refused as a whole).
+ */
+export function createTableLines(
+  ctx: Pick<ReaderContext, 'limits' | 'onIssue'>,
+  cutKind: 'over-limit' | 'malformed-input',
+  onLine: (text: string, line: number) => void,
+): { write(text: string): void; end(): boolean } {
+  const splitter = createLineSplitter((raw, line, cut) => {
+    if (raw.trim() === '' || ctx.limits.exceeded() !== null) return;
+    if (cut)
+      ctx.onIssue({ kind: cutKind, line, message: `line ${line}: a line longer than 16 MiB: not read` });
+    else onLine(raw, line);
+  });
+  return {
+    write: (text) => splitter.write(text),
+    end() {
+      splitter.end();
+      return ctx.limits.exceeded() === null;
+    },
+  };
 }

@@ -6,13 +6,7 @@
  */
 import type { Run } from '../model/index.js';
 import { shorten } from '../report/escape.js';
-import {
-  cellOf,
-  createLineSplitter,
-  dropTrailingEmpty,
-  hasUnclosedQuote,
-  splitFields,
-} from './csv-fields.js';
+import { cellOf, createTableLines, dropTrailingEmpty, hasUnclosedQuote, splitFields } from './csv-fields.js';
 import { readHeader, type Header } from './csv-logger.js';
 import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
@@ -36,12 +30,7 @@ function createReader(ctx: ReaderContext): FormatReader {
   const issue = (kind: 'malformed-input' | 'bad-value' | 'duplicate-metric', line: number, message: string) =>
     ctx.onIssue({ kind, line, message: `line ${line}: ${message}` });
 
-  const onLine = (raw: string, lineNumber: number, cut: boolean): void => {
-    if (raw.trim() === '' || limits.exceeded() !== null) return;
-    if (cut) {
-      issue('malformed-input', lineNumber, 'a line longer than 16 MiB: not read');
-      return;
-    }
+  const onLine = (raw: string, lineNumber: number): void => {
     if (header === null) {
       header = readHeader(raw, lineNumber);
       if (header === null) return;
@@ -109,14 +98,13 @@ function createReader(ctx: ReaderContext): FormatReader {
     }
     if (values.size > 0 && limits.keep(values.size)) rows.push({ values, epoch, step, line: lineNumber });
   };
-  const splitter = createLineSplitter(onLine);
+  const lines = createTableLines(ctx, 'malformed-input', onLine);
 
   return {
     kind: 'chars',
-    write: (text) => splitter.write(text),
+    write: (text) => lines.write(text),
     end() {
-      splitter.end();
-      if (limits.exceeded() !== null) return { fatal: null };
+      if (!lines.end()) return { fatal: null };
       if (header === null) return { fatal: 'expected a header line (epoch,step,<metric names>)' };
       const merged = mergeRows(rows, true);
       merged.forEach((m, index) => {

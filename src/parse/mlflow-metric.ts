@@ -6,7 +6,7 @@
  * axis (in logged order without steps); a step that goes back starts a new run.
  */
 import type { ParseIssue, Run } from '../model/index.js';
-import { cellOf, createLineSplitter } from './csv-fields.js';
+import { cellOf, createTableLines } from './csv-fields.js';
 import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import type { FormatReader, ReaderContext, ReaderEntry, SniffHead } from './types.js';
 
@@ -60,12 +60,7 @@ function createReader(ctx: ReaderContext): FormatReader {
   const issue = (kind: ParseIssue['kind'], line: number, message: string): void =>
     ctx.onIssue({ kind, line, message: `line ${line}: ${message}` });
 
-  const onLine = (raw: string, lineNumber: number, cut: boolean): void => {
-    if (raw.trim() === '' || limits.exceeded() !== null) return;
-    if (cut) {
-      issue('over-limit', lineNumber, 'a line longer than 16 MiB: not read');
-      return;
-    }
+  const onLine = (raw: string, lineNumber: number): void => {
     if (firstLine === null) {
       firstLine = lineNumber;
       if (key === null) {
@@ -95,14 +90,13 @@ function createReader(ctx: ReaderContext): FormatReader {
     const step = fields[2] === undefined ? null : Number(fields[2]);
     rows.push({ values: new Map([[name, value.value]]), epoch: null, step, line: lineNumber });
   };
-  const splitter = createLineSplitter(onLine);
+  const lines = createTableLines(ctx, 'over-limit', onLine);
 
   return {
     kind: 'chars',
-    write: (text) => splitter.write(text),
+    write: (text) => lines.write(text),
     end() {
-      splitter.end();
-      if (limits.exceeded() !== null) return { fatal: null };
+      if (!lines.end()) return { fatal: null };
       if (firstLine === null) return { fatal: 'empty input' };
       mergeRows(rows).forEach((m, index) => {
         const { first, last } = lineSpan(m.epochs, 1);

@@ -6,7 +6,7 @@
  * points are records on the step axis; a step that goes back starts a new run. Wall time is not read.
  */
 import type { ParseIssue, Run } from '../model/index.js';
-import { cellOf, createLineSplitter, dropTrailingEmpty, splitFields } from './csv-fields.js';
+import { cellOf, createTableLines, dropTrailingEmpty, splitFields } from './csv-fields.js';
 import { readHeader } from './csv-logger.js';
 import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
@@ -46,12 +46,7 @@ function createReader(ctx: ReaderContext): FormatReader {
   const issue = (kind: ParseIssue['kind'], line: number, message: string): void =>
     ctx.onIssue({ kind, line, message: `line ${line}: ${message}` });
 
-  const onLine = (raw: string, lineNumber: number, cut: boolean): void => {
-    if (raw.trim() === '' || limits.exceeded() !== null) return;
-    if (cut) {
-      issue('over-limit', lineNumber, 'a line longer than 16 MiB: not read');
-      return;
-    }
+  const onLine = (raw: string, lineNumber: number): void => {
     if (headerLine === null) {
       const header = readHeader(raw, lineNumber);
       if (header === null) return;
@@ -91,14 +86,13 @@ function createReader(ctx: ReaderContext): FormatReader {
     if (name === null || !limits.keep(1)) return;
     rows.push({ values: new Map([[name, value.value]]), epoch: null, step: step.value, line: lineNumber });
   };
-  const splitter = createLineSplitter(onLine);
+  const lines = createTableLines(ctx, 'over-limit', onLine);
 
   return {
     kind: 'chars',
-    write: (text) => splitter.write(text),
+    write: (text) => lines.write(text),
     end() {
-      splitter.end();
-      if (limits.exceeded() !== null) return { fatal: null };
+      if (!lines.end()) return { fatal: null };
       if (headerLine === null) return { fatal: 'expected the header line Wall time,Step,Value' };
       const from = headerLine;
       mergeRows(rows).forEach((m, index) => {

@@ -8,7 +8,7 @@
  */
 import type { ParseIssue, Run } from '../model/index.js';
 import { shorten } from '../report/escape.js';
-import { cellOf, createLineSplitter, dropTrailingEmpty, splitFields } from './csv-fields.js';
+import { cellOf, createTableLines, dropTrailingEmpty, splitFields } from './csv-fields.js';
 import { readHeader, type Header } from './csv-logger.js';
 import { lineSpan, mergeRows, type MetricRow } from './metric-rows.js';
 import { csvHeader, firstLines } from './sniff.js';
@@ -71,12 +71,7 @@ function createReader(ctx: ReaderContext): FormatReader {
     });
   };
 
-  const onLine = (raw: string, lineNumber: number, cut: boolean): void => {
-    if (raw.trim() === '' || limits.exceeded() !== null) return;
-    if (cut) {
-      issue('over-limit', lineNumber, 'a line longer than 16 MiB: not read');
-      return;
-    }
+  const onLine = (raw: string, lineNumber: number): void => {
     if (header === null) {
       header = readHeader(raw, lineNumber);
       if (header !== null) readColumns(header, lineNumber);
@@ -127,14 +122,13 @@ function createReader(ctx: ReaderContext): FormatReader {
       });
     }
   };
-  const splitter = createLineSplitter(onLine);
+  const lines = createTableLines(ctx, 'over-limit', onLine);
 
   return {
     kind: 'chars',
-    write: (text) => splitter.write(text),
+    write: (text) => lines.write(text),
     end() {
-      splitter.end();
-      if (limits.exceeded() !== null) return { fatal: null };
+      if (!lines.end()) return { fatal: null };
       const h: Header | null = header;
       if (h === null) return { fatal: 'expected a header line (Step,"<run> - <metric>",...)' };
       let index = 0;
