@@ -316,6 +316,11 @@ function nearConstant(
   };
 }
 
+/** 100 for accuracies printed in percent (any value above 1.5 in either series), else 1. */
+function accuracyScale(val: Series, train: Series): number {
+  return val.values.some((v) => v > 1.5) || train.values.some((v) => v > 1.5) ? 100 : 1;
+}
+
 /** Share of the training gain below which validation "did not follow" (a quarter). */
 const FLAT_FOLLOW_SHARE = 0.25;
 /** The training gain (in accuracy, 0-1) below which a flat validation is no symptom. */
@@ -345,7 +350,7 @@ function flatWhileTrainingClimbs(
   const valGain = valLate - valFirst;
   // training must learn a lot (0.3 of accuracy, 30 points in percent): a fine-tune or a converged model
   // that adds a few points of training accuracy while validation holds its level is not detached
-  const scale = [...s.values, ...train.values].some((v) => v > 1.5) ? 100 : 1;
+  const scale = accuracyScale(s, train);
   if (!(trainGain >= FLAT_MIN_TRAIN_GAIN * scale) || !(valGain < FLAT_FOLLOW_SHARE * trainGain)) return null;
   const half = s.values.slice(Math.floor(n / 2));
   const halfMax = Math.max(...half);
@@ -559,7 +564,7 @@ function detachedFromTraining(
   if (!(valLate < (trainFirst + trainLate) / 2)) return null;
   // when training gains little (a fine-tune adding a few points), a first epoch that happens to be the best
   // is noise: validation must fall from it by more than twice the scatter of its last epochs
-  const scale = [...s.values, ...train.values].some((v) => v > 1.5) ? 100 : 1;
+  const scale = accuracyScale(s, train);
   if (trainLate - trainFirst < FLAT_MIN_TRAIN_GAIN * scale) {
     const late = s.values.slice(-tail);
     if (!(valFirst - valLate > 2 * standardDeviation(late))) return null;
