@@ -3,8 +3,8 @@
  * The build (`npm run build`, and `prepare` on install): the library with its type declarations by the
  * TypeScript compiler (`dist/index.js`, unchanged for importers), then the command line bundled by esbuild
  * into `dist/bundle/` as two scripts:
- * - `epochlint.cjs`: the program, what every command needs (commander, the options and help, the readers
- *   table the `--input-format` choices come from);
+ * - `epochlint.cjs`: the program, what every command needs (commander, the options and help, and the
+ *   `--input-format` choices as a list worked out from the readers table at build time, ~90 KB);
  * - `engine.cjs`: every module the sources load by `import()` (the lint, zod models, config, reporters),
  *   read and run only when a command first asks for one; it uses the program's own copy of a module both
  *   need. So `--version` and `--help` neither read nor evaluate the zod models, detectors or reporters;
@@ -113,6 +113,47 @@ function frontPlugin(keys) {
   };
 }
 
+/**
+ * The `--input-format` choices, computed once at build time from the readers table (the table bundled on
+ * its own and run), so the program's script holds the list instead of every reader and the zod models
+ * behind them; `--version` and `--help` then evaluate neither. The sources, run as they are (tests), import
+ * the table itself; a test compares the built binary's choices with it.
+ */
+async function inputFormats(esbuild, version) {
+  const result = await esbuild.build({
+    ...common(version),
+    entryPoints: ['src/parse/readers.ts'],
+    write: false,
+    outfile: 'readers.cjs',
+  });
+  const loaded = { exports: {} };
+  new Function('module', 'exports', 'require', '__filename', result.outputFiles[0].text)(
+    loaded,
+    loaded.exports,
+    require,
+    join(root, 'readers.cjs'),
+  );
+  return loaded.exports.INPUT_FORMATS;
+}
+
+/** In the program's script, `readers.js` imported by `program.ts` is the list of its input formats. */
+function inputFormatsPlugin(formats) {
+  return {
+    name: 'epochlint-input-formats',
+    setup(build) {
+      build.onResolve({ filter: /\/readers\.js$/ }, (args) =>
+        args.importer.endsWith(join('src', 'cli', 'program.ts'))
+          ? { path: 'input-formats', namespace: 'input-formats' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'input-formats' }, () => ({
+        contents: `export const INPUT_FORMATS = ${JSON.stringify(formats)};`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** A `switch` from key to a `require` of the module (evaluated on its first request). */
 function requireByKey(keys) {
   const cases = [...keys]
@@ -166,6 +207,7 @@ export async function buildBundle(outdir = fileURLToPath(new URL('../dist/bundle
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const keys = new Set();
+  const formats = inputFormatsPlugin(await inputFormats(esbuild, version));
   // the program's modules first (to learn which they are), then the program exposing them by key, so the
   // engine uses the program's instances instead of bundling a second copy (the parsers, commander)
   const probe = await esbuild.build({
@@ -174,14 +216,14 @@ export async function buildBundle(outdir = fileURLToPath(new URL('../dist/bundle
     write: false,
     outfile: join(outdir, 'epochlint.cjs'),
     metafile: true,
-    plugins: [frontPlugin(keys)],
+    plugins: [formats, frontPlugin(keys)],
   });
   const shared = Object.keys(probe.metafile.inputs).filter((path) => path.startsWith('src/'));
   await esbuild.build({
     ...common(version),
     stdin: { contents: frontEntry(shared), resolveDir: root, sourcefile: 'front-entry.js', loader: 'js' },
     outfile: join(outdir, 'epochlint.cjs'),
-    plugins: [frontPlugin(keys)],
+    plugins: [formats, frontPlugin(keys)],
   });
   await esbuild.build({
     ...common(version),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { runCli } from './run-cli.js';
+import { INPUT_FORMATS } from '../../src/parse/readers.js';
+import { runBin, runCli } from './run-cli.js';
 
 const seed = 'fixtures/real/crossvalidated-416172.txt';
 
@@ -188,6 +189,16 @@ describe('epochlint parse', () => {
     const bad = await runCli(['parse', seed, '--input-format', 'yaml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('epoch-lines');
+  });
+
+  test('the built binary offers the input formats of the readers table (the build writes them into its program)', () => {
+    const bad = runBin(['parse', '-', '--input-format', 'yaml']);
+    expect(bad.code).toBe(2);
+    const offered = /Allowed choices are (.*)\. \(see --help\)/.exec(bad.stderr)?.[1]?.split(', ');
+    expect(offered).toEqual(INPUT_FORMATS);
+    expect(runBin(['parse', 'fixtures/real/crossvalidated-416172.txt', '--input-format', 'keras']).code).toBe(
+      0,
+    );
   });
 
   test('binary input: a TensorBoard event file is read, any other binary data is refused', async () => {
