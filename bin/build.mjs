@@ -57,6 +57,9 @@ function writeCodeCache(outdir) {
       env: { NO_COLOR: '1' }, cwd: ${JSON.stringify(root)}, interrupted: () => false, workerScript: null });
     (async () => {
       for (const argv of ${JSON.stringify(commands)}) await exports.main(argv, io());
+      // a large lint sets --expose-gc (src/cli/reclaim.ts); V8 tags a cache with the flags of its making
+      // and rejects it under others, so the defaults are restored before the caches are made
+      require('node:v8').setFlagsFromString('--no-expose-gc');
       for (const { script, file } of loaded()) writeFileSync(file + '.cache', script.createCachedData());
     })();`;
   const result = spawnSync(process.execPath, ['-e', program], {

@@ -20,6 +20,9 @@ function loadCollector(): (() => void) | null {
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
+    // the function stays; the flag goes back to its default, because V8 rejects a code cache made under
+    // other flags: a worker thread started after this would compile the lint again instead of loading it
+    setFlagsFromString('--no-expose-gc');
     return typeof gc === 'function' ? (gc as () => void) : null;
   } catch {
     return null;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createHeadCollector } from '../../src/context/index.js';
+import { MAX_CODE_BYTES } from '../../src/context/code/regions.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -34,5 +35,27 @@ describe('head collector', () => {
     const head = createHeadCollector(100);
     head.push(bytes(log));
     expect(head.text()).toBe(log.slice(0, 100));
+  });
+
+  test('text that cannot be a notebook keeps only what the text code reader looks at (MAX_CODE_BYTES)', () => {
+    const block = bytes(`model.fit(x)\n${'Epoch 1/1 - loss: 0.5\n'.repeat(1000)}`);
+    const text = createHeadCollector();
+    // leading whitespace in its own chunk decides nothing
+    text.push(bytes('\n  \n'));
+    let pushed = 4;
+    while (pushed < MAX_CODE_BYTES * 2) {
+      text.push(block);
+      pushed += block.length;
+    }
+    expect(Buffer.byteLength(text.text())).toBe(MAX_CODE_BYTES);
+    // input that opens with `{` may be a notebook: the larger bound of the collector holds
+    const json = createHeadCollector();
+    json.push(bytes(' {"log": ['));
+    pushed = 10;
+    while (pushed < MAX_CODE_BYTES * 2) {
+      json.push(block);
+      pushed += block.length;
+    }
+    expect(Buffer.byteLength(json.text())).toBe(pushed);
   });
 });
