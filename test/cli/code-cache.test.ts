@@ -1,0 +1,18 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { CLI_ROOT } from './run-cli.js';
+
+// The build writes a V8 code cache of each script of the bundle; V8 rejects a cache made under other
+// flags without a word (a large lint sets --expose-gc), and every start then compiles ~1 MB of JavaScript.
+test('the code caches of the built bundle are accepted by a fresh process', () => {
+  const loader = JSON.stringify(join(CLI_ROOT, 'dist', 'bundle', 'load.cjs'));
+  const program = `
+    const l = require(${loader});
+    l.load();
+    l.engineModule('src/cli/lint-plan.ts');
+    console.log(JSON.stringify(l.loaded().map((s) => s.script.cachedDataRejected)));`;
+  const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toEqual([false, false]);
+});
