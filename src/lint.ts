@@ -7,7 +7,7 @@ import { buildContext, readTrainingCode } from './context/index.js';
 import type { CodeFacts } from './context/index.js';
 import { diagnose } from './diagnose/diagnose.js';
 import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
-import { trainingTwin, withStatedPhases } from './model/roles.js';
+import { cadencePhases, trainingTwin, withStatedPhases } from './model/roles.js';
 import { parseText } from './parse/index.js';
 
 /** What the user configured: rule settings, metrics to ignore, context hints. */
@@ -52,16 +52,18 @@ export function lintRuns(
   betweenStages?: () => void,
 ): FileReport {
   const named = new Set(settings.metrics ?? []);
-  // every name lookup of a run reads its metrics the way its format states them (`Run.phases`)
-  const contexts = runs.map((run) =>
-    withStatedPhases(run.phases, () => buildContext(run, settings.hints, code)),
+  // every name lookup of a run reads its metrics the way its format states them (`Run.phases`), and an
+  // unphased accuracy printed on an evaluation cadence as held-out (`cadencePhases`)
+  const phases = runs.map(runPhases);
+  const contexts = runs.map((run, i) =>
+    withStatedPhases(phases[i], () => buildContext(run, settings.hints, code)),
   );
   betweenStages?.();
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
     if (context === undefined) return;
-    const found = withStatedPhases(run.phases, () =>
+    const found = withStatedPhases(phases[i], () =>
       runDetectors(
         DETECTORS,
         run,
@@ -72,7 +74,7 @@ export function lintRuns(
     );
     for (const f of found) if (named.size === 0 || f.metric === null || named.has(f.metric)) findings.push(f);
   });
-  const diagnoses = withStatedPhases(statedPhases(runs), () => diagnose(runs, findings, contexts));
+  const diagnoses = withStatedPhases(statedPhases(phases), () => diagnose(runs, findings, contexts));
   betweenStages?.();
   return {
     file,
@@ -86,12 +88,18 @@ export function lintRuns(
   };
 }
 
+/** The phases of a run's metrics that their names do not say: its format's (`Run.phases`), then its cadence's. */
+function runPhases(run: Run): Run['phases'] {
+  const cadence = cadencePhases(run);
+  return Object.keys(cadence).length === 0 ? run.phases : { ...cadence, ...run.phases };
+}
+
 /** The phases the runs of a file state, merged (the runs of one file share a format; the first run wins). */
-function statedPhases(runs: readonly Run[]): Run['phases'] {
+function statedPhases(phases: ReadonlyArray<Run['phases']>): Run['phases'] {
   let merged: NonNullable<Run['phases']> | undefined;
-  for (const run of runs) {
-    if (run.phases === undefined) continue;
-    merged = { ...run.phases, ...merged };
+  for (const p of phases) {
+    if (p === undefined) continue;
+    merged = { ...p, ...merged };
   }
   return merged;
 }

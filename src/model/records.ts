@@ -191,6 +191,18 @@ export const Run = z.object({
    * columns and a model card's metric columns are computed on the validation set). Absent when none.
    */
   phases: z.record(z.string(), MetricPhase).optional(),
+  /**
+   * A class count the log states in its own words, outside a dataset line (`(100 classes)` in a banner,
+   * `num_classes=100` in printed arguments): the last one printed before or in the run. Absent when none.
+   */
+  classes: z
+    .object({
+      count: z.number().int().min(2),
+      /** The words that state it (`100 classes`, `num_classes=100`). */
+      text: z.string(),
+      line: SourceLine,
+    })
+    .optional(),
   source: z.object({
     dialect: Dialect,
     /** The file as given on the command line (`-` for stdin); null for in-memory text. */

@@ -19,6 +19,7 @@
 import type { Dataset, Dialect, Epoch, Event, MetricPhase, ParseIssue, Run } from '../model/index.js';
 import { isValidationName, metricDirection, nameParts } from '../model/roles.js';
 import { numericLiteral, readTolerant } from './json-tolerant.js';
+import { findClassStatement, type ClassStatement } from './class-count.js';
 import { cleanLine } from './keras-line.js';
 import { readLine, type LineReading } from './line-tokens.js';
 import { PARSE_LIMITS } from '../model/index.js';
@@ -62,6 +63,8 @@ interface RunState {
   events: Array<{ event: Event; printed: number | null }>;
   datasets: Dataset[];
   phases: Map<string, MetricPhase>;
+  /** The class count the log states for the run (`ClassStatement` with its line), or null. */
+  classes: (ClassStatement & { line: number }) | null;
   firstPrinted: number | null;
   lastPrinted: number | null;
   /** The last step printed with an epoch: a table keyed by step does not restart when its epoch goes back. */
@@ -113,6 +116,8 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
   let tableStarted = false;
   let evalTable: { phase: 'validation' | 'test'; metrics: Map<string, number>; line: number } | null = null;
   const countedTotals = new Set<number>();
+  /** The last class count the log stated (a banner before a run's first record belongs to that run). */
+  let statedClasses: (ClassStatement & { line: number }) | null = null;
 
   const issue = (kind: ParseIssue['kind'], line: number | null, message: string): void => {
     ctx.onIssue({ kind, line, message });
@@ -126,6 +131,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
         events: [],
         datasets: [],
         phases: new Map(),
+        classes: statedClasses,
         firstPrinted: null,
         lastPrinted: null,
         lastStep: null,
@@ -426,6 +432,12 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const line = mapLine(tl.line);
     const text = cleanLine(tl.text);
     if (text.length === 0) return;
+    const stated = findClassStatement(text);
+    if (stated !== null) {
+      statedClasses = { ...stated, line };
+      // before the run's first record, or the first one printed inside a run that had none
+      if (run !== null && (run.records.length === 0 || run.classes === null)) run.classes = statedClasses;
+    }
     if (onEvalTableLine(text, line)) return;
     if (onMessage(text, line)) return;
     const table = tableReading(text, line, !tl.terminated && !tl.continues);
@@ -818,5 +830,7 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
     source: { dialect, file, fromLine, toLine },
   };
   if (r.phases.size > 0) run.phases = Object.fromEntries(r.phases);
+  if (r.classes !== null)
+    run.classes = { count: r.classes.count, text: r.classes.text, line: r.classes.line };
   return run;
 }
