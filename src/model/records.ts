@@ -262,6 +262,11 @@ export const ParseIssueKind = z.enum([
    */
   'nonfinite-hidden',
   /**
+   * A loss printed as `nan` or `inf` on a line without an epoch number, in an input where no epoch record
+   * was found: there is nothing to lint, but the divergence is reported (one issue per line, with `metric`).
+   */
+  'nonfinite-unnumbered',
+  /**
    * Readable, but not a training log: a structured file with no metric series (params, manifests,
    * configs), or text in which no record was recognised (the message names the shapes seen).
    */
@@ -275,6 +280,8 @@ export const ParseIssue = z.object({
   /** 1-based source line; null when the issue concerns the whole input. */
   line: SourceLine.nullable(),
   message: z.string(),
+  /** The metric a value issue is about (`nonfinite-unnumbered`), when there is one. */
+  metric: z.string().optional(),
 });
 export type ParseIssue = z.infer<typeof ParseIssue>;
 

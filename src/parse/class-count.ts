@@ -13,8 +13,11 @@ export interface ClassStatement {
   text: string;
 }
 
-/** `100 classes`, `(100 classes)`: a count right before the word. */
-const COUNT_CLASSES = /(?:^|[^\w.])(\d{1,7}) classes\b/;
+/**
+ * `(100 classes)`, `with 10 classes`, `into 3 classes`: a count right before the word, in parentheses or
+ * after a word that states a size (`top 5 classes`, `the 2 classes above` say something else).
+ */
+const COUNT_CLASSES = /(?:\(|\b(?:with|into|has|have|over|across|of|to|in|:)\s)(\d{1,7}) classes\b/;
 /** `num_classes=100`, `n_classes: 10`, `nb_classes = 3`, `"num_classes": 1000`, `number of classes: 10`. */
 const CLASSES_KEY = /\b((?:num|n|nb|number)(?:_| of )classes)["']?\s?[=:]\s?(\d{1,7})\b/i;
 

@@ -328,6 +328,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const r = run;
     if (rec === null || r === null) {
       if (r !== null) orphan(reading, line);
+      else if (runIndex === 0) noteNonFinite(reading, line);
       return;
     }
     const previous = r.lastNames;
@@ -352,6 +353,16 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     if (rec === null) return;
     merge(rec, reading, line, false);
     rec.step = step;
+  };
+
+  /** Losses printed non-finite on lines before any record (said at the end when no record ever came). */
+  const nonFinite: Array<{ metric: string; value: number; line: number }> = [];
+  const noteNonFinite = (reading: Reading, line: number): void => {
+    for (const p of reading.pairs) {
+      if (p.value === null || Number.isFinite(p.value) || !/loss/i.test(p.name)) continue;
+      if (nonFinite.length < PARSE_LIMITS.issuesPerKind)
+        nonFinite.push({ metric: p.name, value: p.value, line });
+    }
   };
 
   let lastOrphan = -2;
@@ -581,6 +592,18 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       endEvalTable();
       closeRecord(true);
       finishRun();
+      // no record at all, yet a loss went non-finite: that is worth more than "no epoch found"
+      if (runIndex === 0) {
+        for (const v of nonFinite) {
+          const shown = Number.isNaN(v.value) ? 'nan' : v.value > 0 ? 'inf' : '-inf';
+          ctx.onIssue({
+            kind: 'nonfinite-unnumbered',
+            line: v.line,
+            message: `${shorten(v.metric, 200)} is ${shown} on a line without an epoch number`,
+            metric: v.metric,
+          });
+        }
+      }
       return { fatal: null };
     },
   };
