@@ -168,6 +168,7 @@ export async function lintFile(job: FileJob, plan: FilePlan, hooks: FileHooks): 
   reclaim();
   const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code, reclaim);
   // linted without a record (a non-finite loss on unnumbered lines): the note that no epoch was found stays
-  const note = (result.summary?.epochs ?? 0) === 0 ? [`${name}: ${misreadMessage(result.issues)}`] : [];
+  const unnumbered = (result.summary?.epochs ?? 0) === 0 && !cut && lintsWithoutRecords(result.issues);
+  const note = unnumbered ? [`${name}: ${misreadMessage(result.issues)}`] : [];
   return outcome({ report: attachSeries(linted, runs), messages: note });
 }
