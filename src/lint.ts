@@ -3,11 +3,13 @@
  * a `FileReport` out.
  */
 import { DETECTORS, runDetectors, type RuleSetting } from './detect/index.js';
+import { toFindings } from './detect/define-detector.js';
+import lossNotFinite, { nonFiniteLines } from './detect/detectors/loss-not-finite.js';
 import { buildContext, readTrainingCode } from './context/index.js';
 import type { CodeFacts } from './context/index.js';
 import { diagnose } from './diagnose/diagnose.js';
 import type { Dialect, FileReport, Finding, Hints, ParseIssue, Run, RunSummary } from './model/index.js';
-import { trainingTwin, withStatedPhases } from './model/roles.js';
+import { cadencePhases, trainingTwin, withStatedPhases } from './model/roles.js';
 import { parseText } from './parse/index.js';
 
 /** What the user configured: rule settings, metrics to ignore, context hints. */
@@ -41,6 +43,15 @@ export function ignoredIn(run: Run, settings: LintSettings): Set<string> {
   return ignore;
 }
 
+/**
+ * Whether an input without any epoch record is still linted: its unnumbered lines print a non-finite loss
+ * (`nonfinite-unnumbered` issues), a finding in itself. Any other input without records is unreadable
+ * (exit 2): a log we cannot read is never reported as clean.
+ */
+export function lintsWithoutRecords(issues: readonly ParseIssue[]): boolean {
+  return issues.some((i) => i.kind === 'nonfinite-unnumbered');
+}
+
 /** Lints the runs of one file. */
 export function lintRuns(
   file: string,
@@ -52,16 +63,18 @@ export function lintRuns(
   betweenStages?: () => void,
 ): FileReport {
   const named = new Set(settings.metrics ?? []);
-  // every name lookup of a run reads its metrics the way its format states them (`Run.phases`)
-  const contexts = runs.map((run) =>
-    withStatedPhases(run.phases, () => buildContext(run, settings.hints, code)),
+  // every name lookup of a run reads its metrics the way its format states them (`Run.phases`), and an
+  // unphased accuracy printed on an evaluation cadence as held-out (`cadencePhases`)
+  const phases = runs.map(runPhases);
+  const contexts = runs.map((run, i) =>
+    withStatedPhases(phases[i], () => buildContext(run, settings.hints, code)),
   );
   betweenStages?.();
   const findings: Finding[] = [];
   runs.forEach((run, i) => {
     const context = contexts[i];
     if (context === undefined) return;
-    const found = withStatedPhases(run.phases, () =>
+    const found = withStatedPhases(phases[i], () =>
       runDetectors(
         DETECTORS,
         run,
@@ -72,12 +85,15 @@ export function lintRuns(
     );
     for (const f of found) if (named.size === 0 || f.metric === null || named.has(f.metric)) findings.push(f);
   });
-  const diagnoses = withStatedPhases(statedPhases(runs), () => diagnose(runs, findings, contexts));
+  // no record to lint, but the unnumbered lines print a non-finite loss: said, never "unreadable" only
+  const unnumbered = runs.length === 0 ? unnumberedFindings(issues, settings) : [];
+  findings.push(...unnumbered);
+  const diagnoses = withStatedPhases(statedPhases(phases), () => diagnose(runs, findings, contexts));
   betweenStages?.();
   return {
     file,
     format,
-    runs: runs.map(summarize),
+    runs: unnumbered.length > 0 ? [unnumberedRun(unnumbered)] : runs.map(summarize),
     findings,
     diagnoses,
     contexts,
@@ -86,12 +102,55 @@ export function lintRuns(
   };
 }
 
+/** The `loss-not-finite` findings of an input without records (its parse issues), under the rule's setting. */
+function unnumberedFindings(issues: readonly ParseIssue[], settings: LintSettings): Finding[] {
+  const setting = settings.rules[lossNotFinite.id] ?? {};
+  if (setting.severity === 'off') return [];
+  const named = new Set(settings.metrics ?? []);
+  const drafts = nonFiniteLines(issues).filter(
+    (d) =>
+      (named.size === 0 || d.metric === null || named.has(d.metric)) &&
+      !settings.ignoreMetrics.includes(d.metric ?? ''),
+  );
+  const found = toFindings(lossNotFinite, 0, drafts);
+  if (setting.severity !== undefined) for (const f of found) f.severity = setting.severity;
+  return found;
+}
+
+/**
+ * The run the findings of a record-less input are about, so every report shows them where it shows a
+ * run's: no epoch (0 records, as parsed), the lines of the values, the metrics they name.
+ */
+function unnumberedRun(findings: readonly Finding[]): RunSummary {
+  const lines = findings.flatMap((f) => {
+    const cited = f.evidence.lines;
+    return Array.isArray(cited) ? cited.filter((l): l is number => typeof l === 'number') : [];
+  });
+  const first = lines.reduce((a, b) => Math.min(a, b), lines[0] ?? 1);
+  const last = lines.reduce((a, b) => Math.max(a, b), lines[0] ?? 1);
+  return {
+    index: 0,
+    epochs: 0,
+    firstEpoch: null,
+    lastEpoch: null,
+    fromLine: first,
+    toLine: last,
+    metrics: [...new Set(findings.map((f) => f.metric).filter((m): m is string => m !== null))],
+  };
+}
+
+/** The phases of a run's metrics that their names do not say: its format's (`Run.phases`), then its cadence's. */
+function runPhases(run: Run): Run['phases'] {
+  const cadence = cadencePhases(run);
+  return Object.keys(cadence).length === 0 ? run.phases : { ...cadence, ...run.phases };
+}
+
 /** The phases the runs of a file state, merged (the runs of one file share a format; the first run wins). */
-function statedPhases(runs: readonly Run[]): Run['phases'] {
+function statedPhases(phases: ReadonlyArray<Run['phases']>): Run['phases'] {
   let merged: NonNullable<Run['phases']> | undefined;
-  for (const run of runs) {
-    if (run.phases === undefined) continue;
-    merged = { ...run.phases, ...merged };
+  for (const p of phases) {
+    if (p === undefined) continue;
+    merged = { ...p, ...merged };
   }
   return merged;
 }

@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { createHeadCollector, readTrainingCode } from '../context/index.js';
-import { lintRuns, type LintSettings } from '../lint.js';
+import { lintRuns, lintsWithoutRecords, type LintSettings } from '../lint.js';
 import type { Epoch, FileReport, ParseIssue } from '../model/index.js';
 import { nameSeries } from '../parse/bare-list.js';
 import { CLI_MESSAGES } from '../report/prose.js';
@@ -155,7 +155,7 @@ export async function lintFile(job: FileJob, plan: FilePlan, hooks: FileHooks): 
       messages: [`${name}: ${result.error}${commandHint(file, result.error)}`],
     });
   }
-  if ((result.summary?.epochs ?? 0) === 0 && !cut) {
+  if ((result.summary?.epochs ?? 0) === 0 && !cut && !lintsWithoutRecords(result.issues)) {
     // never "no findings" for a log that could not be read: one line, exit 2, and the report says why
     const message = misreadMessage(result.issues);
     return outcome({ failed: true, report: failedReport(name, message), messages: [`${name}: ${message}`] });
@@ -167,5 +167,8 @@ export async function lintFile(job: FileJob, plan: FilePlan, hooks: FileHooks): 
   const code = await readTrainingCode({ text: head.text(), file: null }, plan.script);
   reclaim();
   const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code, reclaim);
-  return outcome({ report: attachSeries(linted, runs) });
+  // linted without a record (a non-finite loss on unnumbered lines): the note that no epoch was found stays
+  const unnumbered = (result.summary?.epochs ?? 0) === 0 && !cut && lintsWithoutRecords(result.issues);
+  const note = unnumbered ? [`${name}: ${misreadMessage(result.issues)}`] : [];
+  return outcome({ report: attachSeries(linted, runs), messages: note });
 }

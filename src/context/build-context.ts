@@ -291,7 +291,13 @@ function classesFact(run: Run, hints: Hints, picks: Record<DatasetRole, DatasetP
     (d): d is Dataset => d !== undefined && d.classes !== null && d.classes > 0,
   );
   const first = withClasses[0];
-  if (!first || first.classes === null) return null;
+  if (!first || first.classes === null) {
+    // no dataset line counts them: the log may state them in its own words (a banner, printed arguments)
+    const stated = run.classes;
+    return stated === undefined
+      ? null
+      : fromLog(stated.count, stated.line, `stated by the log: \`${stated.text}\``);
+  }
   const all = [...new Set(withClasses.map((d) => d.classes))];
   const note =
     all.length > 1 ? `dataset lines disagree (${all.join(', ')} classes); used line ${first.line}` : null;

@@ -191,6 +191,18 @@ export const Run = z.object({
    * columns and a model card's metric columns are computed on the validation set). Absent when none.
    */
   phases: z.record(z.string(), MetricPhase).optional(),
+  /**
+   * A class count the log states in its own words, outside a dataset line (`(100 classes)` in a banner,
+   * `num_classes=100` in printed arguments): the last one printed before or in the run. Absent when none.
+   */
+  classes: z
+    .object({
+      count: z.number().int().min(2),
+      /** The words that state it (`100 classes`, `num_classes=100`). */
+      text: z.string(),
+      line: SourceLine,
+    })
+    .optional(),
   source: z.object({
     dialect: Dialect,
     /** The file as given on the command line (`-` for stdin); null for in-memory text. */
@@ -250,6 +262,11 @@ export const ParseIssueKind = z.enum([
    */
   'nonfinite-hidden',
   /**
+   * A loss printed as `nan` or `inf` on a line without an epoch number, in an input where no epoch record
+   * was found: there is nothing to lint, but the divergence is reported (one issue per line, with `metric`).
+   */
+  'nonfinite-unnumbered',
+  /**
    * Readable, but not a training log: a structured file with no metric series (params, manifests,
    * configs), or text in which no record was recognised (the message names the shapes seen).
    */
@@ -263,6 +280,8 @@ export const ParseIssue = z.object({
   /** 1-based source line; null when the issue concerns the whole input. */
   line: SourceLine.nullable(),
   message: z.string(),
+  /** The metric a value issue is about (`nonfinite-unnumbered`), when there is one. */
+  metric: z.string().optional(),
 });
 export type ParseIssue = z.infer<typeof ParseIssue>;
 

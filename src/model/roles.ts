@@ -355,3 +355,51 @@ function pickHeldOut(names: string[], test: (name: string) => boolean): string |
   }
   return testName;
 }
+
+/** Fewest evaluations that make a cadence (three points, two equal gaps). */
+const CADENCE_MIN_EVALUATIONS = 3;
+
+/**
+ * Held-out metrics a run's cadence shows: an accuracy whose name has no phase word (`Acc`), printed on a
+ * regular subset of the epochs (every k-th, k ≥ 2; the last gap may be shorter, a final evaluation) while
+ * the training loss is printed in every epoch, is an evaluation on held-out data: a hand-written loop that
+ * evaluates every k epochs (`if epoch % 5 == 0: test(...)`) prints it beside that epoch's loss. Only for
+ * runs without any phased held-out metric (where one exists, the cadence says nothing about which set), and
+ * only where the run's format states no phase for it. Its phase is `test`: held-out data of unknown name,
+ * which plays the validation roles (README).
+ */
+export function cadencePhases(run: Pick<Run, 'epochs' | 'phases'>): Record<string, MetricPhase> {
+  const counts = new Map<string, number>();
+  for (const e of run.epochs) for (const k of Object.keys(e.metrics)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const names = [...counts.keys()];
+  const stated = run.phases ?? {};
+  const phaseOfName = (n: string): MetricPhase | null => stated[n] ?? nameParts(n).phase;
+  if (names.some((n) => isValidationName(n) || stated[n] === 'validation' || stated[n] === 'test')) return {};
+  const loss = findRole(names, 'loss');
+  if (loss === null || counts.get(loss) !== run.epochs.length) return {};
+  const found: Record<string, MetricPhase> = {};
+  for (const name of names) {
+    const n = counts.get(name) ?? 0;
+    if (phaseOfName(name) !== null || !isAccuracyName(name) || isLearningRateName(name)) continue;
+    if (n < CADENCE_MIN_EVALUATIONS || 2 * n > run.epochs.length) continue;
+    if (regularCadence(run.epochs.filter((e) => e.metrics[name] !== undefined).map((e) => e.epoch)))
+      found[name] = 'test';
+  }
+  return found;
+}
+
+/** Epochs evaluated every k-th epoch (k ≥ 2), the last gap allowed shorter. */
+function regularCadence(epochs: readonly number[]): boolean {
+  const first = epochs[0];
+  const second = epochs[1];
+  if (first === undefined || second === undefined) return false;
+  const k = second - first;
+  if (k < 2) return false;
+  for (let i = 2; i < epochs.length; i += 1) {
+    const gap = (epochs[i] ?? 0) - (epochs[i - 1] ?? 0);
+    if (gap === k) continue;
+    if (i === epochs.length - 1 && gap > 0 && gap < k) continue;
+    return false;
+  }
+  return true;
+}

@@ -19,6 +19,7 @@
 import type { Dataset, Dialect, Epoch, Event, MetricPhase, ParseIssue, Run } from '../model/index.js';
 import { isValidationName, metricDirection, nameParts } from '../model/roles.js';
 import { numericLiteral, readTolerant } from './json-tolerant.js';
+import { findClassStatement, type ClassStatement } from './class-count.js';
 import { cleanLine } from './keras-line.js';
 import { readLine, type LineReading } from './line-tokens.js';
 import { PARSE_LIMITS } from '../model/index.js';
@@ -62,6 +63,8 @@ interface RunState {
   events: Array<{ event: Event; printed: number | null }>;
   datasets: Dataset[];
   phases: Map<string, MetricPhase>;
+  /** The class count the log states for the run (`ClassStatement` with its line), or null. */
+  classes: (ClassStatement & { line: number }) | null;
   firstPrinted: number | null;
   lastPrinted: number | null;
   /** The last step printed with an epoch: a table keyed by step does not restart when its epoch goes back. */
@@ -113,6 +116,8 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
   let tableStarted = false;
   let evalTable: { phase: 'validation' | 'test'; metrics: Map<string, number>; line: number } | null = null;
   const countedTotals = new Set<number>();
+  /** The last class count the log stated (a banner before a run's first record belongs to that run). */
+  let statedClasses: (ClassStatement & { line: number }) | null = null;
 
   const issue = (kind: ParseIssue['kind'], line: number | null, message: string): void => {
     ctx.onIssue({ kind, line, message });
@@ -126,6 +131,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
         events: [],
         datasets: [],
         phases: new Map(),
+        classes: statedClasses,
         firstPrinted: null,
         lastPrinted: null,
         lastStep: null,
@@ -322,6 +328,7 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const r = run;
     if (rec === null || r === null) {
       if (r !== null) orphan(reading, line);
+      else if (runIndex === 0) noteNonFinite(reading, line);
       return;
     }
     const previous = r.lastNames;
@@ -346,6 +353,16 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     if (rec === null) return;
     merge(rec, reading, line, false);
     rec.step = step;
+  };
+
+  /** Losses printed non-finite on lines before any record (said at the end when no record ever came). */
+  const nonFinite: Array<{ metric: string; value: number; line: number }> = [];
+  const noteNonFinite = (reading: Reading, line: number): void => {
+    for (const p of reading.pairs) {
+      if (p.value === null || Number.isFinite(p.value) || !/loss/i.test(p.name)) continue;
+      if (nonFinite.length < PARSE_LIMITS.issuesPerKind)
+        nonFinite.push({ metric: p.name, value: p.value, line });
+    }
   };
 
   let lastOrphan = -2;
@@ -426,6 +443,12 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
     const line = mapLine(tl.line);
     const text = cleanLine(tl.text);
     if (text.length === 0) return;
+    const stated = findClassStatement(text);
+    if (stated !== null) {
+      statedClasses = { ...stated, line };
+      // before the run's first record, or the first one printed inside a run that had none
+      if (run !== null && (run.records.length === 0 || run.classes === null)) run.classes = statedClasses;
+    }
     if (onEvalTableLine(text, line)) return;
     if (onMessage(text, line)) return;
     const table = tableReading(text, line, !tl.terminated && !tl.continues);
@@ -569,6 +592,18 @@ export function createTextRecordsReader(options: TextEngineOptions): FormatReade
       endEvalTable();
       closeRecord(true);
       finishRun();
+      // no record at all, yet a loss went non-finite: that is worth more than "no epoch found"
+      if (runIndex === 0) {
+        for (const v of nonFinite) {
+          const shown = Number.isNaN(v.value) ? 'nan' : v.value > 0 ? 'inf' : '-inf';
+          ctx.onIssue({
+            kind: 'nonfinite-unnumbered',
+            line: v.line,
+            message: `${shorten(v.metric, 200)} is ${shown} on a line without an epoch number`,
+            metric: v.metric,
+          });
+        }
+      }
       return { fatal: null };
     },
   };
@@ -818,5 +853,7 @@ function buildRun(r: RunState, index: number, dialect: Dialect, file: string | n
     source: { dialect, file, fromLine, toLine },
   };
   if (r.phases.size > 0) run.phases = Object.fromEntries(r.phases);
+  if (r.classes !== null)
+    run.classes = { count: r.classes.count, text: r.classes.text, line: r.classes.line };
   return run;
 }

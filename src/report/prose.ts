@@ -171,6 +171,8 @@ function axisPlural(word: string): string {
 /** `epochs 1–39`, `epoch 7`; `steps 100–900` on a run whose time axis is steps. */
 export function epochSpan([from, to]: readonly [number, number], axis: string | null = null): string {
   const word = axis ?? 'epoch';
+  // a finding of an input without records (a non-finite loss on unnumbered lines) spans no epoch
+  if (from < 1 && to < 1) return `no ${word} number`;
   return from === to ? `${word} ${from}` : `${axisPlural(word)} ${from}–${to}`;
 }
 

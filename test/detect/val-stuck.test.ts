@@ -276,4 +276,54 @@ runDetectorTable('val-stuck', [
     },
     expected: () => [],
   },
+  {
+    // the shape of NoProp's CIFAR-100 log: `Acc` (no phase word) every 5th epoch beside the loss of every epoch
+    name: 'Acc in percent at chance (1/10 = 10 %, K from the banner) for its first 14 evaluations (one excursion) while the loss falls, then learns',
+    file: 'fires-chance-from-start-percent.log',
+    fixture: (log) => expect(log.text).toContain('(10 classes)'),
+    expected: () => [
+      {
+        severity: 'warning',
+        metric: 'Acc',
+        epochs: [5, 70],
+        stats: { variant: 'chance', from: 5, count: 14, total: 24, classes: 10, chance: 10 },
+        data: { classesLine: 1, classesSource: 'log', inBand: 13, tolerance: 2, trainMetric: 'loss' },
+      },
+    ],
+  },
+  {
+    name: 'acc as a fraction at 1/100 (K from printed arguments, num_classes=100) for its first 12 evaluations, every 4th epoch',
+    file: 'fires-chance-from-start-num-classes.log',
+    fixture: (log) => expect(log.text).toContain('num_classes=100'),
+    expected: () => [
+      {
+        severity: 'warning',
+        metric: 'acc',
+        epochs: [4, 48],
+        stats: { variant: 'chance', from: 4, count: 12, total: 24, classes: 100, chance: 0.01 },
+        data: { classesLine: 1, inBand: 12, tolerance: 0.0025 },
+      },
+    ],
+  },
+  {
+    name: 'the same log without a class count: chance is unknown, nothing is said',
+    file: 'quiet-chance-from-start-no-class-count.log',
+    fixture: (log) => expect(log.text).not.toContain('classes'),
+    expected: () => [],
+  },
+  {
+    name: 'at chance for 7 evaluations only (fewer than 10), then learns',
+    file: 'quiet-chance-from-start-too-short.log',
+    expected: () => [],
+  },
+  {
+    name: 'at chance for 30 evaluations while the loss stays flat at ln 10: nothing is learned, no detachment to report',
+    file: 'quiet-chance-from-start-loss-flat.log',
+    expected: () => [],
+  },
+  {
+    name: 'learns from its first evaluation (22 % at 1/10 chance): not at chance',
+    file: 'quiet-chance-learns-from-first-evaluation.log',
+    expected: () => [],
+  },
 ]);

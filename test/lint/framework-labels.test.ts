@@ -24,15 +24,7 @@ const dir = new URL('../../fixtures/real/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('frameworks-manifest.json', dir), 'utf8')) as Entry[];
 
 /** Where today's detectors (or the corpus) cannot meet a label, and why. */
-const KNOWN_GAPS: Record<string, Partial<Record<Label, string>>> = {
-  'noprop-cifar100-two-runs-chance-plateau.md': {
-    val_stuck:
-      "the test accuracy is printed as a bare 'Acc' (no phase word, percent units): the role table cannot tell it is held-out data",
-  },
-  'sequence-tagging-issue-47-lr-nan-timestamped.txt': {
-    nan: 'the excerpt prints no epoch boundary (manifest epochs: 0): no record to lint; the input is reported as unreadable (exit 2) instead',
-  },
-};
+const KNOWN_GAPS: Record<string, Partial<Record<Label, string>>> = {};
 
 function lint(entry: Entry): FileReport {
   const metricNames = entry.framework === 'bare-list' ? Object.keys(entry.last_epoch) : [];

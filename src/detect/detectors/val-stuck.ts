@@ -89,7 +89,7 @@ export default defineDetector({
     })
     .strict(),
   docs: {
-    what: `Six ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5; for a metric that is not an accuracy, printed bit-identical while its training twin or the training loss moves), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\` or the flags) while training is well above it; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch (when training gains less than 0.3, it must fall from it by more than twice the scatter of its last epochs) and ends closer to where training started than to where it ended. (4) near-constant: from the first epoch on, at least 10 epochs inside less than one binomial standard error of the sample count behind them (read from the digits or the log; not above 0.95), while a printed training twin moves by more than that; (5) flat: training accuracy climbs (p < ${TRAIN_MOVES_ALPHA}) by at least 0.3 (30 points) while validation gains less than a quarter of what training gains, has no trend after its first epoch, no validation loss rises in the second half, and even its best late epoch sits further below training than it swings. (6) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
+    what: `Six ways validation stops saying anything: (1) constant: the same value in every epoch (at least 5; for a metric that is not an accuracy, printed bit-identical while its training twin or the training loss moves), or in the last 5 or more epochs while the training twin still moves and sits well above it (${FAR_BELOW_SE} binomial standard errors, or 0.1 when the sample count is unknown); (2) chance: within 2 standard errors (0.01 without a count) of 1/K over the last 5 or more epochs (K from \`Found N images belonging to K classes\`, a line that states it such as \`(100 classes)\` or \`num_classes=100\`, or the flags) while training is well above it, or from the first evaluation on for 10 or more evaluations (80 % of them within 2 standard errors, or a quarter of chance at most 0.02 without a count; percent accuracies compared with 100/K) while the training loss falls to 70 % of its first value or below; (3) detached: training accuracy rises significantly (Mann–Kendall p < ${TRAIN_MOVES_ALPHA}) while validation never improves on its first epoch (when training gains less than 0.3, it must fall from it by more than twice the scatter of its last epochs) and ends closer to where training started than to where it ended. (4) near-constant: from the first epoch on, at least 10 epochs inside less than one binomial standard error of the sample count behind them (read from the digits or the log; not above 0.95), while a printed training twin moves by more than that; (5) flat: training accuracy climbs (p < ${TRAIN_MOVES_ALPHA}) by at least 0.3 (30 points) while validation gains less than a quarter of what training gains, has no trend after its first epoch, no validation loss rises in the second half, and even its best late epoch sits further below training than it swings. (6) a validation loss that never learns: its best epoch is still above the training loss of the first epoch (the untrained model's average) while the training loss at least halves. The number of samples behind the values is read from their digits when possible (a constant k / n means the same answers every epoch).`,
     why: 'A validation accuracy that does not move, or does not follow training at all, means the predictions on the validation set do not depend on what the model learns: the validation data are preprocessed differently from the training data (rescale on one generator only), the model predicts one class for everything (its accuracy is then that class share), BatchNormalization statistics do not fit the validation inputs, the validation labels are wrong, or the metric does not fit the task (accuracy on a regression target prints 0.0000e+00).',
     example:
       'val_accuracy: 0.5028 for the last 36 of 40 epochs while accuracy climbs to 1.0000; or val_acc 0.675 → 0.59 while acc 0.78 → 1.00',
@@ -102,6 +102,10 @@ export default defineDetector({
       '{metric} is {value} = {correct}/{samples} validation samples in the last {count} of {total} epochs (from epoch {from}): the same answers every epoch, while {trainMetric} is at {trainValue}',
     chance:
       '{metric} stays within {tolerance} of chance (1/{classes} = {chance}) in the last {count} of {total} epochs while {trainMetric} is at {trainValue}',
+    chanceStart:
+      '{metric} sits at chance (1/{classes} = {chance}; {classes} classes as line {classesLine} states) for its first {count} of {total} evaluations (epochs {from}–{to}), within {tolerance} of it in {inBand} of them, while {trainMetric} falls {trainFirst} → {trainLast}',
+    chanceStartGiven:
+      '{metric} sits at chance (1/{classes} = {chance}; {classes} classes from the {classesSource}) for its first {count} of {total} evaluations (epochs {from}–{to}), within {tolerance} of it in {inBand} of them, while {trainMetric} falls {trainFirst} → {trainLast}',
     detached:
       '{metric} does not follow training: it never improves on its first epoch ({first} → {value}, median of the last epochs) while {trainMetric} rises {trainFirst} → {trainValue}',
     nearConstant:
@@ -116,6 +120,8 @@ export default defineDetector({
       'the predictions on the validation set do not change: compare the preprocessing of the training and validation data (rescale, preprocess_input, normalisation) and count the predicted classes on the validation set (one class for every sample gives exactly that class share)',
     nextPerfect:
       'every epoch scores the whole validation set right: check that it is not a copy of the training data',
+    nextChance:
+      'the model learns to lower its loss but its predictions carry nothing about the labels: check that the evaluation reads the outputs the loss trains (the right head, argmax over the class axis) and the labels in the same order and encoding as training, and count the predicted classes of one evaluation (a single class everywhere gives 1/K)',
     nextDetached:
       'validation does not respond to training: print the preprocessing of both generators side by side (rescale, preprocessing_function, normalisation statistics) and evaluate the training images through the validation pipeline: a large drop settles it',
   },
@@ -133,7 +139,9 @@ export default defineDetector({
         continue;
       }
       if (classes !== null && classes > 1) {
-        const chance = chanceStretch(s, train, context, metric, classes, options);
+        const chance =
+          chanceStretch(s, train, context, metric, classes, options) ??
+          chanceFromStart(s, trainingLoss(run, ignoreMetrics), context, metric, options.minEpochs);
         if (chance !== null) {
           drafts.push(chance);
           continue;
@@ -318,7 +326,12 @@ function nearConstant(
 
 /** 100 for accuracies printed in percent (any value above 1.5 in either series), else 1. */
 function accuracyScale(val: Series, train: Series): number {
-  return val.values.some((v) => v > 1.5) || train.values.some((v) => v > 1.5) ? 100 : 1;
+  return Math.max(percentScale(val), percentScale(train));
+}
+
+/** 100 for an accuracy printed in percent (any value above 1.5), else 1. */
+function percentScale(s: Series): number {
+  return s.values.some((v) => v > 1.5) ? 100 : 1;
 }
 
 /** Share of the training gain below which validation "did not follow" (a quarter). */
@@ -493,10 +506,12 @@ function chanceStretch(
 ): FindingDraft<Stats> | null {
   const chance = 1 / classes;
   const { counts } = evaluatedCounts(context, metric, s.epochs);
+  // an accuracy printed in percent is compared with chance in its own units
+  const scale = train === null ? percentScale(s) : accuracyScale(s, train);
   const near = (v: number, i: number): boolean => {
     const se = standardError(chance, counts[i] ?? null);
     return (
-      Math.abs(v - chance) <=
+      Math.abs(v / scale - chance) <=
       (se === null ? options.chanceTolerance : Math.max(options.chanceTolerance, 2 * se))
     );
   };
@@ -508,7 +523,7 @@ function chanceStretch(
   const trainValues = trainOver(train, from);
   const trainValue = trainValues.length > 0 ? median(trainValues) : null;
   // the whole run at chance is the finding itself; a late stretch needs training well above chance
-  if (start > 0 && !(trainValue !== null && trainValue - chance > 0.1)) return null;
+  if (start > 0 && !(trainValue !== null && trainValue / scale - chance > 0.1)) return null;
   const value = median(s.values.slice(start));
   const tolerance = round(
     Math.max(options.chanceTolerance, 2 * (standardError(chance, counts[start] ?? null) ?? 0)),
@@ -599,5 +614,119 @@ function detachedFromTraining(
       trainValue: round(trainLate),
     },
     next: { messageId: 'nextDetached', data: {} },
+  };
+}
+
+/** Evaluations an at-chance stretch from the start needs (twice minEpochs: 10 by default). */
+const CHANCE_START_FACTOR = 2;
+/** Share of the stretch's evaluations that must sit inside the chance band (a few excursions allowed). */
+const CHANCE_IN_BAND = 0.8;
+/**
+ * The chance band without a sample count: a quarter of chance (sampling noise of ~1,600 samples at 1/K
+ * for K = 100, a 0.25-point band), at most 0.02 (the noise of a few hundred samples at K = 10).
+ */
+const CHANCE_BAND_RELATIVE = 0.25;
+const CHANCE_BAND_MAX = 0.02;
+/** The training loss must fall to this share of its first value or below over the stretch. */
+const CHANCE_LOSS_FALLS = 0.7;
+
+/** The training loss of a run (printed every epoch for the series to mean "while training"), or null. */
+function trainingLoss(run: Parameters<typeof metricNames>[0], ignore: ReadonlySet<string>): Series | null {
+  const name = findRole(metricNames(run), 'loss');
+  return name === null || ignore.has(name) ? null : finiteSeries(run, name);
+}
+
+/**
+ * From its first evaluation on, validation accuracy sits at chance (1/K, K from the log or the flags)
+ * within sampling noise for at least 10 evaluations (80 % of them inside the band: two binomial standard
+ * errors of the sample count, or a quarter of chance at most 0.02 without one) while the training loss
+ * falls to 70 % of its first value or below and falls steadily (Mann–Kendall p < 0.001) over those epochs.
+ * A model that learns moves off chance at its first evaluations; one whose loss falls while its
+ * predictions stay at 1/K learns something the evaluation does not see (or predicts one class), however
+ * well it does later. Percent-scale accuracies are compared with chance × 100.
+ */
+function chanceFromStart(
+  s: Series,
+  loss: Series | null,
+  context: Parameters<typeof evaluatedCounts>[0],
+  metric: string,
+  minEpochs: number,
+): FindingDraft<Stats> | null {
+  const classes = context.classes;
+  if (classes === null || classes.value < 2 || loss === null) return null;
+  const n = s.values.length;
+  if (n < CHANCE_START_FACTOR * minEpochs) return null;
+  const chance = 1 / classes.value;
+  const scale = percentScale(s);
+  const { counts } = evaluatedCounts(context, metric, s.epochs);
+  const band = (i: number): number => {
+    const se = standardError(chance, counts[i] ?? null);
+    return se === null ? Math.min(CHANCE_BAND_RELATIVE * chance, CHANCE_BAND_MAX) : 2 * se;
+  };
+  const inBand = s.values.map((v, i) => Math.abs(v / scale - chance) <= band(i));
+  if (inBand[0] !== true) return null;
+  // the longest stretch from the start that ends inside the band with 80 % of its points inside
+  let end = -1;
+  let inside = 0;
+  let insideAtEnd = 0;
+  for (let i = 0; i < n; i += 1) {
+    if (inBand[i] === true) inside += 1;
+    if (inBand[i] === true && inside >= CHANCE_IN_BAND * (i + 1)) {
+      end = i;
+      insideAtEnd = inside;
+    }
+  }
+  const count = end + 1;
+  if (count < CHANCE_START_FACTOR * minEpochs) return null;
+  const stretch = s.values.slice(0, count);
+  const value = median(stretch);
+  if (!(Math.abs(value / scale - chance) <= band(0))) return null;
+  const from = s.epochs[0] ?? 1;
+  const to = s.epochs[end] ?? from;
+  // the training loss from the run's first epoch to the stretch's last one
+  const losses = loss.values.filter((_, i) => (loss.epochs[i] ?? Infinity) <= to);
+  const trainFirst = losses[0];
+  if (trainFirst === undefined || !(trainFirst > 0) || losses.length < CHANCE_START_FACTOR * minEpochs)
+    return null;
+  const trainLast = median(losses.slice(-3));
+  if (!(trainLast <= CHANCE_LOSS_FALLS * trainFirst)) return null;
+  const trend = mannKendall(thin(losses));
+  if (!(trend.p < TRAIN_MOVES_ALPHA && trend.tau < 0)) return null;
+  const tolerance = round(band(0) * scale, 3);
+  const stated = classes.source === 'log' && classes.line !== null;
+  return {
+    metric,
+    epochs: [from, to],
+    line: s.lines[0] ?? null,
+    stats: stuckStats({
+      variant: 'chance',
+      from,
+      count,
+      total: n,
+      value: round(value),
+      trainValue: round(trainLast),
+      trainGain: round(trainLast - trainFirst),
+      classes: classes.value,
+      chance: round(chance * scale),
+    }),
+    evidence: { values: stretch, epochs: s.epochs.slice(0, count) },
+    messageId: stated ? 'chanceStart' : 'chanceStartGiven',
+    data: {
+      metric,
+      classes: classes.value,
+      chance: round(chance * scale),
+      classesLine: classes.line,
+      classesSource: classes.source,
+      tolerance,
+      inBand: insideAtEnd,
+      count,
+      total: n,
+      from,
+      to,
+      trainMetric: loss.metric,
+      trainFirst: round(trainFirst),
+      trainLast: round(trainLast),
+    },
+    next: { messageId: 'nextChance', data: {} },
   };
 }
