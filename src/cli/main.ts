@@ -642,7 +642,8 @@ async function lintHere(
     ...(options.tee === true
       ? {
           onChunk: (chunk: Uint8Array) => {
-            io.stdout.write(chunk);
+            // a copy: the write may wait for a slow reader, and the chunk's buffer is filled again
+            io.stdout.write(Buffer.from(chunk));
             if (chunk.length > 0) midLine = chunk[chunk.length - 1] !== 0x0a;
           },
         }

@@ -50,6 +50,7 @@ export interface ParseSummary {
 
 /** A streaming parser: feed chunks split anywhere (even inside a UTF-8 character or `\r\n`), then end. */
 export interface Parser {
+  /** Keeps no reference to `chunk` once it returns: the caller may fill the same buffer again. */
   feed(chunk: Uint8Array | string): void;
   /** The input already proved unreadable (binary data, over a limit): reading on is pointless. */
   failed(): boolean;
@@ -222,7 +223,8 @@ export function createParser(options: ParserOptions): Parser {
 
   let checkpointsTried = 0;
   const hold = (chunk: Uint8Array | string): void => {
-    headChunks.push(chunk);
+    // bytes are copied: a chunk is the caller's only while `feed` runs (a file is read into one buffer)
+    headChunks.push(typeof chunk === 'string' ? chunk : new Uint8Array(chunk));
     const text = typeof chunk === 'string' ? chunk : sniffDecoder.decode(chunk, { stream: true });
     headText += text;
     headTracker.push(text);
@@ -298,7 +300,7 @@ export function createParser(options: ParserOptions): Parser {
     }
     const found = detectEncoding(held, complete);
     if (found === null) {
-      encodingHead = held;
+      encodingHead = held === bytes ? new Uint8Array(bytes) : held;
       return;
     }
     encodingHead = new Uint8Array(0);

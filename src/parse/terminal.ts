@@ -123,6 +123,22 @@ export function createTerminal(
     if (final) decoderUsed = false;
   };
 
+  /**
+   * The line the next chunk continues, copied out of `chunk`: the caller may fill that buffer again (a
+   * file is read into one buffer) once `writeBytes` returns.
+   */
+  const ownPendingBytes = (chunk: Buffer): void => {
+    // this chunk's parts are the last ones (earlier parts are copies already, each in its own memory:
+    // never the shared pool, which a chunk may come from): fed a byte at a time, still linear
+    for (let i = pendingBytes.length - 1; i >= 0; i -= 1) {
+      const part = pendingBytes[i] as Uint8Array;
+      if (part.buffer !== chunk.buffer) break;
+      const copy = Buffer.allocUnsafeSlow(part.length);
+      copy.set(part, 0);
+      pendingBytes[i] = copy;
+    }
+  };
+
   const reset = (): void => {
     pending = '';
     pendingBytes = [];
@@ -342,6 +358,7 @@ export function createTerminal(
         const nl = chunk.indexOf(LF, pos);
         if (nl === -1) {
           appendBytes(chunk, pos, chunk.length);
+          ownPendingBytes(chunk);
           return;
         }
         appendBytes(chunk, pos, nl);

@@ -11,6 +11,17 @@ describe('head collector', () => {
     expect(head.text()).toBe('abcdefghij');
   });
 
+  test('keeps copies: the buffer a file is read into is filled again after each chunk', () => {
+    const head = createHeadCollector(100);
+    const buffer = Buffer.alloc(8);
+    for (const piece of ['model.fi', 't(x, epo', 'chs=3)\n']) {
+      buffer.write(piece);
+      head.push(buffer.subarray(0, piece.length));
+      buffer.fill(0xaa);
+    }
+    expect(head.text()).toBe('model.fit(x, epochs=3)\n');
+  });
+
   test('a whole notebook under the limit is kept as it is', () => {
     const notebook = '{"cells": [{"cell_type": "code", "source": ["model.fit(x)"]}], "nbformat": 4}';
     const head = createHeadCollector(1000);

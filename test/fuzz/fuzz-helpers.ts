@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import type { Epoch, ParseIssue, Run } from '../../src/model/index.js';
 import { createParser, type ParseSummary } from '../../src/parse/index.js';
 import { hasUnsafeCharacters } from '../../src/report/escape.js';
+import { feedReused } from '../parse/chunking.js';
 
 /** The seed of every property: `EPOCHLINT_FUZZ_SEED` (`npm run fuzz`), else a fixed one (`npm test`). */
 export const FUZZ_SEED = seedFromEnvironment(process.env.EPOCHLINT_FUZZ_SEED);
@@ -57,12 +58,15 @@ export function parseChunks(bytes: Uint8Array, cuts: readonly number[] = [], inp
     onIssue: (i) => issues.push(i),
   });
   const sorted = [...new Set(cuts.map((c) => Math.max(0, Math.min(bytes.length, c))))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
   let from = 0;
   for (const cut of sorted) {
-    parser.feed(bytes.subarray(from, cut));
+    chunks.push(bytes.subarray(from, cut));
     from = cut;
   }
-  parser.feed(bytes.subarray(from));
+  chunks.push(bytes.subarray(from));
+  // through one buffer, overwritten after each feed, as a file is read
+  feedReused(parser, chunks);
   const summary = parser.end();
   return { runs, issues, summary };
 }

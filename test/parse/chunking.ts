@@ -3,14 +3,28 @@
  * failing split can be replayed from its seed), and the split itself.
  */
 import type { ParseIssue, Run } from '../../src/model/index.js';
-import { createParser } from '../../src/parse/index.js';
+import { createParser, type Parser } from '../../src/parse/index.js';
 
-/** The runs and issues of one input fed to the streaming parser in these chunks. */
+/**
+ * Feeds `chunks` the way a file is read: each copied into one buffer, which is overwritten (with 0xAA,
+ * never valid UTF-8 on its own) as soon as `feed` returns, so a parser that kept a reference to a
+ * chunk instead of copying what it needs gives other records than the same chunks fed fresh.
+ */
+export function feedReused(parser: Pick<Parser, 'feed'>, chunks: readonly Uint8Array[]): void {
+  const buffer = Buffer.alloc(Math.max(1, ...chunks.map((c) => c.length)));
+  for (const chunk of chunks) {
+    buffer.set(chunk, 0);
+    parser.feed(buffer.subarray(0, chunk.length));
+    buffer.fill(0xaa);
+  }
+}
+
+/** The runs and issues of one input fed to the streaming parser in these chunks (through one buffer). */
 export function parseChunks(chunks: Uint8Array[]): { runs: Run[]; issues: ParseIssue[] } {
   const runs: Run[] = [];
   const issues: ParseIssue[] = [];
   const parser = createParser({ onRun: (r) => runs.push(r), onIssue: (i) => issues.push(i) });
-  for (const chunk of chunks) parser.feed(chunk);
+  feedReused(parser, chunks);
   parser.end();
   return { runs, issues };
 }

@@ -43,7 +43,8 @@ export function createHeadCollector(max: number = MAX_CODE_BYTES * 8) {
       }
       cut ||= chunk.length > limit - kept;
       const take = chunk.length <= limit - kept ? chunk : chunk.subarray(0, limit - kept);
-      chunks.push(take);
+      // a copy: the reader hands out one buffer, filled again for the next chunk
+      chunks.push(new Uint8Array(take));
       kept += take.length;
     },
     /**
