@@ -97,12 +97,13 @@ export function smallestCommonCount(
     if (w < narrowest) narrowest = w;
   }
   const fitsCount = fitTest(precision);
-  // the bound below is min(1, (n + 1) × widest) to the power of the informative values: under 1e-24 while
-  // that base is below `low`, over it from `high` on (margins far wider than the error of a power), so the
-  // power, the costliest step of the loop, is worked out only between the two
-  const threshold = 1e-24 ** (1 / informative.length);
-  const low = threshold * (1 - 1e-6);
-  const high = threshold * (1 + 1e-6);
+  // with a few decimals every value has the same width: the chance sum depends on that width and the
+  // number of values only, and is shared by every series and phase of that size (see `sharedChances`)
+  const shared =
+    precision.kind === 'decimals' && informative.length > 0
+      ? sharedChances(widest, informative.length)
+      : null;
+  const chanceAt = createChanceSum(informative, widest, narrowest);
   let chance = 0;
   for (let n = 1; n <= max; n += 1) {
     let all = true;
@@ -119,17 +120,96 @@ export function smallestCommonCount(
       // another count between n and 2n that fits too (not a multiple of n) shows the digits allow several
       return { n, chanceFit: alsoFits(values, n, precision, max) ? Math.max(1, chance) : chance };
     }
-    // the product only grows with n; skip it while even its bound is negligible
-    const base = Math.min(1, (n + 1) * widest);
-    if (base >= high || (base > low && base ** informative.length > 1e-24)) {
-      let product = 1;
-      // once even the narrowest interval has (n + 1)·w ≥ 1 every factor is 1: so is the product
-      if ((n + 1) * narrowest < 1) for (const w of informative) product *= Math.min(1, (n + 1) * w);
-      chance += product;
-    }
+    chance = shared === null ? chanceAt(n, chance) : shared(n, chanceAt);
     if (chance >= giveUpAt) return null;
   }
   return null;
+}
+
+/**
+ * The chance sum after count `n`, given the sum after n - 1 (called for n = 1, 2, … in turn): the sum of the
+ * products over the informative values of min(1, (n + 1) × width), for every n whose product is not
+ * negligible.
+ */
+function createChanceSum(
+  informative: readonly number[],
+  widest: number,
+  narrowest: number,
+): (n: number, before: number) => number {
+  // the bound below is min(1, (n + 1) × widest) to the power of the informative values: under 1e-24 while
+  // that base is below `low`, over it from `high` on (margins far wider than the error of a power), so the
+  // power, the costliest step of the loop, is worked out only between the two
+  const threshold = 1e-24 ** (1 / informative.length);
+  const low = threshold * (1 - 1e-6);
+  const high = threshold * (1 + 1e-6);
+  return (n, before) => {
+    // the product only grows with n; skip it while even its bound is negligible
+    const base = Math.min(1, (n + 1) * widest);
+    if (!(base >= high || (base > low && base ** informative.length > 1e-24))) return before;
+    let product = 1;
+    // once even the narrowest interval has (n + 1)·w ≥ 1 every factor is 1: so is the product
+    if ((n + 1) * narrowest >= 1) return before + product;
+    if (widest === narrowest) {
+      // one width (a few printed decimals): the same factor each time, worked out once
+      const factor = Math.min(1, (n + 1) * widest);
+      for (let i = 0; i < informative.length; i += 1) product *= factor;
+    } else {
+      for (const w of informative) product *= Math.min(1, (n + 1) * w);
+    }
+    return before + product;
+  };
+}
+
+/** Counts whose chance sums are kept per (width, number of values); past it the sum is worked out. */
+const SHARED_COUNTS = 16_384;
+/** (width, number of values) pairs kept: at most 16 × 128 KiB. */
+const SHARED_SIZES = 16;
+const sharedSums = new Map<string, { sums: Float64Array; filled: number }>();
+
+/** Room for the sums up to `n` (doubled as a search goes further, up to {@link SHARED_COUNTS}). */
+function ensureRoom(entry: { sums: Float64Array }, n: number): void {
+  if (n < entry.sums.length) return;
+  let size = entry.sums.length;
+  while (size <= n) size *= 2;
+  const sums = new Float64Array(Math.min(size, SHARED_COUNTS + 1));
+  sums.set(entry.sums, 0);
+  entry.sums = sums;
+}
+
+/**
+ * The chance sums of values that all have one width (printed with a few decimals), kept for the next
+ * series of as many values: the accuracy and the validation accuracy of a run, the phases of a cycle
+ * and the runs of a sweep all ask for the same sums, whose products are most of the search's time. The
+ * sums are the same additions in the same order, so every result is the same to the bit. The
+ * returned function answers n = 1, 2, … in turn, like {@link createChanceSum}.
+ */
+function sharedChances(
+  width: number,
+  values: number,
+): (n: number, chanceAt: (n: number, before: number) => number) => number {
+  const key = `${width}:${values}`;
+  let entry = sharedSums.get(key);
+  if (entry === undefined) {
+    if (sharedSums.size >= SHARED_SIZES) sharedSums.delete(sharedSums.keys().next().value as string);
+    entry = { sums: new Float64Array(1024), filled: 0 };
+    sharedSums.set(key, entry);
+  }
+  const kept = entry;
+  let last = 0;
+  return (n, chanceAt) => {
+    if (n <= kept.filled) {
+      last = kept.sums[n] as number;
+      return last;
+    }
+    // the sum after n - 1: kept, or the one this search worked out last (past what is kept)
+    last = chanceAt(n, n - 1 <= kept.filled ? (kept.sums[n - 1] as number) : last);
+    if (n <= SHARED_COUNTS && n === kept.filled + 1) {
+      ensureRoom(kept, n);
+      kept.sums[n] = last;
+      kept.filled = n;
+    }
+    return last;
+  };
 }
 
 function alsoFits(values: readonly number[], n: number, precision: Precision, max: number): boolean {

@@ -203,4 +203,33 @@ describe('the count search', () => {
     expect(found).toBeGreaterThan(20);
     expect(found).toBeLessThan(2 * series.length - 10);
   });
+
+  it('gives the same bits whatever was searched before (the chance sums kept per width and size)', () => {
+    // series of one size and width searched in both orders, a short search before a long one and after
+    const random = createRandom(11);
+    const series = Array.from({ length: 24 }, (_, i) => {
+      const length = 12 + (i % 2);
+      return Array.from({ length }, () => Number(random().toFixed(3 + (i % 3))));
+    });
+    const searches = series.flatMap((values) => [
+      { values, max: 20_000, giveUpAt: Number.POSITIVE_INFINITY },
+      { values, max: 20_000, giveUpAt: 0.01 },
+    ]);
+    const run = (order: typeof searches) =>
+      new Map(
+        order.map((s) => [s, smallestCommonCount(s.values, detectPrecision(s.values), s.max, s.giveUpAt)]),
+      );
+    const forward = run(searches);
+    const backward = run([...searches].reverse());
+    for (const s of searches) {
+      const plain = plainSearch(s.values, detectPrecision(s.values), s.max, s.giveUpAt);
+      for (const found of [forward.get(s), backward.get(s)]) {
+        expect(found?.n).toBe(plain?.n);
+        expect(Object.is(found?.chanceFit, plain?.chanceFit)).toBe(true);
+      }
+    }
+    // both outcomes: found with its chance, and given up
+    expect([...forward.values()].filter((f) => f !== null).length).toBeGreaterThan(10);
+    expect([...forward.values()].some((f) => f === null)).toBe(true);
+  });
 });
