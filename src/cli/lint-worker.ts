@@ -19,11 +19,17 @@ export function startLintWorker(): void {
   const controller = new AbortController();
   // a worker never reads stdin (the main thread lints `-` itself)
   const noStdin = Readable.from([]);
-  port.on('message', (message: WorkerRequest) => {
-    if (message.kind === 'interrupt') {
-      controller.abort();
+  // files are linted one at a time, in the order they came: the main thread sends the next before the
+  // current one is done, so a worker never waits for it between two files
+  const waiting: Array<Extract<WorkerRequest, { kind: 'lint' }>> = [];
+  let busy = false;
+  const next = (): void => {
+    const message = waiting.shift();
+    if (message === undefined) {
+      busy = false;
       return;
     }
+    busy = true;
     const { id, job } = message;
     const progress = (read: number, total: number | null): void => {
       const reply: WorkerReply = { kind: 'progress', id, read, total };
@@ -44,6 +50,15 @@ export function startLintWorker(): void {
       })
       .catch(() => {
         // the main thread is gone: nothing is left to tell
-      });
+      })
+      .finally(next);
+  };
+  port.on('message', (message: WorkerRequest) => {
+    if (message.kind === 'interrupt') {
+      controller.abort();
+      return;
+    }
+    waiting.push(message);
+    if (!busy) next();
   });
 }

@@ -478,7 +478,8 @@ async function runLint(
         }
       };
       try {
-        for await (const outcome of inOrder(items, workers * 2, start, () => io.interrupted())) {
+        // each worker holds two files (the pool's TASKS_PER_WORKER); as many again may wait to be printed
+        for await (const outcome of inOrder(items, workers * 4, start, () => io.interrupted())) {
           head += 1;
           if (typeof outcome === 'string') {
             if (outcome.length > 0) {

@@ -116,9 +116,16 @@ interface Task {
 
 interface Slot {
   worker: Worker | null;
-  task: Task | null;
+  /** The files sent to the worker, in the order it lints them: the first is the one under way. */
+  tasks: Task[];
   alive: boolean;
 }
+
+/**
+ * Files a worker holds at once: the one it lints and the next, so it starts that one as soon as it posts
+ * an outcome instead of waiting for the main thread (busy printing, or off the core) to send it one.
+ */
+const TASKS_PER_WORKER = 2;
 
 /** Starts `size` workers (they load the lint code once each, in parallel with the main thread). */
 export function createLintPool(options: PoolOptions): LintPool {
@@ -135,13 +142,16 @@ export function createLintPool(options: PoolOptions): LintPool {
   };
 
   const dispatch = (): void => {
-    for (const slot of slots) {
-      if (!slot.alive || slot.task !== null) continue;
-      const task = queue.shift();
-      if (task === undefined) return;
-      slot.task = task;
-      const request: WorkerRequest = { kind: 'lint', id: task.id, job: task.job };
-      slot.worker?.postMessage(request);
+    // every worker gets a file before any gets a second
+    for (let depth = 1; depth <= TASKS_PER_WORKER; depth += 1) {
+      for (const slot of slots) {
+        if (!slot.alive || slot.tasks.length >= depth) continue;
+        const task = queue.shift();
+        if (task === undefined) return;
+        slot.tasks.push(task);
+        const request: WorkerRequest = { kind: 'lint', id: task.id, job: task.job };
+        slot.worker?.postMessage(request);
+      }
     }
     if (queue.length > 0 && !slots.some((s) => s.alive)) {
       // every worker died: what is left cannot be linted
@@ -151,9 +161,7 @@ export function createLintPool(options: PoolOptions): LintPool {
 
   const fail = (slot: Slot, error: Error): void => {
     slot.alive = false;
-    const task = slot.task;
-    slot.task = null;
-    task?.reject(error);
+    for (const task of slot.tasks.splice(0)) task.reject(error);
     dispatch();
   };
 
@@ -163,26 +171,29 @@ export function createLintPool(options: PoolOptions): LintPool {
     slot.worker = worker;
     slot.alive = true;
     worker.on('message', (reply: WorkerReply) => {
-      const task = slot.task;
-      if (task === null || reply.id !== task.id) return;
+      const at = slot.tasks.findIndex((t) => t.id === reply.id);
+      const task = slot.tasks[at];
+      if (task === undefined) return;
       if (reply.kind === 'progress') {
         task.onProgress?.(reply.read, reply.total);
         return;
       }
-      slot.task = null;
+      slot.tasks.splice(at, 1);
       task.resolve(reply.outcome);
       dispatch();
     });
     worker.on('error', (error) => {
       if (slot.worker !== worker) return;
-      const task = slot.task;
-      if (errorCode(error) !== 'ERR_WORKER_OUT_OF_MEMORY' || task === null || closed) {
+      const task = slot.tasks[0];
+      if (errorCode(error) !== 'ERR_WORKER_OUT_OF_MEMORY' || task === undefined || closed) {
         fail(slot, error);
         return;
       }
-      // one file too large for a worker's heap: that file fails with one line, the sweep goes on
-      slot.task = null;
+      // one file too large for a worker's heap: that file fails with one line, the sweep goes on; the
+      // files sent after it go back to the front of the queue for the new worker (or another)
+      const waiting = slot.tasks.splice(0).slice(1);
       task.resolve(outOfMemoryOutcome(task.job.file, limits.maxOldGenerationSizeMb));
+      queue.unshift(...waiting);
       start(slot);
       dispatch();
     });
@@ -192,7 +203,7 @@ export function createLintPool(options: PoolOptions): LintPool {
   };
 
   for (let i = 0; i < options.size; i += 1) {
-    const slot: Slot = { worker: null, task: null, alive: false };
+    const slot: Slot = { worker: null, tasks: [], alive: false };
     start(slot);
     slots.push(slot);
   }
