@@ -9,6 +9,13 @@ import { median } from 'simple-statistics';
 /** Defaults from statistics.md B3 step 4 / Appendix S: frac 0.4 (B3: 0.3–0.5), 2 robustness iterations. */
 export const LOWESS_DEFAULTS = { frac: 0.4, iterations: 2 } as const;
 
+/**
+ * Most tricube weights (n · span) kept from the first fit for the robustness iterations, which reuse them (the
+ * windows and distances do not change, only the robustness weights): 8 MB. A longer series computes them anew
+ * for each fit, as every series once did; the numbers are the same either way.
+ */
+const MAX_KEPT_WEIGHTS = 1 << 20;
+
 /** Options for {@link lowess}. */
 export interface LowessOptions {
   /** Fraction of the points in each local fit; default 0.4. */
@@ -33,10 +40,11 @@ export function lowess(y: readonly number[], options: LowessOptions = {}): numbe
   const span = Math.min(n, Math.max(2, Math.ceil(frac * n)));
   const robustness = new Array<number>(n).fill(1);
   let fitted = new Array<number>(n).fill(0);
-  // on the default abscissae every distance is a whole number of points (see localFits)
+  // on the default abscissae every distance is a whole number of points (see forEachWindow)
   const unitSpacing = options.x === undefined;
+  const kept = iterations > 0 && n * span <= MAX_KEPT_WEIGHTS ? keptWindows(x, span, unitSpacing) : null;
   for (let iteration = 0; iteration <= iterations; iteration++) {
-    fitted = localFits(x, y, span, robustness, unitSpacing);
+    fitted = localFits(x, y, span, robustness, unitSpacing, kept);
     if (iteration === iterations) break;
     const absolute = y.map((v, i) => Math.abs(v - (fitted[i] as number)));
     const cutoff = 6 * median(absolute);
@@ -53,16 +61,35 @@ export function lowess(y: readonly number[], options: LowessOptions = {}): numbe
   return fitted;
 }
 
-function localFits(
-  x: readonly number[],
-  y: readonly number[],
-  span: number,
-  robustness: readonly number[],
-  unitSpacing: boolean,
-): number[] {
+/** The window of every point (its first index) and its tricube weights, row i at i · span. */
+interface KeptWindows {
+  left: Int32Array;
+  weights: Float64Array;
+}
+
+function keptWindows(x: readonly number[], span: number, unitSpacing: boolean): KeptWindows {
   const n = x.length;
-  const out = new Array<number>(n).fill(0);
-  const weights = new Float64Array(span);
+  const left = new Int32Array(n);
+  const weights = new Float64Array(n * span);
+  forEachWindow(x, span, unitSpacing, (i, first, w) => {
+    left[i] = first;
+    weights.set(w, i * span);
+  });
+  return { left, weights };
+}
+
+/**
+ * The span nearest neighbours of each x[i] in order of i: `visit(i, left, w)` with the window [left, left + span)
+ * and its tricube distance weights w (a buffer overwritten for the next point).
+ */
+function forEachWindow(
+  x: readonly number[],
+  span: number,
+  unitSpacing: boolean,
+  visit: (i: number, left: number, w: Float64Array) => void,
+): void {
+  const n = x.length;
+  const w = new Float64Array(span);
   // x = 0 … n−1: away from the ends every window has the same half-width h, and its tricube weights by
   // whole distance are tabulated once (the same numbers as computed point by point)
   const table = new Float64Array(span + 1);
@@ -75,9 +102,6 @@ function localFits(
     while (left + span < n && xi - (x[left] as number) > (x[left + span] as number) - xi) left++;
     const right = left + span - 1;
     const h = Math.max(xi - (x[left] as number), (x[right] as number) - xi);
-    let sw = 0;
-    let sx = 0;
-    let sy = 0;
     const tabulated = unitSpacing && h === previousH;
     previousH = h;
     if (tabulated && h !== tableH) {
@@ -85,10 +109,33 @@ function localFits(
       tableH = h;
     }
     for (let j = left; j <= right; j++) {
-      const w = tabulated
+      w[j - left] = tabulated
         ? (table[Math.abs(j - i)] as number)
         : tricube(h > 0 ? Math.abs((x[j] as number) - xi) / h : 0);
-      const wr = w * (robustness[j] as number);
+    }
+    visit(i, left, w);
+  }
+}
+
+function localFits(
+  x: readonly number[],
+  y: readonly number[],
+  span: number,
+  robustness: readonly number[],
+  unitSpacing: boolean,
+  kept: KeptWindows | null,
+): number[] {
+  const n = x.length;
+  const out = new Array<number>(n).fill(0);
+  const weights = new Float64Array(span);
+  const fit = (i: number, left: number, w: Float64Array, offset: number): void => {
+    const xi = x[i] as number;
+    const right = left + span - 1;
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    for (let j = left; j <= right; j++) {
+      const wr = (w[offset + j - left] as number) * (robustness[j] as number);
       weights[j - left] = wr;
       sw += wr;
       sx += wr * (x[j] as number);
@@ -96,22 +143,24 @@ function localFits(
     }
     if (!(sw > 0)) {
       out[i] = y[i] as number;
-      continue;
+      return;
     }
     const mx = sx / sw;
     const my = sy / sw;
     let sxx = 0;
     let sxy = 0;
     for (let j = left; j <= right; j++) {
-      const w = weights[j - left] as number;
+      const wj = weights[j - left] as number;
       const dx = (x[j] as number) - mx;
-      sxx += w * dx * dx;
-      sxy += w * dx * ((y[j] as number) - my);
+      sxx += wj * dx * dx;
+      sxy += wj * dx * ((y[j] as number) - my);
     }
     // Weighted local line (the `weightedLinearRegression` step); a degenerate spread falls back to the mean.
     const range = (x[right] as number) - (x[left] as number);
     out[i] = sxx > 1e-12 * range * range * sw ? my + (sxy / sxx) * (xi - mx) : my;
-  }
+  };
+  if (kept === null) forEachWindow(x, span, unitSpacing, (i, left, w) => fit(i, left, w, 0));
+  else for (let i = 0; i < n; i++) fit(i, kept.left[i] as number, kept.weights, i * span);
   return out;
 }
 

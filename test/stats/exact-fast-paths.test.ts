@@ -4,9 +4,20 @@
  * use and on random input.
  */
 import { describe, expect, it } from 'vitest';
+import { cachedDesign, designKey } from '../../src/stats/design-cache.js';
 import { decomposeQr } from '../../src/stats/least-squares.js';
-import { createRandom, normalSeries, trendBasis } from '../../src/stats/index.js';
-import { denseQr } from './reference.js';
+import {
+  ar1Series,
+  createRandom,
+  lowess,
+  normalSeries,
+  studentTSeries,
+  testPeriodic,
+  trendBasis,
+} from '../../src/stats/index.js';
+import type { TrendBasisOptions } from '../../src/stats/trend-basis.js';
+import { referencePeriodic } from './reference-periodic.js';
+import { denseQr, pointwiseLowess } from './reference.js';
 
 /** Every value of two nested arrays is the same double (Object.is), shapes included. */
 function expectSameBits(actual: ArrayLike<number>[], expected: ArrayLike<number>[]): void {
@@ -31,7 +42,7 @@ function qrOutcome(qr: (columns: Float64Array[]) => unknown, columns: Float64Arr
 }
 
 /** [trend basis, (−1)^(t+offset)] as the alternation and periodic tests build it, each column scaled to unit length. */
-function trendDesign(n: number, options: Parameters<typeof trendBasis>[1], offset = 0): Float64Array[] {
+function trendDesign(n: number, options: TrendBasisOptions, offset = 0): Float64Array[] {
   const { rows, spec } = trendBasis(n, options);
   const columns: Float64Array[] = [];
   for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
@@ -46,7 +57,7 @@ function trendDesign(n: number, options: Parameters<typeof trendBasis>[1], offse
 
 describe('decomposeQr', () => {
   it('factors the trend designs exactly as the dense loops do', () => {
-    const shapes: Array<[number, Parameters<typeof trendBasis>[1], number]> = [
+    const shapes: Array<[number, TrendBasisOptions, number]> = [
       [12, {}, 0],
       [50, {}, 1],
       [51, {}, 0],
@@ -99,6 +110,76 @@ describe('decomposeQr', () => {
       const d = dense as ReturnType<typeof denseQr>;
       expectSameBits(f.q, d.q);
       expectSameBits(f.r, d.r);
+    }
+  });
+});
+
+describe('lowess', () => {
+  it('smooths as the fits that compute every weight anew do (default and log-epoch abscissae, kept weights or not)', () => {
+    const random = createRandom(5);
+    const cases: Array<[number, number, number, boolean]> = [
+      [3, 0.4, 2, false],
+      [17, 0.4, 2, false],
+      [40, 0.5, 0, true],
+      [200, 0.4, 2, false],
+      [200, 0.3, 3, true],
+      [1000, 0.4, 2, false],
+      [1000, 0.061, 2, true],
+      // n · span above the weights kept (1 << 20): computed for every fit, as before
+      [1800, 0.6, 2, false],
+      [1800, 0.6, 1, true],
+    ];
+    for (const [n, frac, iterations, logEpochs] of cases) {
+      const noise = studentTSeries(random, n, 3, 0.05);
+      const y = noise.map((e, t) => Math.exp(-t / 50) + e + (t % 2 === 0 ? 0.01 : -0.01));
+      if (n > 20) y[Math.floor(n / 3)] = 4;
+      const x = logEpochs ? y.map((_, t) => Math.log(t + 1)) : undefined;
+      const options = x === undefined ? { frac, iterations } : { frac, iterations, x };
+      expectSameBits([lowess(y, options)], [pointwiseLowess(y, options)]);
+    }
+    // a fit exact on most points stops the iterations early, in both
+    const flat = Array.from({ length: 60 }, (_, t) => (t === 30 ? 1 : 0));
+    expectSameBits([lowess(flat)], [pointwiseLowess(flat)]);
+    const short = normalSeries(random, 2);
+    expectSameBits([lowess(short)], [pointwiseLowess(short)]);
+  });
+});
+
+describe('testPeriodic', () => {
+  it('estimates the AR(1) correction and scans the periods as before, bit for bit', () => {
+    const random = createRandom(23);
+    const cases: Array<[number, number, number, TrendBasisOptions]> = [
+      [24, 0, 0, {}],
+      [48, 0.5, 1, {}],
+      [120, 0.8, 0, {}],
+      [300, 0.3, 1, { knotSpacing: 10 }],
+      [1000, 0.6, 0, {}],
+      [1000, 0, 0, {}],
+      [1200, 0.95, 1, {}],
+      [80, 0.4, 0, { basis: 'b-spline', knotSpacing: 4 }],
+    ];
+    for (const [n, phi, offset, basis] of cases) {
+      for (const period of [0, 3, 7]) {
+        const noise = phi > 0 ? ar1Series(random, n, phi, 0.02) : normalSeries(random, n, 0.02);
+        const y = noise.map(
+          (e, t) => 1 / (1 + t / 30) + e + (period > 0 ? 0.01 * Math.cos((2 * Math.PI * t) / period) : 0),
+        );
+        const top = Math.min(20, Math.floor(n / 3));
+        const periods = Array.from({ length: top - 2 }, (_, k) => k + 3);
+        const options = { ...basis, periods, indexOffset: offset };
+        expect(testPeriodic(y, options)).toStrictEqual(referencePeriodic(y, options));
+      }
+      // the intermediate numbers too: every expected lag-1 ratio the bisections computed, and the lag moments
+      const key = designKey(n, basis, offset);
+      const kept = (kind: string): { z: Float64Array[] | null; ratios: Map<number, number> } =>
+        cachedDesign(kind, key, () => {
+          throw new Error(`no ${kind} design ${key}`);
+        });
+      const fast = kept('periodic');
+      const reference = kept('periodic-reference');
+      expect(fast.ratios.size).toBeGreaterThan(0);
+      expect(fast.ratios).toStrictEqual(reference.ratios);
+      expectSameBits(fast.z ?? [], reference.z ?? []);
     }
   });
 });

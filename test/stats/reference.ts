@@ -2,6 +2,7 @@
  * The straightforward versions of computations that src/stats does faster (the dense loops, the point-by-point
  * weights): tests check that the fast ones give the very same numbers, bit for bit.
  */
+import { median } from 'simple-statistics';
 import type { QrDecomposition } from '../../src/stats/least-squares.js';
 
 /** Householder QR over every row of every column (decomposeQr before it skipped the zero rows of a band). */
@@ -66,4 +67,105 @@ export function denseQr(columns: readonly ArrayLike<number>[]): QrDecomposition 
     q.push(e);
   }
   return { n, p, q, r };
+}
+
+/** Robust LOWESS with every tricube weight computed for every fit (lowess before it kept them for the robustness iterations). */
+export function pointwiseLowess(
+  y: readonly number[],
+  options: { frac?: number; iterations?: number; x?: readonly number[] } = {},
+): number[] {
+  const n = y.length;
+  const frac = options.frac ?? 0.4;
+  const iterations = options.iterations ?? 2;
+  const x = options.x ?? Array.from({ length: n }, (_, i) => i);
+  if (x.length !== n) throw new RangeError(`x has ${x.length} values but y has ${n}`);
+  if (n < 3) return [...y];
+  const span = Math.min(n, Math.max(2, Math.ceil(frac * n)));
+  const robustness = new Array<number>(n).fill(1);
+  let fitted = new Array<number>(n).fill(0);
+  // on the default abscissae every distance is a whole number of points (see localFits)
+  const unitSpacing = options.x === undefined;
+  for (let iteration = 0; iteration <= iterations; iteration++) {
+    fitted = pointwiseFits(x, y, span, robustness, unitSpacing);
+    if (iteration === iterations) break;
+    const absolute = y.map((v, i) => Math.abs(v - (fitted[i] as number)));
+    const cutoff = 6 * median(absolute);
+    // As R's clowess: stop when 6·median|r| is effectively zero next to the mean |r| (a fit exact on more than
+    // half the points), because the bisquare weights would then discard every point that is not fitted exactly.
+    const meanAbsolute = absolute.reduce((s, v) => s + v, 0) / n;
+    if (!(cutoff >= 1e-7 * meanAbsolute) || cutoff === 0) break;
+    for (let i = 0; i < n; i++) {
+      const r = absolute[i] as number;
+      // clowess: full weight below 0.001·cutoff, none above 0.999·cutoff, bisquare between.
+      robustness[i] = r <= 0.001 * cutoff ? 1 : r > 0.999 * cutoff ? 0 : (1 - (r / cutoff) ** 2) ** 2;
+    }
+  }
+  return fitted;
+}
+
+function pointwiseFits(
+  x: readonly number[],
+  y: readonly number[],
+  span: number,
+  robustness: readonly number[],
+  unitSpacing: boolean,
+): number[] {
+  const n = x.length;
+  const out = new Array<number>(n).fill(0);
+  const weights = new Float64Array(span);
+  // x = 0 … n−1: away from the ends every window has the same half-width h, and its tricube weights by
+  // whole distance are tabulated once (the same numbers as computed point by point)
+  const table = new Float64Array(span + 1);
+  let tableH = Number.NaN;
+  let previousH = Number.NaN;
+  let left = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i] as number;
+    // Slide the window [left, left + span) to the span nearest neighbours of x[i].
+    while (left + span < n && xi - (x[left] as number) > (x[left + span] as number) - xi) left++;
+    const right = left + span - 1;
+    const h = Math.max(xi - (x[left] as number), (x[right] as number) - xi);
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    const tabulated = unitSpacing && h === previousH;
+    previousH = h;
+    if (tabulated && h !== tableH) {
+      for (let k = 0; k <= span; k++) table[k] = pointTricube(h > 0 ? k / h : 0);
+      tableH = h;
+    }
+    for (let j = left; j <= right; j++) {
+      const w = tabulated
+        ? (table[Math.abs(j - i)] as number)
+        : pointTricube(h > 0 ? Math.abs((x[j] as number) - xi) / h : 0);
+      const wr = w * (robustness[j] as number);
+      weights[j - left] = wr;
+      sw += wr;
+      sx += wr * (x[j] as number);
+      sy += wr * (y[j] as number);
+    }
+    if (!(sw > 0)) {
+      out[i] = y[i] as number;
+      continue;
+    }
+    const mx = sx / sw;
+    const my = sy / sw;
+    let sxx = 0;
+    let sxy = 0;
+    for (let j = left; j <= right; j++) {
+      const w = weights[j - left] as number;
+      const dx = (x[j] as number) - mx;
+      sxx += w * dx * dx;
+      sxy += w * dx * ((y[j] as number) - my);
+    }
+    // Weighted local line (the `weightedLinearRegression` step); a degenerate spread falls back to the mean.
+    const range = (x[right] as number) - (x[left] as number);
+    out[i] = sxx > 1e-12 * range * range * sw ? my + (sxy / sxx) * (xi - mx) : my;
+  }
+  return out;
+}
+
+/** Tricube weight of a distance in units of the window's half-width; lowess.f gives full weight inside 0.001 and none beyond 0.999. */
+function pointTricube(d: number): number {
+  return d <= 0.001 ? 1 : d >= 0.999 ? 0 : (1 - d * d * d) ** 3;
 }
