@@ -230,7 +230,9 @@ export function prepareDesign(columns: readonly Float64Array[], n: number): Prep
   if (scales.some((s) => !(s > 0))) throw new RangeError('design has an all-zero column');
   const scaled = columns.map((column, j) => {
     const s = scales[j] as number;
-    return Float64Array.from(column, (value) => value / s);
+    const out = new Float64Array(column.length);
+    for (let i = 0; i < column.length; i++) out[i] = (column[i] as number) / s;
+    return out;
   });
   const { q, r } = decomposeQr(scaled);
   const rInv = invertUpperTriangular(r);

@@ -24,7 +24,7 @@ import { cachedDesign, designKey } from './design-cache.js';
 import { fPValue } from './distributions.js';
 import { decomposeQr } from './least-squares.js';
 import { bonferroni } from './multiple-testing.js';
-import { trendBasis, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
+import { parityColumn, trendColumns, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
 
 /** Minimum series length for periods ≥ 3 (statistics.md B2 "Minimum lengths"). */
 export const PERIODIC_MIN_POINTS = 24;
@@ -267,10 +267,8 @@ interface Harmonic {
 
 function nullDesign(n: number, options: TrendBasisOptions, offset: number): NullDesign {
   return cachedDesign('periodic', designKey(n, options, offset), () => {
-    const { rows, spec } = trendBasis(n, options);
-    const columns: Float64Array[] = [];
-    for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
-    columns.push(Float64Array.from(rows, (_, t) => ((t + offset) % 2 === 0 ? 1 : -1)));
+    const { columns, spec } = trendColumns(n, options);
+    columns.push(parityColumn(n, offset));
     const { q } = decomposeQr(columns.map(normalized));
     return { n, offset, spec, q, ends: zeroTails(q), z: null, ratios: new Map(), harmonics: new Map() };
   });
@@ -542,5 +540,8 @@ function zeroTails(columns: readonly Float64Array[]): Int32Array {
 
 function normalized(column: Float64Array): Float64Array {
   const norm = Math.sqrt(dot(column, column));
-  return norm > 0 ? Float64Array.from(column, (v) => v / norm) : column;
+  if (!(norm > 0)) return column;
+  const out = new Float64Array(column.length);
+  for (let i = 0; i < column.length; i++) out[i] = (column[i] as number) / norm;
+  return out;
 }

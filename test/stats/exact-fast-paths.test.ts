@@ -15,7 +15,7 @@ import {
   testPeriodic,
   trendBasis,
 } from '../../src/stats/index.js';
-import type { TrendBasisOptions } from '../../src/stats/trend-basis.js';
+import { trendColumns, type TrendBasisOptions } from '../../src/stats/trend-basis.js';
 import { referencePeriodic } from './reference-periodic.js';
 import { denseQr, pointwiseLowess } from './reference.js';
 
@@ -180,6 +180,32 @@ describe('testPeriodic', () => {
       expect(fast.ratios.size).toBeGreaterThan(0);
       expect(fast.ratios).toStrictEqual(reference.ratios);
       expectSameBits(fast.z ?? [], reference.z ?? []);
+    }
+  });
+});
+
+describe('trendColumns', () => {
+  it('holds the values of the trend basis rows, column by column', () => {
+    const shapes: Array<[number, TrendBasisOptions]> = [
+      [1, {}],
+      [12, {}],
+      [50, {}],
+      [51, {}],
+      [389, {}],
+      [1000, {}],
+      [3150, {}],
+      [30, { basis: 'b-spline', knotSpacing: 2 }],
+      [200, { basis: 'log-cubic' }],
+      [500, { knotSpacing: 25 }],
+    ];
+    for (const [n, options] of shapes) {
+      const { rows, spec } = trendBasis(n, options);
+      const columns = trendColumns(n, options);
+      expect(columns.spec).toStrictEqual(spec);
+      expectSameBits(
+        columns.columns,
+        Array.from({ length: spec.columns }, (_, j) => rows.map((row) => row[j] as number)),
+      );
     }
   });
 });
