@@ -4,7 +4,7 @@
  * use and on random input.
  */
 import { describe, expect, it } from 'vitest';
-import { cachedDesign, designKey } from '../../src/stats/design-cache.js';
+import { cachedDesign, clearDesignCache, designKey } from '../../src/stats/design-cache.js';
 import { decomposeQr } from '../../src/stats/least-squares.js';
 import {
   ar1Series,
@@ -13,11 +13,12 @@ import {
   normalSeries,
   studentTSeries,
   testPeriodic,
+  theilSen,
   trendBasis,
 } from '../../src/stats/index.js';
 import { trendColumns, type TrendBasisOptions } from '../../src/stats/trend-basis.js';
 import { referencePeriodic } from './reference-periodic.js';
-import { denseQr, pointwiseLowess } from './reference.js';
+import { denseQr, pairwiseTheilSen, pointwiseLowess } from './reference.js';
 
 /** Every value of two nested arrays is the same double (Object.is), shapes included. */
 function expectSameBits(actual: ArrayLike<number>[], expected: ArrayLike<number>[]): void {
@@ -159,6 +160,8 @@ describe('testPeriodic', () => {
       [80, 0.4, 0, { basis: 'b-spline', knotSpacing: 4 }],
     ];
     for (const [n, phi, offset, basis] of cases) {
+      // the ratios kept are those of this case only (other tests fill the cache with their own)
+      clearDesignCache();
       for (const period of [0, 3, 7]) {
         const noise = phi > 0 ? ar1Series(random, n, phi, 0.02) : normalSeries(random, n, 0.02);
         const y = noise.map(
@@ -206,6 +209,25 @@ describe('trendColumns', () => {
         columns.columns,
         Array.from({ length: spec.columns }, (_, j) => rows.map((row) => row[j] as number)),
       );
+    }
+  });
+});
+
+describe('theilSen', () => {
+  it('takes the slope and its bounds from the same sorted slopes as a comparator sort', () => {
+    const random = createRandom(3);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = Math.floor(random() * 120);
+      const kind = trial % 4;
+      // ties (rounded values), −0 and non-finite values, repeated abscissae
+      const y = normalSeries(random, n).map((v) => (kind === 1 ? Math.round(v) : v));
+      if (kind === 2 && n > 3) {
+        y[1] = -0;
+        y[2] = 0;
+      }
+      if (kind === 3 && n > 3) y[Math.floor(n / 2)] = trial % 8 === 3 ? Number.POSITIVE_INFINITY : Number.NaN;
+      const x = trial % 5 === 0 ? y.map((_, i) => Math.floor(i / 2)) : undefined;
+      expect(theilSen(y, x)).toStrictEqual(pairwiseTheilSen(y, x));
     }
   });
 });

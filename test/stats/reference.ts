@@ -4,6 +4,8 @@
  */
 import { median } from 'simple-statistics';
 import type { QrDecomposition } from '../../src/stats/least-squares.js';
+import { normalQuantile } from '../../src/stats/distributions.js';
+import type { TheilSenResult } from '../../src/stats/trend.js';
 
 /** Householder QR over every row of every column (decomposeQr before it skipped the zero rows of a band). */
 export function denseQr(columns: readonly ArrayLike<number>[]): QrDecomposition {
@@ -168,4 +170,55 @@ function pointwiseFits(
 /** Tricube weight of a distance in units of the window's half-width; lowess.f gives full weight inside 0.001 and none beyond 0.999. */
 function pointTricube(d: number): number {
   return d <= 0.001 ? 1 : d >= 0.999 ? 0 : (1 - d * d * d) ** 3;
+}
+
+/** Theil–Sen with the pairwise slopes in an array sorted by a comparator (theilSen before its typed-array sort). */
+export function pairwiseTheilSen(
+  y: readonly number[],
+  x?: readonly number[],
+  confidence = 0.95,
+): TheilSenResult {
+  const n = y.length;
+  const xs = x ?? Array.from({ length: n }, (_, i) => i);
+  if (xs.length !== n) throw new RangeError(`x has ${xs.length} values but y has ${n}`);
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = (xs[j] as number) - (xs[i] as number);
+      if (dx !== 0) slopes.push(((y[j] as number) - (y[i] as number)) / dx);
+    }
+  }
+  if (slopes.length === 0) {
+    return { n, slope: NaN, intercept: NaN, lower: NaN, upper: NaN, confidence };
+  }
+  slopes.sort((a, b) => a - b);
+  const slope = median(slopes);
+  const intercept = median([...y]) - slope * median([...xs]);
+  const tieTerm = (values: readonly number[]): number =>
+    tieGroupSizes(values).reduce((sum, t) => sum + t * (t - 1) * (2 * t + 5), 0);
+  const varianceS = (n * (n - 1) * (2 * n + 5) - tieTerm(xs) - tieTerm(y)) / 18;
+  const c = normalQuantile(1 - (1 - confidence) / 2) * Math.sqrt(Math.max(varianceS, 0));
+  const count = slopes.length;
+  const lowerRank = Math.round((count - c) / 2);
+  const upperRank = Math.round((count + c) / 2) + 1;
+  return {
+    n,
+    slope,
+    intercept,
+    lower: lowerRank >= 1 ? (slopes[lowerRank - 1] as number) : Number.NEGATIVE_INFINITY,
+    upper: upperRank <= count ? (slopes[upperRank - 1] as number) : Number.POSITIVE_INFINITY,
+    confidence,
+  };
+}
+
+function tieGroupSizes(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const sizes: number[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[i]) j++;
+    if (j > i) sizes.push(j - i + 1);
+    i = j + 1;
+  }
+  return sizes;
 }
