@@ -38,13 +38,16 @@ export function lowess(y: readonly number[], options: LowessOptions = {}): numbe
   if (x.length !== n) throw new RangeError(`x has ${x.length} values but y has ${n}`);
   if (n < 3) return [...y];
   const span = Math.min(n, Math.max(2, Math.ceil(frac * n)));
-  const robustness = new Array<number>(n).fill(1);
+  // the same doubles in typed arrays: the local fits read them n · span times
+  const xs = Float64Array.from(x);
+  const ys = Float64Array.from(y);
+  const robustness = new Float64Array(n).fill(1);
   let fitted = new Array<number>(n).fill(0);
   // on the default abscissae every distance is a whole number of points (see forEachWindow)
   const unitSpacing = options.x === undefined;
-  const kept = iterations > 0 && n * span <= MAX_KEPT_WEIGHTS ? keptWindows(x, span, unitSpacing) : null;
+  const kept = iterations > 0 && n * span <= MAX_KEPT_WEIGHTS ? keptWindows(xs, span, unitSpacing) : null;
   for (let iteration = 0; iteration <= iterations; iteration++) {
-    fitted = localFits(x, y, span, robustness, unitSpacing, kept);
+    fitted = localFits(xs, ys, span, robustness, unitSpacing, kept);
     if (iteration === iterations) break;
     const absolute = y.map((v, i) => Math.abs(v - (fitted[i] as number)));
     const cutoff = 6 * median(absolute);
@@ -67,11 +70,13 @@ interface KeptWindows {
   weights: Float64Array;
 }
 
-function keptWindows(x: readonly number[], span: number, unitSpacing: boolean): KeptWindows {
+function keptWindows(x: Float64Array, span: number, unitSpacing: boolean): KeptWindows {
   const n = x.length;
   const left = new Int32Array(n);
   const weights = new Float64Array(n * span);
-  forEachWindow(x, span, unitSpacing, (i, first, w) => {
+  // one table per half-width: the windows at the two ends of the series have the same half-widths
+  const tables = unitSpacing ? new Map<number, Float64Array>() : null;
+  forEachWindow(x, span, unitSpacing, tables, (i, first, w) => {
     left[i] = first;
     weights.set(w, i * span);
   });
@@ -80,19 +85,21 @@ function keptWindows(x: readonly number[], span: number, unitSpacing: boolean): 
 
 /**
  * The span nearest neighbours of each x[i] in order of i: `visit(i, left, w)` with the window [left, left + span)
- * and its tricube distance weights w (a buffer overwritten for the next point).
+ * and its tricube distance weights w (a buffer overwritten for the next point). On the default abscissae,
+ * `tables` keeps the weights by whole distance of every half-width met (at most span/2 + 1 of them).
  */
 function forEachWindow(
-  x: readonly number[],
+  x: Float64Array,
   span: number,
   unitSpacing: boolean,
+  tables: Map<number, Float64Array> | null,
   visit: (i: number, left: number, w: Float64Array) => void,
 ): void {
   const n = x.length;
   const w = new Float64Array(span);
   // x = 0 … n−1: away from the ends every window has the same half-width h, and its tricube weights by
   // whole distance are tabulated once (the same numbers as computed point by point)
-  const table = new Float64Array(span + 1);
+  let table: Float64Array = new Float64Array(span + 1);
   let tableH = Number.NaN;
   let previousH = Number.NaN;
   let left = 0;
@@ -102,10 +109,17 @@ function forEachWindow(
     while (left + span < n && xi - (x[left] as number) > (x[left + span] as number) - xi) left++;
     const right = left + span - 1;
     const h = Math.max(xi - (x[left] as number), (x[right] as number) - xi);
-    const tabulated = unitSpacing && h === previousH;
+    const tabulated = unitSpacing && (h === previousH || tables !== null);
     previousH = h;
     if (tabulated && h !== tableH) {
-      for (let k = 0; k <= span; k++) table[k] = tricube(h > 0 ? k / h : 0);
+      const known = tables?.get(h);
+      if (known === undefined) {
+        if (tables !== null) table = new Float64Array(span + 1);
+        for (let k = 0; k <= span; k++) table[k] = tricube(h > 0 ? k / h : 0);
+        tables?.set(h, table);
+      } else {
+        table = known;
+      }
       tableH = h;
     }
     for (let j = left; j <= right; j++) {
@@ -118,50 +132,70 @@ function forEachWindow(
 }
 
 function localFits(
-  x: readonly number[],
-  y: readonly number[],
+  x: Float64Array,
+  y: Float64Array,
   span: number,
-  robustness: readonly number[],
+  robustness: Float64Array,
   unitSpacing: boolean,
   kept: KeptWindows | null,
 ): number[] {
   const n = x.length;
   const out = new Array<number>(n).fill(0);
-  const weights = new Float64Array(span);
-  const fit = (i: number, left: number, w: Float64Array, offset: number): void => {
-    const xi = x[i] as number;
-    const right = left + span - 1;
-    let sw = 0;
-    let sx = 0;
-    let sy = 0;
-    for (let j = left; j <= right; j++) {
-      const wr = (w[offset + j - left] as number) * (robustness[j] as number);
-      weights[j - left] = wr;
-      sw += wr;
-      sx += wr * (x[j] as number);
-      sy += wr * (y[j] as number);
+  const scratch = new Float64Array(span);
+  if (kept === null) {
+    forEachWindow(x, span, unitSpacing, null, (i, left, w) => {
+      out[i] = fitPoint(x, y, robustness, scratch, w, -left, i, left, span);
+    });
+  } else {
+    for (let i = 0; i < n; i++) {
+      const left = kept.left[i] as number;
+      out[i] = fitPoint(x, y, robustness, scratch, kept.weights, i * span - left, i, left, span);
     }
-    if (!(sw > 0)) {
-      out[i] = y[i] as number;
-      return;
-    }
-    const mx = sx / sw;
-    const my = sy / sw;
-    let sxx = 0;
-    let sxy = 0;
-    for (let j = left; j <= right; j++) {
-      const wj = weights[j - left] as number;
-      const dx = (x[j] as number) - mx;
-      sxx += wj * dx * dx;
-      sxy += wj * dx * ((y[j] as number) - my);
-    }
-    // Weighted local line (the `weightedLinearRegression` step); a degenerate spread falls back to the mean.
-    const range = (x[right] as number) - (x[left] as number);
-    out[i] = sxx > 1e-12 * range * range * sw ? my + (sxy / sxx) * (xi - mx) : my;
-  };
-  if (kept === null) forEachWindow(x, span, unitSpacing, (i, left, w) => fit(i, left, w, 0));
-  else for (let i = 0; i < n; i++) fit(i, kept.left[i] as number, kept.weights, i * span);
+  }
   return out;
+}
+
+/**
+ * The local line at x[i] on the window [left, left + span), whose tricube weight of point j is
+ * w[offset + j]; `scratch` (span long) holds the weights times the robustness weights.
+ */
+function fitPoint(
+  x: Float64Array,
+  y: Float64Array,
+  robustness: Float64Array,
+  scratch: Float64Array,
+  w: Float64Array,
+  offset: number,
+  i: number,
+  left: number,
+  span: number,
+): number {
+  const xi = x[i] as number;
+  const right = left + span - 1;
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let j = left; j <= right; j++) {
+    const wr = (w[offset + j] as number) * (robustness[j] as number);
+    scratch[j - left] = wr;
+    sw += wr;
+    sx += wr * (x[j] as number);
+    sy += wr * (y[j] as number);
+  }
+  if (!(sw > 0)) return y[i] as number;
+  const mx = sx / sw;
+  const my = sy / sw;
+  let sxx = 0;
+  let sxy = 0;
+  for (let j = left; j <= right; j++) {
+    const wj = scratch[j - left] as number;
+    const dx = (x[j] as number) - mx;
+    sxx += wj * dx * dx;
+    sxy += wj * dx * ((y[j] as number) - my);
+  }
+  // Weighted local line (the `weightedLinearRegression` step); a degenerate spread falls back to the mean.
+  const range = (x[right] as number) - (x[left] as number);
+  return sxx > 1e-12 * range * range * sw ? my + (sxy / sxx) * (xi - mx) : my;
 }
 
 /** Tricube weight of a distance in units of the window's half-width; lowess.f gives full weight inside 0.001 and none beyond 0.999. */

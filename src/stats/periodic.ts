@@ -244,6 +244,8 @@ interface NullDesign {
    * ±0 product added to a sum leaves it as it is).
    */
   ends: Int32Array;
+  /** Buffers of {@link ar1Ratio} (n each; null until first needed). */
+  scratch?: Float64Array[];
   /** z_l of {@link estimateAr1} (null until first needed). */
   z: Float64Array[] | null;
   /** expectedRatio(φ) of {@link estimateAr1} by φ. */
@@ -418,13 +420,14 @@ function ar1Ratio(design: NullDesign, z: readonly Float64Array[], phi: number): 
   const { q, n, ends } = design;
   let trace = n;
   let sub = (n - 1) * phi;
-  // buffers for four columns at a time (each call overwrites them whole)
-  const w = [0, 1, 2, 3].map(() => new Float64Array(n));
-  const forward = [0, 1, 2, 3].map(() => new Float64Array(n));
+  // buffers for four columns at a time, kept with the design (each call overwrites them whole)
+  design.scratch ??= Array.from({ length: 8 }, () => new Float64Array(n));
+  const w = design.scratch.slice(0, 4);
+  const forward = design.scratch.slice(4);
   for (let k = 0; k < q.length; k += 4) {
     const block = Math.min(4, q.length - k);
     // Σφ·q_k of four columns in one pass: four recursions, each a chain of dependent steps, run side by side
-    if (block === 4) applyAr1Correlation4(q.slice(k, k + 4), phi, w, forward);
+    if (block === 4) applyAr1Correlation4(q.slice(k, k + 4), ends.subarray(k, k + 4), phi, w, forward);
     else for (let c = 0; c < block; c++) applyAr1Correlation(q[k + c] as Float64Array, phi, w[c], forward[c]);
     for (let c = 0; c < block; c++) {
       const qk = q[k + c] as Float64Array;
@@ -432,17 +435,24 @@ function ar1Ratio(design: NullDesign, z: readonly Float64Array[], phi: number): 
       const zk = z[k + c] as Float64Array;
       // q_k·w, the lag terms and w·z_k in one pass, each summed in the order of t as three separate passes
       // would; rows past ends[k], where q_k is +0, add ±0 to the first two (see NullDesign.ends)
-      const endK = ends[k + c] as number;
+      const endK = Math.min(ends[k + c] as number, n - 1);
       let qw = 0;
       let wz = 0;
-      for (let t = 0; t < n; t++) {
+      let t = 0;
+      for (; t < endK; t++) {
         const wt = wk[t] as number;
         wz += wt * (zk[t] as number);
-        if (t < endK) {
-          qw += (qk[t] as number) * wt;
-          if (t + 1 < n) sub -= (qk[t + 1] as number) * wt + (wk[t + 1] as number) * (qk[t] as number);
-        }
+        qw += (qk[t] as number) * wt;
+        sub -= (qk[t + 1] as number) * wt + (wk[t + 1] as number) * (qk[t] as number);
       }
+      if (t < (ends[k + c] as number)) {
+        // the last row (no lag term after it)
+        const wt = wk[t] as number;
+        wz += wt * (zk[t] as number);
+        qw += (qk[t] as number) * wt;
+        t++;
+      }
+      for (; t < n; t++) wz += (wk[t] as number) * (zk[t] as number);
       trace -= qw;
       sub += wz;
     }
@@ -450,9 +460,14 @@ function ar1Ratio(design: NullDesign, z: readonly Float64Array[], phi: number): 
   return sub / trace;
 }
 
-/** {@link applyAr1Correlation} of four vectors at once (the same steps for each), into out[0..3]. */
+/**
+ * {@link applyAr1Correlation} of four vectors at once (the same steps for each), into out[0..3]. Past ends[c],
+ * where v_c is +0, the backward recursion of v_c is +0 (+0 + φ·(+0)), so it starts at ends[c] and out is
+ * +0 + forward − v there, as the full recursion gives.
+ */
 function applyAr1Correlation4(
   v: readonly Float64Array[],
+  ends: Int32Array,
   phi: number,
   out: readonly Float64Array[],
   forward: readonly Float64Array[],
@@ -475,19 +490,29 @@ function applyAr1Correlation4(
     f2[t] = c2;
     f3[t] = c3;
   }
+  // the tails, where the backward carry is +0
+  const top = Math.max(ends[0] as number, ends[1] as number, ends[2] as number, ends[3] as number);
+  for (const [o, f, vc, end] of [
+    [o0, f0, v0, ends[0]],
+    [o1, f1, v1, ends[1]],
+    [o2, f2, v2, ends[2]],
+    [o3, f3, v3, ends[3]],
+  ] as const) {
+    for (let t = n - 1; t >= (end as number); t--) o[t] = 0 + (f[t] as number) - (vc[t] as number);
+  }
   c0 = 0;
   c1 = 0;
   c2 = 0;
   c3 = 0;
-  for (let t = n - 1; t >= 0; t--) {
+  for (let t = top - 1; t >= 0; t--) {
     c0 = (v0[t] as number) + phi * c0;
     c1 = (v1[t] as number) + phi * c1;
     c2 = (v2[t] as number) + phi * c2;
     c3 = (v3[t] as number) + phi * c3;
-    o0[t] = c0 + (f0[t] as number) - (v0[t] as number);
-    o1[t] = c1 + (f1[t] as number) - (v1[t] as number);
-    o2[t] = c2 + (f2[t] as number) - (v2[t] as number);
-    o3[t] = c3 + (f3[t] as number) - (v3[t] as number);
+    if (t < (ends[0] as number)) o0[t] = c0 + (f0[t] as number) - (v0[t] as number);
+    if (t < (ends[1] as number)) o1[t] = c1 + (f1[t] as number) - (v1[t] as number);
+    if (t < (ends[2] as number)) o2[t] = c2 + (f2[t] as number) - (v2[t] as number);
+    if (t < (ends[3] as number)) o3[t] = c3 + (f3[t] as number) - (v3[t] as number);
   }
 }
 
