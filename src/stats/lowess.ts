@@ -45,7 +45,7 @@ export function lowess(y: readonly number[], options: LowessOptions = {}): numbe
   let fitted = new Array<number>(n).fill(0);
   // on the default abscissae every distance is a whole number of points (see forEachWindow)
   const unitSpacing = options.x === undefined;
-  const kept = iterations > 0 && n * span <= MAX_KEPT_WEIGHTS ? keptWindows(xs, span, unitSpacing) : null;
+  const kept = iterations > 0 && n * span <= MAX_KEPT_WEIGHTS ? windowsOf(xs, span, unitSpacing) : null;
   for (let iteration = 0; iteration <= iterations; iteration++) {
     fitted = localFits(xs, ys, span, robustness, unitSpacing, kept);
     if (iteration === iterations) break;
@@ -68,6 +68,40 @@ export function lowess(y: readonly number[], options: LowessOptions = {}): numbe
 interface KeptWindows {
   left: Int32Array;
   weights: Float64Array;
+}
+
+/**
+ * The windows of the last few abscissae smoothed (small ones only: n · span up to 2^18): the detectors smooth
+ * several metrics of a run against the same log-epochs (loss, accuracy and their validation twins), and the
+ * weights depend on the abscissae and the span alone. Looked up by the whole content of x, so a hit is the
+ * very numbers a fresh computation gives.
+ */
+const recentWindows: Array<{ x: Float64Array; span: number; unitSpacing: boolean; windows: KeptWindows }> =
+  [];
+const MAX_RECENT_WINDOWS = 4;
+const MAX_SHARED_WEIGHTS = 1 << 18;
+
+function windowsOf(x: Float64Array, span: number, unitSpacing: boolean): KeptWindows {
+  const shared = x.length * span <= MAX_SHARED_WEIGHTS;
+  if (shared) {
+    const hit = recentWindows.find(
+      (r) => r.span === span && r.unitSpacing === unitSpacing && sameValues(r.x, x),
+    );
+    if (hit !== undefined) return hit.windows;
+  }
+  const windows = keptWindows(x, span, unitSpacing);
+  if (shared) {
+    recentWindows.unshift({ x, span, unitSpacing, windows });
+    if (recentWindows.length > MAX_RECENT_WINDOWS) recentWindows.pop();
+  }
+  return windows;
+}
+
+/** Same length and the same double at every index (Object.is: −0 is not +0). */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 function keptWindows(x: Float64Array, span: number, unitSpacing: boolean): KeptWindows {

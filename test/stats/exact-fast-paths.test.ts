@@ -138,6 +138,13 @@ describe('lowess', () => {
       const options = x === undefined ? { frac, iterations } : { frac, iterations, x };
       expectSameBits([lowess(y, options)], [pointwiseLowess(y, options)]);
     }
+    // several series smoothed against the same abscissae share their windows: the very weights again
+    const logEpochs = Array.from({ length: 300 }, (_, t) => Math.log(t + 101));
+    for (let k = 0; k < 3; k++) {
+      const series = studentTSeries(random, 300, 3, 0.05).map((e, t) => 1 / (1 + t / 40) + e);
+      const options = { frac: 0.2, iterations: 2, x: logEpochs.slice() };
+      expectSameBits([lowess(series, options)], [pointwiseLowess(series, options)]);
+    }
     // a fit exact on most points stops the iterations early, in both
     const flat = Array.from({ length: 60 }, (_, t) => (t === 30 ? 1 : 0));
     expectSameBits([lowess(flat)], [pointwiseLowess(flat)]);
