@@ -2,6 +2,7 @@
 import type { Finding, Run, RunContext, Severity } from '../model/index.js';
 import { findRole, isValidationName } from '../model/index.js';
 import { toFindings, type Detector, type Requirement } from './define-detector.js';
+import { metricNames } from './series.js';
 
 /** Per-rule settings from the config file: a severity (or `off`) and options for the rule's schema. */
 export interface RuleSetting {
@@ -17,8 +18,7 @@ export interface DetectSettings {
 
 /** Whether the run has what a detector requires (a run without validation skips validation rules). */
 export function meetsRequirements(run: Run, requires: readonly Requirement[]): boolean {
-  const names = new Set<string>();
-  for (const e of run.epochs) for (const k of Object.keys(e.metrics)) names.add(k);
+  const names = new Set(metricNames(run));
   return requires.every((r) => {
     switch (r) {
       case 'val':

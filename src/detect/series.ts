@@ -1,6 +1,7 @@
 /** Turning a run into the numeric series detectors test. */
 import type { Run, RunContext } from '../model/index.js';
 import { isValidationName } from '../model/index.js';
+import { memoized } from './memo.js';
 
 /** One metric over the epochs that printed it. */
 export interface Series {
@@ -10,23 +11,32 @@ export interface Series {
   lines: number[];
 }
 
-/** The metric over the epochs where it is finite (non-finite values are the NaN rule's business). */
+/**
+ * The metric over the epochs where it is finite (non-finite values are the NaN rule's business). Read once
+ * per run and metric (several detectors ask for the same series); each caller gets its own arrays.
+ */
 export function finiteSeries(run: Run, metric: string): Series {
-  const out: Series = { metric, epochs: [], values: [], lines: [] };
-  for (const e of run.epochs) {
-    const v = e.metrics[metric];
-    if (v === undefined || !Number.isFinite(v)) continue;
-    out.epochs.push(e.epoch);
-    out.values.push(v);
-    out.lines.push(e.line);
-  }
-  return out;
+  const read = memoized(run, `finite series ${metric}`, () => {
+    const out: Series = { metric, epochs: [], values: [], lines: [] };
+    for (const e of run.epochs) {
+      const v = e.metrics[metric];
+      if (v === undefined || !Number.isFinite(v)) continue;
+      out.epochs.push(e.epoch);
+      out.values.push(v);
+      out.lines.push(e.line);
+    }
+    return out;
+  });
+  return { metric, epochs: [...read.epochs], values: [...read.values], lines: [...read.lines] };
 }
 
-/** Every metric name of the run, in first-seen order. */
+/** Every metric name of the run, in first-seen order (read once per run; each caller gets its own array). */
 export function metricNames(run: Run): string[] {
-  const names = new Set<string>();
-  for (const e of run.epochs) for (const k of Object.keys(e.metrics)) names.add(k);
+  const names = memoized(run, 'metric names', () => {
+    const seen = new Set<string>();
+    for (const e of run.epochs) for (const k of Object.keys(e.metrics)) seen.add(k);
+    return [...seen];
+  });
   return [...names];
 }
 

@@ -9,7 +9,7 @@ import { robustScale, type IndexParity } from './descriptors.js';
 import { studentTPValue } from './distributions.js';
 import { cachedDesign, designKey } from './design-cache.js';
 import { fitPrepared, prepareDesign, type PreparedDesign } from './least-squares.js';
-import { trendBasis, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
+import { parityColumn, trendColumns, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
 
 /** Below this many points the test reports `insufficient` (statistics.md B2 "Minimum lengths", B3 step 2). */
 export const ALTERNATION_MIN_POINTS = 12;
@@ -165,10 +165,8 @@ function alternationDesign(
   offset: number,
 ): { design: PreparedDesign; spec: TrendBasisSpec } {
   return cachedDesign('alternation', designKey(n, options, offset), () => {
-    const { rows, spec } = trendBasis(n, options);
-    const columns: Float64Array[] = [];
-    for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
-    columns.push(Float64Array.from(rows, (_, t) => ((t + offset) % 2 === 0 ? 1 : -1)));
+    const { columns, spec } = trendColumns(n, options);
+    columns.push(parityColumn(n, offset));
     return { design: prepareDesign(columns, n), spec };
   });
 }

@@ -41,6 +41,13 @@ export interface QrDecomposition {
 /**
  * Householder QR of an n × p matrix given as p columns (internal; used by the periodic test).
  * Throws a RangeError when a column is (numerically) a combination of the earlier ones.
+ *
+ * Banded designs (a B-spline trend: each column is zero outside a few knot spans) are factored in about
+ * O(n·p·bandwidth) instead of O(n·p²): every loop runs only over the rows where both of its operands may be
+ * non-zero. That is exact, not an approximation: where one operand is a +0 entry, the dense loop adds a ±0
+ * product to a sum (which leaves it as it is) or subtracts one from a +0 entry (which stays +0), so the
+ * skipped steps never change a bit. It needs every zero of the input to be +0 and every value finite (then
+ * no step ever makes a −0); any other input takes the dense loops (ranges of the whole column).
  */
 export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposition {
   const p = columns.length;
@@ -50,33 +57,57 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
     if (column.length !== n) throw new RangeError('design columns differ in length');
     return Float64Array.from(column);
   });
+  // rows [from[j], to[j]) of column j hold every entry that is not +0 (all of them for a dense column)
+  const from = new Int32Array(p);
+  const to = new Int32Array(p).fill(n);
+  const banded = a.every(bandable);
+  if (banded) {
+    a.forEach((column, j) => {
+      let first = 0;
+      while (first < n && Object.is(column[first], 0)) first++;
+      let last = n;
+      while (last > first && Object.is(column[last - 1], 0)) last--;
+      from[j] = first;
+      to[j] = last;
+    });
+  }
   const reflectors: Float64Array[] = [];
   /** ‖v_k‖² of each reflector (the sum in the same order as it is applied). */
   const norms: number[] = [];
+  /** v_k is +0 outside rows [k, ends[k]). */
+  const ends: number[] = [];
   const r: Float64Array[] = Array.from({ length: p }, () => new Float64Array(p));
   let largestPivot = 0;
   for (let k = 0; k < p; k++) {
     const ak = a[k] as Float64Array;
+    const end = Math.max(to[k] as number, k + 1);
     let norm = 0;
-    for (let i = k; i < n; i++) norm += (ak[i] as number) ** 2;
+    for (let i = Math.max(k, from[k] as number); i < end; i++) norm += (ak[i] as number) ** 2;
     norm = Math.sqrt(norm);
     const alpha = (ak[k] as number) > 0 ? -norm : norm;
     const v = new Float64Array(n);
-    for (let i = k; i < n; i++) v[i] = ak[i] as number;
+    for (let i = k; i < end; i++) v[i] = ak[i] as number;
     v[k] = (v[k] as number) - alpha;
     let vNorm2 = 0;
-    for (let i = k; i < n; i++) vNorm2 += (v[i] as number) ** 2;
+    for (let i = k; i < end; i++) vNorm2 += (v[i] as number) ** 2;
     if (vNorm2 > 0) {
       for (let j = k; j < p; j++) {
         const aj = a[j] as Float64Array;
+        const lo = Math.max(k, from[j] as number);
+        const hi = Math.min(end, to[j] as number);
+        // no row where both are non-zero: the dot is +0 and the reflection leaves column j as it is
+        if (lo >= hi) continue;
         let dot = 0;
-        for (let i = k; i < n; i++) dot += (v[i] as number) * (aj[i] as number);
+        for (let i = lo; i < hi; i++) dot += (v[i] as number) * (aj[i] as number);
         const factor = (2 * dot) / vNorm2;
-        for (let i = k; i < n; i++) aj[i] = (aj[i] as number) - factor * (v[i] as number);
+        for (let i = k; i < end; i++) aj[i] = (aj[i] as number) - factor * (v[i] as number);
+        from[j] = Math.min(from[j] as number, k);
+        to[j] = Math.max(to[j] as number, end);
       }
     }
     reflectors.push(v);
     norms.push(vNorm2);
+    ends.push(end);
     const rk = r[k] as Float64Array;
     for (let j = k; j < p; j++) rk[j] = (a[j] as Float64Array)[k] as number;
     const pivot = Math.abs(rk[k] as number);
@@ -88,21 +119,38 @@ export function decomposeQr(columns: readonly ArrayLike<number>[]): QrDecomposit
   const q: Float64Array[] = [];
   for (let j = 0; j < p; j++) {
     // column j of Q = H_0 H_1 … H_{p−1} e_j; H_k acts on rows k … n−1, where e_j is zero for k > j, so
-    // those reflectors leave it as it is and only H_j … H_0 are applied
+    // those reflectors leave it as it is and only H_j … H_0 are applied (each over the rows where both
+    // the reflector and e may be non-zero, as above)
     const e = new Float64Array(n);
     e[j] = 1;
+    let lo = banded ? j : 0;
+    let hi = banded ? j + 1 : n;
     for (let k = j; k >= 0; k--) {
       const vNorm2 = norms[k] as number;
       if (vNorm2 === 0) continue;
       const v = reflectors[k] as Float64Array;
+      const end = ends[k] as number;
+      const top = Math.min(end, hi);
+      if (Math.max(k, lo) >= top) continue;
       let dot = 0;
-      for (let i = k; i < n; i++) dot += (v[i] as number) * (e[i] as number);
+      for (let i = Math.max(k, lo); i < top; i++) dot += (v[i] as number) * (e[i] as number);
       const factor = (2 * dot) / vNorm2;
-      for (let i = k; i < n; i++) e[i] = (e[i] as number) - factor * (v[i] as number);
+      for (let i = k; i < end; i++) e[i] = (e[i] as number) - factor * (v[i] as number);
+      lo = Math.min(lo, k);
+      hi = Math.max(hi, end);
     }
     q.push(e);
   }
   return { n, p, q, r };
+}
+
+/** Whether a column can be factored by its non-zero rows only: finite, and no −0 (see {@link decomposeQr}). */
+function bandable(column: Float64Array): boolean {
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i] as number;
+    if (!Number.isFinite(value) || Object.is(value, -0)) return false;
+  }
+  return true;
 }
 
 /** Inverse of an upper-triangular matrix given as rows. */
@@ -182,7 +230,9 @@ export function prepareDesign(columns: readonly Float64Array[], n: number): Prep
   if (scales.some((s) => !(s > 0))) throw new RangeError('design has an all-zero column');
   const scaled = columns.map((column, j) => {
     const s = scales[j] as number;
-    return Float64Array.from(column, (value) => value / s);
+    const out = new Float64Array(column.length);
+    for (let i = 0; i < column.length; i++) out[i] = (column[i] as number) / s;
+    return out;
   });
   const { q, r } = decomposeQr(scaled);
   const rInv = invertUpperTriangular(r);

@@ -24,7 +24,7 @@ import { cachedDesign, designKey } from './design-cache.js';
 import { fPValue } from './distributions.js';
 import { decomposeQr } from './least-squares.js';
 import { bonferroni } from './multiple-testing.js';
-import { trendBasis, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
+import { parityColumn, trendColumns, type TrendBasisOptions, type TrendBasisSpec } from './trend-basis.js';
 
 /** Minimum series length for periods ≥ 3 (statistics.md B2 "Minimum lengths"). */
 export const PERIODIC_MIN_POINTS = 24;
@@ -238,6 +238,14 @@ interface NullDesign {
   offset: number;
   spec: TrendBasisSpec;
   q: Float64Array[];
+  /**
+   * Column k of Q is +0 from row ends[k] on (the column of a banded trend design is zero past its last knot
+   * spans): the sums of {@link lagMoments} and {@link ar1Ratio} leave those rows out, which changes no bit (a
+   * ±0 product added to a sum leaves it as it is).
+   */
+  ends: Int32Array;
+  /** Buffers of {@link ar1Ratio} (n each; null until first needed). */
+  scratch?: Float64Array[];
   /** z_l of {@link estimateAr1} (null until first needed). */
   z: Float64Array[] | null;
   /** expectedRatio(φ) of {@link estimateAr1} by φ. */
@@ -261,12 +269,10 @@ interface Harmonic {
 
 function nullDesign(n: number, options: TrendBasisOptions, offset: number): NullDesign {
   return cachedDesign('periodic', designKey(n, options, offset), () => {
-    const { rows, spec } = trendBasis(n, options);
-    const columns: Float64Array[] = [];
-    for (let j = 0; j < spec.columns; j++) columns.push(Float64Array.from(rows, (row) => row[j] as number));
-    columns.push(Float64Array.from(rows, (_, t) => ((t + offset) % 2 === 0 ? 1 : -1)));
+    const { columns, spec } = trendColumns(n, options);
+    columns.push(parityColumn(n, offset));
     const { q } = decomposeQr(columns.map(normalized));
-    return { n, offset, spec, q, z: null, ratios: new Map(), harmonics: new Map() };
+    return { n, offset, spec, q, ends: zeroTails(q), z: null, ratios: new Map(), harmonics: new Map() };
   });
 }
 
@@ -367,7 +373,7 @@ function estimateAr1(design: NullDesign, residuals: Float64Array): number {
   const expectedRatio = (phi: number): number => {
     const known = design.ratios.get(phi);
     if (known !== undefined) return known;
-    const ratio = ar1Ratio(design.q, lagMoments(design), n, phi);
+    const ratio = ar1Ratio(design, lagMoments(design), phi);
     // a bisection visits ~30 new φ per series: bounded, whatever the number of series of this shape
     if (design.ratios.size >= MAX_KEPT_RATIOS) design.ratios.clear();
     design.ratios.set(phi, ratio);
@@ -389,17 +395,20 @@ function estimateAr1(design: NullDesign, residuals: Float64Array): number {
 /** z_l = Σ_k C[k][l]·q_k with C[k][l] = Σ_t q_k[t+1]·q_l[t], so the QVQᵀ term costs O(n·p) per φ. */
 function lagMoments(design: NullDesign): Float64Array[] {
   if (design.z !== null) return design.z;
-  const { q, n } = design;
+  const { q, n, ends } = design;
   const p = q.length;
   const z = Array.from({ length: p }, () => new Float64Array(n));
   for (let k = 0; k < p; k++) {
     const qk = q[k] as Float64Array;
+    // q_k is +0 from ends[k] on: the products past it are ±0 (see NullDesign.ends)
+    const endK = ends[k] as number;
     for (let l = 0; l < p; l++) {
       const ql = q[l] as Float64Array;
       let c = 0;
-      for (let t = 0; t + 1 < n; t++) c += (qk[t + 1] as number) * (ql[t] as number);
+      const last = Math.min(n - 1, endK - 1, ends[l] as number);
+      for (let t = 0; t < last; t++) c += (qk[t + 1] as number) * (ql[t] as number);
       const zl = z[l] as Float64Array;
-      for (let t = 0; t < n; t++) zl[t] = (zl[t] as number) + c * (qk[t] as number);
+      for (let t = 0; t < endK; t++) zl[t] = (zl[t] as number) + c * (qk[t] as number);
     }
   }
   design.z = z;
@@ -407,22 +416,104 @@ function lagMoments(design: NullDesign): Float64Array[] {
 }
 
 /** tr(L·M·Σφ·M)/tr(M·Σφ) for M = I − QQᵀ: the lag-1 ratio residuals of AR(1) noise with φ are expected to have. */
-function ar1Ratio(q: readonly Float64Array[], z: readonly Float64Array[], n: number, phi: number): number {
+function ar1Ratio(design: NullDesign, z: readonly Float64Array[], phi: number): number {
+  const { q, n, ends } = design;
   let trace = n;
   let sub = (n - 1) * phi;
-  // one pair of buffers for every column (each call overwrites them whole)
-  const w = new Float64Array(n);
-  const forward = new Float64Array(n);
-  for (let k = 0; k < q.length; k++) {
-    const qk = q[k] as Float64Array;
-    applyAr1Correlation(qk, phi, w, forward);
-    trace -= dot(qk, w);
-    for (let t = 0; t + 1 < n; t++) {
-      sub -= (qk[t + 1] as number) * (w[t] as number) + (w[t + 1] as number) * (qk[t] as number);
+  // buffers for four columns at a time, kept with the design (each call overwrites them whole)
+  design.scratch ??= Array.from({ length: 8 }, () => new Float64Array(n));
+  const w = design.scratch.slice(0, 4);
+  const forward = design.scratch.slice(4);
+  for (let k = 0; k < q.length; k += 4) {
+    const block = Math.min(4, q.length - k);
+    // Σφ·q_k of four columns in one pass: four recursions, each a chain of dependent steps, run side by side
+    if (block === 4) applyAr1Correlation4(q.slice(k, k + 4), ends.subarray(k, k + 4), phi, w, forward);
+    else for (let c = 0; c < block; c++) applyAr1Correlation(q[k + c] as Float64Array, phi, w[c], forward[c]);
+    for (let c = 0; c < block; c++) {
+      const qk = q[k + c] as Float64Array;
+      const wk = w[c] as Float64Array;
+      const zk = z[k + c] as Float64Array;
+      // q_k·w, the lag terms and w·z_k in one pass, each summed in the order of t as three separate passes
+      // would; rows past ends[k], where q_k is +0, add ±0 to the first two (see NullDesign.ends)
+      const endK = Math.min(ends[k + c] as number, n - 1);
+      let qw = 0;
+      let wz = 0;
+      let t = 0;
+      for (; t < endK; t++) {
+        const wt = wk[t] as number;
+        wz += wt * (zk[t] as number);
+        qw += (qk[t] as number) * wt;
+        sub -= (qk[t + 1] as number) * wt + (wk[t + 1] as number) * (qk[t] as number);
+      }
+      if (t < (ends[k + c] as number)) {
+        // the last row (no lag term after it)
+        const wt = wk[t] as number;
+        wz += wt * (zk[t] as number);
+        qw += (qk[t] as number) * wt;
+        t++;
+      }
+      for (; t < n; t++) wz += (wk[t] as number) * (zk[t] as number);
+      trace -= qw;
+      sub += wz;
     }
-    sub += dot(w, z[k] as Float64Array);
   }
   return sub / trace;
+}
+
+/**
+ * {@link applyAr1Correlation} of four vectors at once (the same steps for each), into out[0..3]. Past ends[c],
+ * where v_c is +0, the backward recursion of v_c is +0 (+0 + φ·(+0)), so it starts at ends[c] and out is
+ * +0 + forward − v there, as the full recursion gives.
+ */
+function applyAr1Correlation4(
+  v: readonly Float64Array[],
+  ends: Int32Array,
+  phi: number,
+  out: readonly Float64Array[],
+  forward: readonly Float64Array[],
+): void {
+  const [v0, v1, v2, v3] = v as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [o0, o1, o2, o3] = out as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [f0, f1, f2, f3] = forward as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const n = v0.length;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let t = 0; t < n; t++) {
+    c0 = (v0[t] as number) + phi * c0;
+    c1 = (v1[t] as number) + phi * c1;
+    c2 = (v2[t] as number) + phi * c2;
+    c3 = (v3[t] as number) + phi * c3;
+    f0[t] = c0;
+    f1[t] = c1;
+    f2[t] = c2;
+    f3[t] = c3;
+  }
+  // the tails, where the backward carry is +0
+  const top = Math.max(ends[0] as number, ends[1] as number, ends[2] as number, ends[3] as number);
+  for (const [o, f, vc, end] of [
+    [o0, f0, v0, ends[0]],
+    [o1, f1, v1, ends[1]],
+    [o2, f2, v2, ends[2]],
+    [o3, f3, v3, ends[3]],
+  ] as const) {
+    for (let t = n - 1; t >= (end as number); t--) o[t] = 0 + (f[t] as number) - (vc[t] as number);
+  }
+  c0 = 0;
+  c1 = 0;
+  c2 = 0;
+  c3 = 0;
+  for (let t = top - 1; t >= 0; t--) {
+    c0 = (v0[t] as number) + phi * c0;
+    c1 = (v1[t] as number) + phi * c1;
+    c2 = (v2[t] as number) + phi * c2;
+    c3 = (v3[t] as number) + phi * c3;
+    if (t < (ends[0] as number)) o0[t] = c0 + (f0[t] as number) - (v0[t] as number);
+    if (t < (ends[1] as number)) o1[t] = c1 + (f1[t] as number) - (v1[t] as number);
+    if (t < (ends[2] as number)) o2[t] = c2 + (f2[t] as number) - (v2[t] as number);
+    if (t < (ends[3] as number)) o3[t] = c3 + (f3[t] as number) - (v3[t] as number);
+  }
 }
 
 /** Σφ·v with Σφ[i][j] = φ^|i−j|, in O(n): forward plus backward AR recursions minus the double-counted v. */
@@ -463,7 +554,19 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** For each column, the row from which it is +0 to its end. */
+function zeroTails(columns: readonly Float64Array[]): Int32Array {
+  return Int32Array.from(columns, (column) => {
+    let end = column.length;
+    while (end > 0 && Object.is(column[end - 1], 0)) end--;
+    return end;
+  });
+}
+
 function normalized(column: Float64Array): Float64Array {
   const norm = Math.sqrt(dot(column, column));
-  return norm > 0 ? Float64Array.from(column, (v) => v / norm) : column;
+  if (!(norm > 0)) return column;
+  const out = new Float64Array(column.length);
+  for (let i = 0; i < column.length; i++) out[i] = (column[i] as number) / norm;
+  return out;
 }

@@ -51,6 +51,25 @@ export function logCubicBasis(n: number): number[][] {
  * Returns n rows of interiorKnots + 4 values; each row sums to 1, so no separate intercept column is needed.
  */
 export function bSplineBasis(n: number, interiorKnots: number): number[][] {
+  const count = interiorKnots + 4;
+  const rows: number[][] = [];
+  bSplineValues(n, interiorKnots, (_, first, values) => {
+    const row = new Array<number>(count).fill(0);
+    for (let j = 0; j < values.length; j++) row[first + j] = values[j] as number;
+    rows.push(row);
+  });
+  return rows;
+}
+
+/**
+ * The non-zero values of each row of {@link bSplineBasis}, in order of t: `visit(t, first, values)` with the
+ * 4 values of columns first … first + 3 (a buffer overwritten for the next row).
+ */
+function bSplineValues(
+  n: number,
+  interiorKnots: number,
+  visit: (t: number, first: number, values: readonly number[]) => void,
+): void {
   const degree = 3;
   const end = Math.max(n - 1, 1);
   const knots: number[] = [];
@@ -58,7 +77,6 @@ export function bSplineBasis(n: number, interiorKnots: number): number[][] {
   for (let j = 1; j <= interiorKnots; j++) knots.push((end * j) / (interiorKnots + 1));
   for (let i = 0; i <= degree; i++) knots.push(end);
   const count = interiorKnots + degree + 1;
-  const rows: number[][] = [];
   for (let t = 0; t < n; t++) {
     // Knot span s with knots[s] ≤ t < knots[s+1]; the right end belongs to the last non-empty span.
     let span = degree;
@@ -79,11 +97,8 @@ export function bSplineBasis(n: number, interiorKnots: number): number[][] {
       }
       values[j] = saved;
     }
-    const row = new Array<number>(count).fill(0);
-    for (let j = 0; j <= degree; j++) row[span - degree + j] = values[j] as number;
-    rows.push(row);
+    visit(t, span - degree, values);
   }
-  return rows;
 }
 
 /**
@@ -97,6 +112,15 @@ export function trendBasis(
   const kind = options.basis ?? 'auto';
   const useSpline = kind === 'b-spline' || (kind === 'auto' && n > LOG_CUBIC_MAX_POINTS);
   if (!useSpline) return { rows: logCubicBasis(n), spec: { kind: 'log-cubic', columns: 4 } };
+  const { spec } = splineSpec(n, options);
+  return { rows: bSplineBasis(n, spec.interiorKnots), spec };
+}
+
+/** The spline of a series of n points: about n/knotSpacing interior knots, capped. */
+function splineSpec(
+  n: number,
+  options: TrendBasisOptions,
+): { spec: { kind: 'b-spline'; degree: 3; interiorKnots: number; columns: number } } {
   const spacing = Math.max(options.knotSpacing ?? DEFAULT_KNOT_SPACING, 2);
   // A spline forced onto a short series keeps to about n/4 columns, leaving residual degrees of freedom.
   // A training curve is smooth: 48 interior knots follow any realistic trend, and capping them keeps a
@@ -105,8 +129,41 @@ export function trendBasis(
     1,
     Math.min(Math.round(n / spacing), Math.floor(n / 4) - 4, MAX_INTERIOR_KNOTS),
   );
-  return {
-    rows: bSplineBasis(n, interiorKnots),
-    spec: { kind: 'b-spline', degree: 3, interiorKnots, columns: interiorKnots + 4 },
-  };
+  return { spec: { kind: 'b-spline', degree: 3, interiorKnots, columns: interiorKnots + 4 } };
+}
+
+/**
+ * The columns of {@link trendBasis}: the very values of its rows, built column by column (what a least-squares
+ * design is made of) without the n row arrays.
+ */
+export function trendColumns(
+  n: number,
+  options: TrendBasisOptions = {},
+): { columns: Float64Array[]; spec: TrendBasisSpec } {
+  const kind = options.basis ?? 'auto';
+  const useSpline = kind === 'b-spline' || (kind === 'auto' && n > LOG_CUBIC_MAX_POINTS);
+  if (!useSpline) {
+    const columns = [0, 1, 2, 3].map(() => new Float64Array(n));
+    const [c0, c1, c2, c3] = columns as [Float64Array, Float64Array, Float64Array, Float64Array];
+    logCubicBasis(n).forEach(([a, b, c, d], t) => {
+      c0[t] = a as number;
+      c1[t] = b as number;
+      c2[t] = c as number;
+      c3[t] = d as number;
+    });
+    return { columns, spec: { kind: 'log-cubic', columns: 4 } };
+  }
+  const { spec } = splineSpec(n, options);
+  const columns = Array.from({ length: spec.columns }, () => new Float64Array(n));
+  bSplineValues(n, spec.interiorKnots, (t, first, values) => {
+    for (let j = 0; j < values.length; j++) (columns[first + j] as Float64Array)[t] = values[j] as number;
+  });
+  return { columns, spec };
+}
+
+/** The (−1)^(t+offset) column of the parity and harmonic regressions: 1 at even t + offset, −1 at odd. */
+export function parityColumn(n: number, offset: number): Float64Array {
+  const column = new Float64Array(n);
+  for (let t = 0; t < n; t++) column[t] = (t + offset) % 2 === 0 ? 1 : -1;
+  return column;
 }

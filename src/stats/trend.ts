@@ -6,7 +6,7 @@
  * (Hamed & Rao 1998), so use its p-value as a screen together with an effect size (the Theil–Sen slope times
  * the window length), not as the only gate.
  */
-import { median } from 'simple-statistics';
+import { median, quickselect } from 'simple-statistics';
 import { normalPValue, normalQuantile } from './distributions.js';
 
 /** Mann–Kendall uses the exact null distribution up to this many points when there are no ties. */
@@ -118,31 +118,55 @@ export function theilSen(y: readonly number[], x?: readonly number[], confidence
   const xs = x ?? Array.from({ length: n }, (_, i) => i);
   if (xs.length !== n) throw new RangeError(`x has ${xs.length} values but y has ${n}`);
   const slopes: number[] = [];
+  // a −0 among +0 slopes, or a NaN, would make the order of equal-comparing slopes matter (see below)
+  let plain = true;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const dx = (xs[j] as number) - (xs[i] as number);
-      if (dx !== 0) slopes.push(((y[j] as number) - (y[i] as number)) / dx);
+      if (dx === 0) continue;
+      const slope = ((y[j] as number) - (y[i] as number)) / dx;
+      if (Number.isNaN(slope) || Object.is(slope, -0)) plain = false;
+      slopes.push(slope);
     }
   }
   if (slopes.length === 0) {
     return { n, slope: NaN, intercept: NaN, lower: NaN, upper: NaN, confidence };
   }
-  slopes.sort((a, b) => a - b);
-  const slope = median(slopes);
-  const intercept = median([...y]) - slope * median([...xs]);
+  const count = slopes.length;
+  const lowerRank = (c: number): number => Math.round((count - c) / 2);
+  const upperRank = (c: number): number => Math.round((count + c) / 2) + 1;
   const tieTerm = (values: readonly number[]): number =>
     tieGroupSizes(values).reduce((sum, t) => sum + t * (t - 1) * (2 * t + 5), 0);
   const varianceS = (n * (n - 1) * (2 * n + 5) - tieTerm(xs) - tieTerm(y)) / 18;
   const c = normalQuantile(1 - (1 - confidence) / 2) * Math.sqrt(Math.max(varianceS, 0));
-  const count = slopes.length;
-  const lowerRank = Math.round((count - c) / 2);
-  const upperRank = Math.round((count + c) / 2) + 1;
+  // Only a few order statistics are read (the middle one or two, the two bounds): selected in O(N) instead
+  // of sorting all N = n(n−1)/2 slopes. The value of a rank is the same either way unless equal-comparing
+  // slopes differ in bits (−0 and +0, NaN): then they are sorted, as they always were.
+  const low = Math.floor((count - 1) / 2);
+  const high = Math.ceil((count - 1) / 2);
+  const wanted = [low, high, lowerRank(c) - 1, upperRank(c) - 1].filter((k) => k >= 0 && k < count);
+  if (plain) {
+    let left = 0;
+    for (const k of [...new Set(wanted)].sort((a, b) => a - b)) {
+      // items [left, k] are the smallest of [left, count): the k-th smallest lands at k
+      quickselect(slopes, k, left, count - 1);
+      left = k + 1;
+    }
+  } else {
+    slopes.sort((a, b) => a - b);
+  }
+  // median() of the middle pair (or one) is median() of all the slopes: the same interpolation between them
+  const middle = low === high ? [slopes[low] as number] : [slopes[low] as number, slopes[high] as number];
+  const slope = median(plain ? middle : slopes);
+  const intercept = median([...y]) - slope * median([...xs]);
+  const lower = lowerRank(c);
+  const upper = upperRank(c);
   return {
     n,
     slope,
     intercept,
-    lower: lowerRank >= 1 ? (slopes[lowerRank - 1] as number) : Number.NEGATIVE_INFINITY,
-    upper: upperRank <= count ? (slopes[upperRank - 1] as number) : Number.POSITIVE_INFINITY,
+    lower: lower >= 1 ? (slopes[lower - 1] as number) : Number.NEGATIVE_INFINITY,
+    upper: upper <= count ? (slopes[upper - 1] as number) : Number.POSITIVE_INFINITY,
     confidence,
   };
 }
