@@ -19,8 +19,12 @@ function same(a: number, b: number): boolean {
 /** The logged learning rate of a run, or null when it has no such column (or fewer than 3 values). */
 export function readLearningRate(run: Run): LearningRateLog | null {
   let metric: string | null = null;
+  // every epoch prints the same few names: each is looked at once (splitting a name into words is not free)
+  const seen = new Set<string>();
   for (const epoch of run.epochs) {
     for (const name of Object.keys(epoch.metrics)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
       if (isLearningRateName(name)) {
         metric = name;
         break;

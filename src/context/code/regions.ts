@@ -49,11 +49,14 @@ function isOutput(line: string): boolean {
   );
 }
 
-/** Counts `name(` occurrences: how many calls a line has. */
-function callCount(line: string): number {
+/**
+ * Counts `name(` occurrences: how many calls a line has (up to `enough`: a caller that asks whether there
+ * are three stops at three). From one `(` to the next at indexOf's speed: the long lines of a head are
+ * progress bars, which have none.
+ */
+function callCount(line: string, enough = Number.POSITIVE_INFINITY): number {
   let calls = 0;
-  for (let i = 1; i < line.length; i += 1) {
-    if (line.charCodeAt(i) !== 40) continue;
+  for (let i = line.indexOf('(', 1); i !== -1 && calls < enough; i = line.indexOf('(', i + 1)) {
     const c = line.charCodeAt(i - 1);
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) calls += 1;
   }
@@ -82,7 +85,7 @@ export function isCodeLine(line: string): boolean {
   if (STARTS.some((s) => trimmed.startsWith(s))) return true;
   if (startsAssignment(trimmed)) return true;
   // a bare call statement: `model.add(Dense(64))`, `train_datagen.fit(x)`
-  return callCount(trimmed) > 0 && trimmed.endsWith(')') && !trimmed.includes(': ');
+  return callCount(trimmed, 1) > 0 && trimmed.endsWith(')') && !trimmed.includes(': ');
 }
 
 /** Code regions of a text log: runs of code lines (intact) and flattened lines holding code. */
@@ -109,7 +112,7 @@ export function codeInText(text: string, file: string | null): CodeText[] {
   };
   lines.forEach((raw, i) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.length >= FLATTENED_LINE && callCount(line) >= 3) {
+    if (line.length >= FLATTENED_LINE && callCount(line, 3) >= 3) {
       flush();
       keep({ text: line, origin: 'log', file, firstLine: i + 1, intact: false });
       return;
