@@ -99,11 +99,11 @@ export function smallestCommonCount(
   const fitsCount = fitTest(precision);
   // with a few decimals every value has the same width: the chance sum depends on that width and the
   // number of values only, and is shared by every series and phase of that size (see `sharedChances`)
-  const shared =
+  const step = chanceStep(informative, widest, narrowest);
+  const chanceAfter =
     precision.kind === 'decimals' && informative.length > 0
-      ? sharedChances(widest, informative.length)
-      : null;
-  const chanceAt = createChanceSum(informative, widest, narrowest);
+      ? sharedChances(widest, informative.length, step)
+      : runningSum(step);
   let chance = 0;
   for (let n = 1; n <= max; n += 1) {
     let all = true;
@@ -120,22 +120,20 @@ export function smallestCommonCount(
       // another count between n and 2n that fits too (not a multiple of n) shows the digits allow several
       return { n, chanceFit: alsoFits(values, n, precision, max) ? Math.max(1, chance) : chance };
     }
-    chance = shared === null ? chanceAt(n, chance) : shared(n, chanceAt);
+    chance = chanceAfter(n);
     if (chance >= giveUpAt) return null;
   }
   return null;
 }
 
+/** The chance sum after count `n` from the sum after n − 1 (see {@link chanceStep}). */
+type ChanceStep = (n: number, before: number) => number;
+
 /**
- * The chance sum after count `n`, given the sum after n - 1 (called for n = 1, 2, … in turn): the sum of the
- * products over the informative values of min(1, (n + 1) × width), for every n whose product is not
- * negligible.
+ * One step of the chance sum, the sum over n of the products over the informative values of
+ * min(1, (n + 1) × width), for every n whose product is not negligible.
  */
-function createChanceSum(
-  informative: readonly number[],
-  widest: number,
-  narrowest: number,
-): (n: number, before: number) => number {
+function chanceStep(informative: readonly number[], widest: number, narrowest: number): ChanceStep {
   // the bound below is min(1, (n + 1) × widest) to the power of the informative values: under 1e-24 while
   // that base is below `low`, over it from `high` on (margins far wider than the error of a power), so the
   // power, the costliest step of the loop, is worked out only between the two
@@ -160,6 +158,12 @@ function createChanceSum(
   };
 }
 
+/** The chance sum after each count, asked for n = 1, 2, … in turn. */
+function runningSum(step: ChanceStep): (n: number) => number {
+  let sum = 0;
+  return (n) => (sum = step(n, sum));
+}
+
 /** Counts whose chance sums are kept per (width, number of values); past it the sum is worked out. */
 const SHARED_COUNTS = 16_384;
 /** (width, number of values) pairs kept: at most 16 × 128 KiB. */
@@ -180,13 +184,10 @@ function ensureRoom(entry: { sums: Float64Array }, n: number): void {
  * The chance sums of values that all have one width (printed with a few decimals), kept for the next
  * series of as many values: the accuracy and the validation accuracy of a run, the phases of a cycle
  * and the runs of a sweep all ask for the same sums, whose products are most of the search's time. The
- * sums are the same additions in the same order, so every result is the same to the bit. The
- * returned function answers n = 1, 2, … in turn, like {@link createChanceSum}.
+ * sums are the same additions in the same order, so every result is the same to the bit. Like
+ * {@link runningSum}, the returned function answers n = 1, 2, … in turn.
  */
-function sharedChances(
-  width: number,
-  values: number,
-): (n: number, chanceAt: (n: number, before: number) => number) => number {
+function sharedChances(width: number, values: number, step: ChanceStep): (n: number) => number {
   const key = `${width}:${values}`;
   let entry = sharedSums.get(key);
   if (entry === undefined) {
@@ -196,13 +197,13 @@ function sharedChances(
   }
   const kept = entry;
   let last = 0;
-  return (n, chanceAt) => {
+  return (n) => {
     if (n <= kept.filled) {
       last = kept.sums[n] as number;
       return last;
     }
     // the sum after n - 1: kept, or the one this search worked out last (past what is kept)
-    last = chanceAt(n, n - 1 <= kept.filled ? (kept.sums[n - 1] as number) : last);
+    last = step(n, n - 1 <= kept.filled ? (kept.sums[n - 1] as number) : last);
     if (n <= SHARED_COUNTS && n === kept.filled + 1) {
       ensureRoom(kept, n);
       kept.sums[n] = last;

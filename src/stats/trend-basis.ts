@@ -109,11 +109,15 @@ export function trendBasis(
   n: number,
   options: TrendBasisOptions = {},
 ): { rows: number[][]; spec: TrendBasisSpec } {
-  const kind = options.basis ?? 'auto';
-  const useSpline = kind === 'b-spline' || (kind === 'auto' && n > LOG_CUBIC_MAX_POINTS);
-  if (!useSpline) return { rows: logCubicBasis(n), spec: { kind: 'log-cubic', columns: 4 } };
+  if (!usesSpline(n, options)) return { rows: logCubicBasis(n), spec: { kind: 'log-cubic', columns: 4 } };
   const { spec } = splineSpec(n, options);
   return { rows: bSplineBasis(n, spec.interiorKnots), spec };
+}
+
+/** Whether a series of n points gets the spline (else the log-cubic basis). */
+function usesSpline(n: number, options: TrendBasisOptions): boolean {
+  const kind = options.basis ?? 'auto';
+  return kind === 'b-spline' || (kind === 'auto' && n > LOG_CUBIC_MAX_POINTS);
 }
 
 /** The spline of a series of n points: about n/knotSpacing interior knots, capped. */
@@ -140,9 +144,7 @@ export function trendColumns(
   n: number,
   options: TrendBasisOptions = {},
 ): { columns: Float64Array[]; spec: TrendBasisSpec } {
-  const kind = options.basis ?? 'auto';
-  const useSpline = kind === 'b-spline' || (kind === 'auto' && n > LOG_CUBIC_MAX_POINTS);
-  if (!useSpline) {
+  if (!usesSpline(n, options)) {
     const columns = [0, 1, 2, 3].map(() => new Float64Array(n));
     const [c0, c1, c2, c3] = columns as [Float64Array, Float64Array, Float64Array, Float64Array];
     logCubicBasis(n).forEach(([a, b, c, d], t) => {
