@@ -16,22 +16,40 @@ const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
 
 /**
- * Garbage collection on the thread that allocates, without V8's helper threads (set before anything is
- * allocated, and before any code cache is made or loaded: V8 tags a cache with its flags). A lint is
- * short, single-threaded and allocates in bursts; the helpers' marking and scavenging cost more CPU than
- * they save, and in a sweep they fight the lint workers for the cores. Measured on two cores: a --jobs 2
- * sweep of 1000 logs 7.7 -> 5.8 s (1.25x -> 1.7x the --jobs 1 time), the founding case 0.27 -> 0.24 s
- * of CPU, the lint of the 520 MB bench log 0.65 -> 0.58 s. (`--single-threaded-gc` itself crashes V8
- * when set after start-up.)
+ * V8 flags for a short, single-threaded program, set before anything is allocated and before any code
+ * cache is made or loaded (V8 tags a cache with its flags; the build makes the caches under these):
+ * - garbage collection on the thread that allocates, without V8's helper threads and without incremental
+ *   marking: a lint allocates in bursts, the helpers' marking and scavenging cost more CPU than they
+ *   save, and in a sweep they fight the lint workers for the cores (`--single-threaded-gc` itself
+ *   crashes V8 when set after start-up);
+ * - `--interrupt-budget` raised from V8's 66 KB of bytecode to 1 MB before a function's feedback is
+ *   checked for tiering up: most of a small lint's functions run a few times, and the early compiles
+ *   (and their checks) cost more than they win;
+ * - the young generation kept at its first size (`--semi-space-growth-factor=1`): V8 doubles it, up to
+ *   2 x 16 MB, while much of what it allocates survives (loading the engine takes it to 8 MB, a long
+ *   input streaming through the parser further), and a lint holds that memory to its end. In a sweep's
+ *   workers it costs a little (more young collections over many small files); V8 tags a code cache with
+ *   the flags, and a worker started after a flag changed would compile the bundle again, so the workers
+ *   run with it too.
+ * Measured on two cores against the first two flags alone, medians of interleaved runs: the founding case
+ * 0.230 -> 0.172 s of CPU and 83 -> 65 MB; the lint of the 520 MB bench log 0.80 -> 0.57 s and 117 ->
+ * 104 MB, its parse 0.32 -> 0.26 s and 82 -> 67 MB; the lint of the 1 GB log 130 -> 94 MB; a sweep of
+ * 1000 logs with --jobs 1 10.5 -> 8.3 s, with --jobs 2 5.9 -> 5.2 s (without the last flag 5.0 s).
  */
-setFlagsFromString('--no-parallel-scavenge --no-concurrent-marking');
+setFlagsFromString(
+  '--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --interrupt-budget=1000000 --semi-space-growth-factor=1',
+);
 
 const FRONT = join(__dirname, 'epochlint.cjs');
 const ENGINE = join(__dirname, 'engine.cjs');
 
-/** Runs one script of the bundle (with its cache when there is one); its exports and the script. */
+/**
+ * Runs one script of the bundle (with its cache when there is one); its exports and the script. The build
+ * writes the scripts in ASCII only (non-ASCII characters escaped), so Latin-1 reads them as they are, one
+ * byte per character, without a UTF-8 decode.
+ */
 function run(file) {
-  const source = readFileSync(file, 'utf8');
+  const source = readFileSync(file, 'latin1');
   let cachedData;
   try {
     cachedData = readFileSync(`${file}.cache`);

@@ -143,8 +143,9 @@ export const NODE_FILE_SYSTEM: ConfigFileSystem = {
       if (info.isDirectory()) return { ok: false, reason: 'is a directory' };
       if (!info.isFile()) return { ok: false, reason: `is ${describeKind(info)}, not a config file` };
       if (info.size > MAX_CONFIG_BYTES) return { ok: false, reason: CONFIG_TOO_LARGE };
-      // read at most one byte past the cap: a file that grows (or lies about its size) is still bounded
-      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+      // read at most one byte past the cap: a file that grows (or lies about its size) is still bounded;
+      // not zero-filled (only the bytes read are used), so the pages past a small file are never touched
+      const buffer = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
       let filled = 0;
       for (;;) {
         const n = readSync(fd, buffer, filled, buffer.length - filled, null);

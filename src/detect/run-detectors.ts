@@ -63,13 +63,20 @@ export function runDetectors(
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Errors first, then by run, first epoch, rule id and metric. */
+/**
+ * Errors first, then by run, first epoch, rule id and metric (names by code unit: the same order in every
+ * locale, and no ICU collator to build on a lint's first comparison, ~5 ms of the founding case).
+ */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
     a.run - b.run ||
     a.epochs[0] - b.epochs[0] ||
-    a.rule.localeCompare(b.rule) ||
-    (a.metric ?? '').localeCompare(b.metric ?? '')
+    byCodeUnit(a.rule, b.rule) ||
+    byCodeUnit(a.metric ?? '', b.metric ?? '')
   );
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import { PARSE_LIMITS, type Epoch, type ParseIssue, type Run } from '../model/in
 import { shorten } from '../report/escape.js';
 import { CELL, NONE, createHistoryCollector, type CellStore, type HistoryDocument } from './history-store.js';
 import { createJsonStream, type JsonProblem } from './json-stream.js';
-import type { InputLimits } from './limits.js';
+import { thousands, type InputLimits } from './limits.js';
 import type {
   FormatReader,
   ParseOptions,
@@ -704,8 +704,8 @@ export const historyJsonReader: ReaderEntry = {
   fileHint: /\.json$/i,
   sniff,
   create(ctx: ReaderContext): FormatReader {
-    const over = `more than ${PARSE_LIMITS.values.toLocaleString('en-US')} values in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
-    const overKeys = `more than ${PARSE_LIMITS.keys.toLocaleString('en-US')} distinct keys in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
+    const over = `more than ${thousands(PARSE_LIMITS.values)} values in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
+    const overKeys = `more than ${thousands(PARSE_LIMITS.keys)} distinct keys in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`;
     const collector = createHistoryCollector({
       maxValues: PARSE_LIMITS.values,
       overValues: over,

@@ -10,7 +10,7 @@ import { TextDecoder } from 'node:util';
 import { PARSE_LIMITS, type Dialect, type Epoch, type ParseIssue, type Run } from '../model/index.js';
 import { createDecoder, detectEncoding, type Decoder } from './encoding.js';
 import { escapeControl } from '../report/escape.js';
-import { boundedIssues, createInputLimits } from './limits.js';
+import { boundedIssues, createInputLimits, thousands } from './limits.js';
 import { INPUT_FORMATS, READERS, readerForInputFormat } from './readers.js';
 import { buildHead, CERTAIN, chooseReader, createHeadTracker, SNIFF_CHARS } from './sniff.js';
 import { createTerminal, MAX_WORD_CHARS, type Terminal } from './terminal.js';
@@ -115,7 +115,7 @@ export function createParser(options: ParserOptions): Parser {
   const onRun = (run: Run): void => {
     if (fatal !== null) return;
     if (runs >= PARSE_LIMITS.runs) {
-      fatal = `more than ${PARSE_LIMITS.runs.toLocaleString('en-US')} runs in one input (epochlint's limit, which keeps memory bounded): not read; split the log`;
+      fatal = `more than ${thousands(PARSE_LIMITS.runs)} runs in one input (epochlint's limit, which keeps memory bounded): not read; split the log`;
       return;
     }
     const checked = checkRun(run, onIssue);

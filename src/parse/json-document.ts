@@ -4,6 +4,7 @@
  * cap the input fails with one line.
  */
 import { PARSE_LIMITS } from '../model/index.js';
+import { thousands } from './limits.js';
 import { createJsonStream } from './json-stream.js';
 import { createTreeBuilder, type TolerantNode, type TolerantResult } from './json-tolerant.js';
 import type { FormatReader, ReaderEnd } from './types.js';
@@ -22,7 +23,7 @@ export function jsonDocumentReader(
   const tree = createTreeBuilder({
     maxNodes: PARSE_LIMITS.values,
     maxStringChars: MAX_DOCUMENT_STRING_CHARS,
-    overNodes: `more than ${PARSE_LIMITS.values.toLocaleString('en-US')} values in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`,
+    overNodes: `more than ${thousands(PARSE_LIMITS.values)} values in one JSON document (epochlint's limit, which keeps memory bounded): not read; split the file`,
   });
   // keys longer than a metric name may be are cut (and then reported by the reader as over-long)
   const stream = createJsonStream(tree.handler, { sequence, maxKeyChars: PARSE_LIMITS.nameChars + 1 });

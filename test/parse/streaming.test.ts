@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseText } from '../../src/parse/index.js';
-import { createInputLimits } from '../../src/parse/limits.js';
+import { createInputLimits, thousands } from '../../src/parse/limits.js';
 import { READERS } from '../../src/parse/readers.js';
 import { parseChunks, prng, splitAt } from './chunking.js';
 
@@ -96,5 +96,19 @@ describe('chunking does not change the records', () => {
     expect(bar).toBeGreaterThan(0);
     const cut = parseChunks(splitAt(bytes, [bar + 1, bar + 2]));
     expect(cut.issues.some((i) => i.kind === 'invalid-utf8')).toBe(false);
+  });
+});
+
+describe('limit messages', () => {
+  test('counts are grouped by thousands as en-US writes them', () => {
+    expect([0, 7, 999, 1000, 65536, 5_000_000, 123_456_789].map(thousands)).toEqual([
+      '0',
+      '7',
+      '999',
+      '1,000',
+      '65,536',
+      '5,000,000',
+      '123,456,789',
+    ]);
   });
 });

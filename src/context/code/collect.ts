@@ -20,9 +20,14 @@ function isLeading(byte: number): boolean {
   );
 }
 
+/** A chunk this long comes from a reader reading a long input (its buffers are 1 MiB). */
+const FULL_CHUNK = 256 * 1024;
+
 /** A bounded collector of the first bytes of an input. */
 export function createHeadCollector(max: number = MAX_CODE_BYTES * 8) {
-  const chunks: Uint8Array[] = [];
+  // one buffer, doubled as it fills (a copy: the reader hands out one buffer, filled again for the next
+  // chunk): the 4 MB head of a long log is then held once, not as its chunks and again as their join
+  let bytes = new Uint8Array(0);
   let kept = 0;
   let cut = false;
   // until the first byte that is not whitespace: `{` may open a notebook (the bound stays), anything else is text
@@ -43,28 +48,29 @@ export function createHeadCollector(max: number = MAX_CODE_BYTES * 8) {
       }
       cut ||= chunk.length > limit - kept;
       const take = chunk.length <= limit - kept ? chunk : chunk.subarray(0, limit - kept);
-      // a copy: the reader hands out one buffer, filled again for the next chunk
-      chunks.push(new Uint8Array(take));
+      if (kept + take.length > bytes.length) {
+        // a reader's full buffer (a long input) at once to the bound, else doubled, from what is needed
+        const wanted = take.length >= FULL_CHUNK ? limit : Math.max(kept + take.length, bytes.length * 2);
+        const grown = new Uint8Array(Math.min(limit, wanted));
+        grown.set(bytes.subarray(0, kept), 0);
+        bytes = grown;
+      }
+      bytes.set(take, kept);
       kept += take.length;
     },
     /**
      * The kept bytes as text (invalid UTF-8 replaced, never thrown); empty for a notebook cut short: its
      * code cells are read from its JSON, which a cut head never holds whole (and decoding and parsing the
-     * 32 MB head of a notebook with a huge output cost as much memory as the rest of the lint).
+     * 32 MB head of a notebook with a huge output cost as much memory as the rest of the lint). The bytes
+     * are let go: the text is asked for once.
      */
     text(): string {
-      if (
-        cut &&
-        isNotebookText(new TextDecoder('utf-8', { fatal: false }).decode(chunks[0]?.subarray(0, 4096)))
-      )
+      const head = bytes.subarray(0, kept);
+      bytes = new Uint8Array(0);
+      kept = 0;
+      if (cut && isNotebookText(new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096))))
         return '';
-      const all = new Uint8Array(kept);
-      let at = 0;
-      for (const c of chunks) {
-        all.set(c, at);
-        at += c.length;
-      }
-      return new TextDecoder('utf-8', { fatal: false }).decode(all);
+      return new TextDecoder('utf-8', { fatal: false }).decode(head);
     },
   };
 }
