@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DETECTORS, findDetector, type Detector, type RuleSetting } from '../detect/index.js';
 import { Hints } from '../model/index.js';
 import { INPUT_FORMATS } from '../parse/readers.js';
+import { CHECK } from '../model/check.js';
 
 /** Config file names in priority order within one directory; `package.json` counts only with an `"epochlint"` key. */
 export const CONFIG_FILE_NAMES = ['epochlint.config.json', '.epochlintrc.json', 'package.json'] as const;
@@ -34,7 +35,7 @@ const RULE_VALUE_EXPECTED = 'expected "error", "warning", "info", "off" or { sev
  */
 function detectorOptions(detector: Detector) {
   return z.unknown().superRefine((value, ctx) => {
-    const parsed = detector.options.safeParse(value);
+    const parsed = detector.options.safeParse(value, CHECK);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
   });
 }
@@ -293,7 +294,7 @@ export function loadConfig(options: {
     content = content[PACKAGE_KEY];
     prefix.push(PACKAGE_KEY);
   }
-  const result = EpochlintConfig.safeParse(content);
+  const result = EpochlintConfig.safeParse(content, CHECK);
   if (!result.success) {
     const collected: Collected = { problems: [], more: 0 };
     for (const issue of result.error.issues) describeIssue(issue, [], content, collected);

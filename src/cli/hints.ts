@@ -1,6 +1,7 @@
 /** Turning the context flags into validated `Hints`, with one friendly line per problem. */
 import { Hints } from '../model/index.js';
 import type { LintCommandOptions } from './program.js';
+import { CHECK } from '../model/check.js';
 
 /**
  * A whole number written the way people write counts: decimal digits only (surrounding blanks
@@ -69,7 +70,7 @@ export function hintsFromOptions(options: LintCommandOptions): { hints: Hints; p
   };
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   if (problems.length > 0) return { hints: {}, problems: [...new Set(problems)] };
-  const parsed = Hints.safeParse(defined);
+  const parsed = Hints.safeParse(defined, CHECK);
   if (!parsed.success) {
     return { hints: {}, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   }

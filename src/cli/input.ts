@@ -24,7 +24,7 @@ import {
   wouldBlock,
   type OpenedFile,
 } from './fd.js';
-import { followFile, type FollowNoticeKind } from './follow.js';
+import type { FollowNoticeKind } from './follow.js';
 import { reclaim } from './reclaim.js';
 
 /** The reading loop offers a collection every 2^22 bytes (4 MiB) read… */
@@ -154,6 +154,8 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
     if (file === '-') {
       result.stopped = await readStream(options.stdin, take, stopReading, options.signal, false);
     } else if (opened === null || (opened.kind === 'file' && follow)) {
+      // loaded when followed only: it needs node:crypto, whose load is ~2 ms of every other lint
+      const { followFile } = await import('./follow.js');
       await followFile({
         path,
         opened,

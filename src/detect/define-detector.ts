@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Finding, FindingKind, Run, RunContext, Scalar, Severity } from '../model/index.js';
+import { CHECK } from '../model/check.js';
 
 /** What a run must have for a detector to run; a run without it is skipped, not failed. */
 export type Requirement = 'val' | 'train' | 'val-accuracy' | 'events';
@@ -106,7 +107,7 @@ export function readStats<Stats extends StatsSchema>(
   finding: Finding,
 ): z.output<Stats> | null {
   if (finding.rule !== detector.id) return null;
-  const parsed = detector.stats.safeParse(finding.stats);
+  const parsed = detector.stats.safeParse(finding.stats, CHECK);
   return parsed.success ? parsed.data : null;
 }
 

@@ -3,6 +3,7 @@ import type { Finding, Run, RunContext, Severity } from '../model/index.js';
 import { findRole, isValidationName } from '../model/index.js';
 import { toFindings, type Detector, type Requirement } from './define-detector.js';
 import { metricNames } from './series.js';
+import { CHECK } from '../model/check.js';
 
 /** Per-rule settings from the config file: a severity (or `off`) and options for the rule's schema. */
 export interface RuleSetting {
@@ -49,7 +50,7 @@ export function runDetectors(
   for (const detector of detectors) {
     const setting = settings.rules[detector.id] ?? {};
     if (setting.severity === 'off' || !meetsRequirements(run, detector.requires)) continue;
-    const options: unknown = detector.options.parse(setting.options ?? {});
+    const options: unknown = detector.options.parse(setting.options ?? {}, CHECK);
     const drafts = detector.detect(run, { options, context, ignoreMetrics: settings.ignoreMetrics });
     const found = toFindings(detector, run.index, drafts);
     const override = setting.severity;

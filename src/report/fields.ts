@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Reason, type Diagnosis, type Finding, type RunSummary } from '../model/index.js';
+import { CHECK } from '../model/check.js';
 
 const FindingNext = z.object({ next: Reason });
 
@@ -33,13 +34,13 @@ export interface DiagnosisFields {
 
 /** The finding's own next step (a message id of its detector), or null when it has none. */
 export function findingNext(finding: Finding): Reason | null {
-  const parsed = FindingNext.safeParse(finding);
+  const parsed = FindingNext.safeParse(finding, CHECK);
   return parsed.success ? parsed.data.next : null;
 }
 
 /** The diagnosis's score, side and ties, when set. */
 export function diagnosisFields(diagnosis: Diagnosis): DiagnosisFields {
-  const parsed = DiagnosisExtras.safeParse(diagnosis);
+  const parsed = DiagnosisExtras.safeParse(diagnosis, CHECK);
   const data = parsed.success ? parsed.data : {};
   return {
     score: typeof data.score === 'number' && Number.isFinite(data.score) ? data.score : null,
@@ -51,6 +52,6 @@ export function diagnosisFields(diagnosis: Diagnosis): DiagnosisFields {
 
 /** The word of the run's time axis when its log counts something other than epochs, else null. */
 export function runAxis(summary: RunSummary): string | null {
-  const parsed = RunAxis.safeParse(summary);
+  const parsed = RunAxis.safeParse(summary, CHECK);
   return parsed.success && parsed.data.axis !== 'epoch' ? parsed.data.axis : null;
 }

@@ -5,6 +5,7 @@
 import { CAUSES, findCause } from '../diagnose/causes/index.js';
 import { DETECTORS, findDetector } from '../detect/index.js';
 import { displayWidth, hang, pad, wrap } from './width.js';
+import { CHECK } from '../model/check.js';
 
 /** Every id `explain` knows: detectors, then causes. */
 export function explainableIds(): string[] {
@@ -58,7 +59,7 @@ function section(title: string, text: string, width: number): string[] {
 function optionLines(id: string, width: number): string[] {
   const detector = findDetector(id);
   if (detector === undefined) return [];
-  const defaults = detector.options.parse({}) as Record<string, unknown>;
+  const defaults = detector.options.parse({}, CHECK) as Record<string, unknown>;
   const names = Object.keys(defaults);
   if (names.length === 0) return ['Options', '  none', ''];
   return [

@@ -83,6 +83,21 @@ export function mannWhitney(x: readonly number[], y: readonly number[]): MannWhi
  * rather than counts keeps every term positive and below 1, so nothing overflows or cancels.
  */
 function exactUDistribution(m: number, n: number): Float64Array {
+  const key = m * MANN_WHITNEY_EXACT_LIMIT + n;
+  const known = exactDistributions.get(key);
+  if (known !== undefined) return known;
+  const distribution = computeUDistribution(m, n);
+  // the detectors test the same few sizes over and over (the halves and phases of each run and metric)
+  if (exactDistributions.size >= MAX_KEPT_DISTRIBUTIONS) exactDistributions.clear();
+  exactDistributions.set(key, distribution);
+  return distribution;
+}
+
+/** Sizes whose U distribution is kept (each at most 50 × 50 + 1 doubles, 20 KB). */
+const MAX_KEPT_DISTRIBUTIONS = 64;
+const exactDistributions = new Map<number, Float64Array>();
+
+function computeUDistribution(m: number, n: number): Float64Array {
   // previous[j] = P_{i−1, j}; current[j] = P_{i, j}.
   let previous: Float64Array[] = Array.from({ length: n + 1 }, () => Float64Array.of(1));
   for (let i = 1; i <= m; i++) {
