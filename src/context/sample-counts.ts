@@ -71,6 +71,48 @@ export function fitTest(precision: Precision): (value: number, n: number) => boo
   };
 }
 
+/**
+ * The first count n in [from, to] that every one of `values` fits (`fitTest(precision)` true for each), or
+ * 0 for none: the tests of {@link fitTest} written out in one loop per precision, without a call per value
+ * and count (the search asks it of thousands of counts, most of them before its code is optimized).
+ */
+export function firstCommonFit(
+  values: readonly number[],
+  precision: Precision,
+  from: number,
+  to: number,
+): number {
+  const count = values.length;
+  if (precision.kind === 'float32') {
+    for (let n = from; n <= to; n += 1) {
+      let i = 0;
+      for (; i < count; i += 1) {
+        const value = values[i] as number;
+        const k = Math.round(value * n);
+        if (!(
+          (k >= 0 && k <= n && Math.fround(k / n) === value) ||
+          (k >= 1 && k <= n + 1 && Math.fround((k - 1) / n) === value) ||
+          (k >= -1 && k < n && Math.fround((k + 1) / n) === value)
+        ))
+          break;
+      }
+      if (i === count) return n;
+    }
+    return 0;
+  }
+  const tolerance = 0.5 * 10 ** -precision.decimals + 1e-9;
+  for (let n = from; n <= to; n += 1) {
+    let i = 0;
+    for (; i < count; i += 1) {
+      const value = values[i] as number;
+      const k = Math.round(value * n);
+      if (!(k >= 0 && k <= n && Math.abs(k / n - value) <= tolerance)) break;
+    }
+    if (i === count) return n;
+  }
+  return 0;
+}
+
 /** Width of the interval of true values that print as `value` (float32 rounding, or the decimals; at least 2e-9). */
 function width(value: number, precision: Precision): number {
   return precision.kind === 'float32' ? 2 * float32HalfUlp(value) : Math.max(10 ** -precision.decimals, 2e-9);
@@ -96,35 +138,42 @@ export function smallestCommonCount(
     if (w > widest) widest = w;
     if (w < narrowest) narrowest = w;
   }
-  const fitsCount = fitTest(precision);
   // with a few decimals every value has the same width: the chance sum depends on that width and the
   // number of values only, and is shared by every series and phase of that size (see `sharedChances`)
   const step = chanceStep(informative, widest, narrowest);
-  const chanceAfter =
+  const chances =
     precision.kind === 'decimals' && informative.length > 0
       ? sharedChances(widest, informative.length, step)
       : runningSum(step);
-  let chance = 0;
-  for (let n = 1; n <= max; n += 1) {
-    let all = true;
-    for (const v of values) {
-      if (!fitsCount(v, n)) {
-        all = false;
-        break;
-      }
-    }
-    if (all) {
+  // 0 and 1 fit every count, and a value met twice fits as it did once: each other value is tested once
+  const tested = [...new Set(values.filter((v) => v !== 0 && v !== 1))];
+  // A block of counts at a time: first the chance sums of the block, up to the count where the sum
+  // reaches `giveUpAt` (the search stops after testing that count), then the counts that every value
+  // fits. The same answer as testing n and then adding its chance, one n after the other, with the
+  // same additions in the same order; the loops are tighter (a lint runs a dozen searches, most of
+  // them over thousands of counts, before its code is optimized).
+  const sums = new Float64Array(SEARCH_BLOCK);
+  let before = 0;
+  for (let from = 1; from <= max; from += SEARCH_BLOCK) {
+    const to = Math.min(max, from + SEARCH_BLOCK - 1);
+    const last = chances(from, to, giveUpAt, sums);
+    const n = firstCommonFit(tested, precision, from, last);
+    if (n !== 0) {
       // only 0s and 1s: every count fits them, none is singled out
       if (informative.length === 0) return null;
+      const chance = n === from ? before : (sums[n - 1 - from] as number);
       // values near 0 or 1 (few errors) fit whole ranges of counts, which the chance sum does not see:
       // another count between n and 2n that fits too (not a multiple of n) shows the digits allow several
       return { n, chanceFit: alsoFits(values, n, precision, max) ? Math.max(1, chance) : chance };
     }
-    chance = chanceAfter(n);
-    if (chance >= giveUpAt) return null;
+    if (last < to) return null;
+    before = sums[to - from] as number;
   }
   return null;
 }
+
+/** Counts a search takes at a time (see {@link smallestCommonCount}). */
+const SEARCH_BLOCK = 256;
 
 /** The chance sum after count `n` from the sum after n − 1 (see {@link chanceStep}). */
 type ChanceStep = (n: number, before: number) => number;
@@ -158,10 +207,24 @@ function chanceStep(informative: readonly number[], widest: number, narrowest: n
   };
 }
 
-/** The chance sum after each count, asked for n = 1, 2, … in turn. */
-function runningSum(step: ChanceStep): (n: number) => number {
+/**
+ * The chance sums of a search, a block of counts at a time, asked for n = 1, 2, … in turn: fills
+ * `out[n - from]` with the sum after each count n from `from` to `to` and returns the first n whose sum
+ * reaches `giveUpAt` (the last filled), or `to`.
+ */
+type ChanceSums = (from: number, to: number, giveUpAt: number, out: Float64Array) => number;
+
+/** The chance sums of one search, worked out as it goes. */
+function runningSum(step: ChanceStep): ChanceSums {
   let sum = 0;
-  return (n) => (sum = step(n, sum));
+  return (from, to, giveUpAt, out) => {
+    for (let n = from; n <= to; n += 1) {
+      sum = step(n, sum);
+      out[n - from] = sum;
+      if (sum >= giveUpAt) return n;
+    }
+    return to;
+  };
 }
 
 /** Counts whose chance sums are kept per (width, number of values); past it the sum is worked out. */
@@ -187,7 +250,7 @@ function ensureRoom(entry: { sums: Float64Array }, n: number): void {
  * sums are the same additions in the same order, so every result is the same to the bit. Like
  * {@link runningSum}, the returned function answers n = 1, 2, … in turn.
  */
-function sharedChances(width: number, values: number, step: ChanceStep): (n: number) => number {
+function sharedChances(width: number, values: number, step: ChanceStep): ChanceSums {
   const key = `${width}:${values}`;
   let entry = sharedSums.get(key);
   if (entry === undefined) {
@@ -197,19 +260,23 @@ function sharedChances(width: number, values: number, step: ChanceStep): (n: num
   }
   const kept = entry;
   let last = 0;
-  return (n) => {
-    if (n <= kept.filled) {
-      last = kept.sums[n] as number;
-      return last;
+  return (from, to, giveUpAt, out) => {
+    for (let n = from; n <= to; n += 1) {
+      if (n <= kept.filled) {
+        last = kept.sums[n] as number;
+      } else {
+        // the sum after n - 1: kept, or the one this search worked out last (past what is kept)
+        last = step(n, n - 1 <= kept.filled ? (kept.sums[n - 1] as number) : last);
+        if (n <= SHARED_COUNTS && n === kept.filled + 1) {
+          ensureRoom(kept, n);
+          kept.sums[n] = last;
+          kept.filled = n;
+        }
+      }
+      out[n - from] = last;
+      if (last >= giveUpAt) return n;
     }
-    // the sum after n - 1: kept, or the one this search worked out last (past what is kept)
-    last = step(n, n - 1 <= kept.filled ? (kept.sums[n - 1] as number) : last);
-    if (n <= SHARED_COUNTS && n === kept.filled + 1) {
-      ensureRoom(kept, n);
-      kept.sums[n] = last;
-      kept.filled = n;
-    }
-    return last;
+    return to;
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   detectPrecision,
+  firstCommonFit,
   fitTest,
   inferSampleCounts,
   smallestCommonCount,
@@ -133,6 +134,39 @@ describe('the fit test of the count search', () => {
     expect(detectPrecision([0.8732, 0.8815, 0.86])).toEqual({ kind: 'decimals', decimals: 4 });
     expect(fitTest(detectPrecision([0.8732, 0.8815]))(0.8732, 10_000)).toBe(true);
     expect(fitTest(detectPrecision([0.8732, 0.8815]))(0.8732, 7)).toBe(false);
+  });
+});
+
+describe('firstCommonFit', () => {
+  it('is the first count of a range that fitTest accepts for every value, 0 for none', () => {
+    const random = createRandom(5);
+    let hits = 0;
+    let misses = 0;
+    for (let i = 0; i < 120; i += 1) {
+      const n = 2 + Math.floor(random() * 3000);
+      const length = 1 + Math.floor(random() * 6);
+      const ks = Array.from({ length }, () => Math.floor(random() * (n + 1)));
+      const values =
+        i % 3 === 0
+          ? ks.map((k) => Math.fround(k / n))
+          : i % 3 === 1
+            ? ks.map((k) => Number((k / n).toFixed(2 + (i % 4))))
+            : Array.from({ length }, () => random());
+      const precision = detectPrecision(values);
+      const fits = fitTest(precision);
+      const from = 1 + Math.floor(random() * n);
+      const to = from + Math.floor(random() * 2 * n);
+      let expected = 0;
+      for (let m = from; m <= to && expected === 0; m += 1) if (values.every((v) => fits(v, m))) expected = m;
+      expect(firstCommonFit(values, precision, from, to), JSON.stringify({ values, from, to })).toBe(
+        expected,
+      );
+      if (expected === 0) misses += 1;
+      else hits += 1;
+    }
+    // both outcomes are covered
+    expect(hits).toBeGreaterThan(20);
+    expect(misses).toBeGreaterThan(20);
   });
 });
 
