@@ -41,27 +41,41 @@ const TRAINING = [
 
 /**
  * Runs the bundle in a child process on the training commands (output discarded) and writes its code
- * cache. Without the fixtures (a copy without them), the cache covers the start only.
+ * caches: on the main thread (`*.cache`), then again in a worker thread (`*.worker-cache`, made under
+ * the flags of a sweep's workers, see bin/bundle-loader.cjs). Without the fixtures (a copy without them),
+ * the caches cover the start only.
  */
 function writeCodeCache(outdir) {
   const commands = TRAINING.filter((argv) =>
     argv.every((a) => a.startsWith('-') || a === 'parse' || existsSync(join(root, a))),
   );
-  const program = `
+  const train = `
     const { writeFileSync } = require('node:fs');
     const { Readable } = require('node:stream');
-    const { load, loaded } = require(${JSON.stringify(join(outdir, 'load.cjs'))});
+    const { load, loaded, CACHE } = require(${JSON.stringify(join(outdir, 'load.cjs'))});
     const { exports } = load();
     const sink = { write: () => true, isTTY: false };
     const io = () => ({ stdout: sink, stderr: sink, stdin: Object.assign(Readable.from([]), { isTTY: true }),
       env: { NO_COLOR: '1' }, cwd: ${JSON.stringify(root)}, interrupted: () => false, workerScript: null });
-    (async () => {
+    module.exports = (async () => {
       for (const argv of ${JSON.stringify(commands)}) await exports.main(argv, io());
       // a large lint sets --expose-gc (src/cli/reclaim.ts); V8 tags a cache with the flags of its making
       // and rejects it under others, so the defaults are restored before the caches are made
       require('node:v8').setFlagsFromString('--no-expose-gc');
-      for (const { script, file } of loaded()) writeFileSync(file + '.cache', script.createCachedData());
+      for (const { script, file } of loaded()) writeFileSync(file + CACHE, script.createCachedData());
     })();`;
+  const program = `
+    const { Worker } = require('node:worker_threads');
+    const train = ${JSON.stringify(train)};
+    (0, eval)('(function (module, require) {' + train + '})')(module, require);
+    module.exports.then(() => new Promise((resolve, reject) => {
+      const worker = new Worker(
+        'const m = { exports: null }; (function (module, require) {' + train + '})(m, require); m.exports.catch((e) => { throw e; });',
+        { eval: true },
+      );
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error('worker exit ' + code))));
+    })).catch((error) => { console.error(error); process.exit(1); });`;
   const result = spawnSync(process.execPath, ['-e', program], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],

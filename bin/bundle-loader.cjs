@@ -14,6 +14,7 @@ const { wrap } = require('node:module');
 const { join } = require('node:path');
 const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
+const { isMainThread } = require('node:worker_threads');
 
 /**
  * V8 flags for a short, single-threaded program, set before anything is allocated and before any code
@@ -27,18 +28,29 @@ const { Script } = require('node:vm');
  *   (and their checks) cost more than they win;
  * - the young generation kept at its first size (`--semi-space-growth-factor=1`): V8 doubles it, up to
  *   2 x 16 MB, while much of what it allocates survives (loading the engine takes it to 8 MB, a long
- *   input streaming through the parser further), and a lint holds that memory to its end. In a sweep's
- *   workers it costs a little (more young collections over many small files); V8 tags a code cache with
- *   the flags, and a worker started after a flag changed would compile the bundle again, so the workers
- *   run with it too.
+ *   input streaming through the parser further), and a lint holds that memory to its end.
  * Measured on two cores against the first two flags alone, medians of interleaved runs: the founding case
  * 0.230 -> 0.172 s of CPU and 83 -> 65 MB; the lint of the 520 MB bench log 0.80 -> 0.57 s and 117 ->
  * 104 MB, its parse 0.32 -> 0.26 s and 82 -> 67 MB; the lint of the 1 GB log 130 -> 94 MB; a sweep of
- * 1000 logs with --jobs 1 10.5 -> 8.3 s, with --jobs 2 5.9 -> 5.2 s (without the last flag 5.0 s).
+ * 1000 logs with --jobs 1 10.5 -> 8.3 s.
  */
-setFlagsFromString(
-  '--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --interrupt-budget=1000000 --semi-space-growth-factor=1',
-);
+const FLAGS =
+  '--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --interrupt-budget=1000000 --semi-space-growth-factor=1';
+
+/**
+ * A sweep's worker thread lints many small files: held at its first size, its young generation was
+ * collected so often that the workers spent a sixth of their time in the collector (a --jobs 2 sweep
+ * of 1000 logs 5.2 s, 4.9 s with V8's growth), so a worker gives V8 its growth back (bounded by the
+ * pool's resourceLimits). Flags are the process's: the main thread, which only prints a sweep's
+ * reports by then, runs under it too. V8 tags a cache with the flags it was made under, so the build
+ * makes a second set of caches in a worker thread, `*.worker-cache`, which the workers load.
+ */
+const WORKER_FLAGS = '--semi-space-growth-factor=2';
+
+setFlagsFromString(isMainThread ? FLAGS : WORKER_FLAGS);
+
+/** Which of the build's code caches this thread loads. */
+const CACHE = isMainThread ? '.cache' : '.worker-cache';
 
 const FRONT = join(__dirname, 'epochlint.cjs');
 const ENGINE = join(__dirname, 'engine.cjs');
@@ -52,7 +64,7 @@ function run(file) {
   const source = readFileSync(file, 'latin1');
   let cachedData;
   try {
-    cachedData = readFileSync(`${file}.cache`);
+    cachedData = readFileSync(file + CACHE);
   } catch {
     // no cache (a copy without one): compiled as usual
   }
@@ -82,4 +94,4 @@ function loaded() {
   return [front, engine].filter((s) => s !== null);
 }
 
-module.exports = { load, engineModule, loaded };
+module.exports = { load, engineModule, loaded, CACHE };
