@@ -94,8 +94,6 @@ export default defineDetector({
     const s = recent(finiteSeries(run, metric));
     const n = s.values.length;
     if (n < options.minEpochs || !s.values.every((v) => v > 0)) return [];
-    // a loss that swings on a schedule is train-oscillation's finding, not overshooting
-    if (periodOfRun(run, `log ${metric}:${n}`, s.values.map(Math.log)) !== null) return [];
     const fit = detrend(s.values, true, s.epochs);
     const first = s.values[0] ?? 0;
     const jumps: Array<{ index: number; factor: number }> = [];
@@ -121,6 +119,9 @@ export default defineDetector({
     const roughness = raw !== null && progress > 0 ? raw.scale / progress : null;
     const rough = roughness !== null && trendMin <= MATERIAL_FALL * first && roughness >= ROUGH_SHARE;
     if (jumps.length === 0 && !rough) return [];
+    // a loss that swings on a schedule is train-oscillation's finding, not overshooting (asked only of a
+    // loss that jumps or scatters: the period scan of a long run is most of this detector's time)
+    if (periodOfRun(run, `log ${metric}:${n}`, s.values.map(Math.log)) !== null) return [];
     const discrete = jumps.length;
     if (jumps.length === 0) {
       // the epoch furthest above its trend stands for the scatter
