@@ -19,10 +19,10 @@ const { isMainThread } = require('node:worker_threads');
 /**
  * V8 flags for a short, single-threaded program, set before anything is allocated and before any code
  * cache is made or loaded (V8 tags a cache with its flags; the build makes the caches under these):
- * - garbage collection on the thread that allocates, without V8's helper threads and without incremental
- *   marking: a lint allocates in bursts, the helpers' marking and scavenging cost more CPU than they
- *   save, and in a sweep they fight the lint workers for the cores (`--single-threaded-gc` itself
- *   crashes V8 when set after start-up);
+ * - garbage collection on the thread that allocates, without V8's helper threads (marking, scavenging,
+ *   sweeping) and without incremental marking: a lint allocates in bursts, the helpers cost more CPU
+ *   than they save, and in a sweep they fight the lint workers for the cores (`--single-threaded-gc`
+ *   itself crashes V8 when set after start-up);
  * - `--interrupt-budget` raised from V8's 66 KB of bytecode to 1 MB before a function's feedback is
  *   checked for tiering up: most of a small lint's functions run a few times, and the early compiles
  *   (and their checks) cost more than they win;
@@ -32,10 +32,12 @@ const { isMainThread } = require('node:worker_threads');
  * Measured on two cores against the first two flags alone, medians of interleaved runs: the founding case
  * 0.230 -> 0.172 s of CPU and 83 -> 65 MB; the lint of the 520 MB bench log 0.80 -> 0.57 s and 117 ->
  * 104 MB, its parse 0.32 -> 0.26 s and 82 -> 67 MB; the lint of the 1 GB log 130 -> 94 MB; a sweep of
- * 1000 logs with --jobs 1 10.5 -> 8.3 s.
+ * 1000 logs with --jobs 1 10.5 -> 8.3 s. Sweeping on the main thread too: the founding case 0.145 ->
+ * 0.142 s of CPU, the others unchanged. (A larger budget, 2 MB, took 4% off the founding case and added
+ * 11% to the lint of the bench log.)
  */
 const FLAGS =
-  '--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --interrupt-budget=1000000 --semi-space-growth-factor=1';
+  '--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --no-concurrent-sweeping --no-concurrent-array-buffer-sweeping --interrupt-budget=1000000 --semi-space-growth-factor=1';
 
 /**
  * A sweep's worker thread lints many small files: held at its first size, its young generation was
