@@ -9,7 +9,8 @@
  *   read and run only when a command first asks for one; it uses the program's own copy of a module both
  *   need. So `--version` and `--help` neither read nor evaluate the zod models, detectors or reporters;
  * - a V8 code cache of each (`*.cjs.cache`), written after a representative run (the founding case linted,
- *   `--help`, a parse), so a start deserializes the bytecode instead of compiling ~1 MB of JavaScript; a
+ *   `--help`, a parse), so a start deserializes the bytecode instead of compiling ~1 MB of JavaScript, and
+ *   a second one made in a worker thread for a sweep's workers (`*.cjs.worker-cache`, other V8 flags); a
  *   cache from another Node version is rejected by V8 and ignored;
  * - `load.cjs` (bin/bundle-loader.cjs) runs the scripts with their caches; `lint-worker.cjs` is a sweep's
  *   worker thread.
@@ -98,7 +99,7 @@ function lazyChildProcess() {
           : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
-        contents: `let loaded;\nmodule.exports = { spawn: (...args) => (loaded ??= require('node:child_process')).spawn(...args) };\n`,
+        contents: `let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });\n`,
         loader: 'js',
       }));
     },
