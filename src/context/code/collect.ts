@@ -20,9 +20,6 @@ function isLeading(byte: number): boolean {
   );
 }
 
-/** A chunk this long comes from a reader reading a long input (its buffers are 1 MiB). */
-const FULL_CHUNK = 256 * 1024;
-
 /** A bounded collector of the first bytes of an input. */
 export function createHeadCollector(max: number = MAX_CODE_BYTES * 8) {
   // one buffer, doubled as it fills (a copy: the reader hands out one buffer, filled again for the next
@@ -49,9 +46,7 @@ export function createHeadCollector(max: number = MAX_CODE_BYTES * 8) {
       cut ||= chunk.length > limit - kept;
       const take = chunk.length <= limit - kept ? chunk : chunk.subarray(0, limit - kept);
       if (kept + take.length > bytes.length) {
-        // a reader's full buffer (a long input) at once to the bound, else doubled, from what is needed
-        const wanted = take.length >= FULL_CHUNK ? limit : Math.max(kept + take.length, bytes.length * 2);
-        const grown = new Uint8Array(Math.min(limit, wanted));
+        const grown = new Uint8Array(Math.min(limit, Math.max(kept + take.length, bytes.length * 2)));
         grown.set(bytes.subarray(0, kept), 0);
         bytes = grown;
       }
