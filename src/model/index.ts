@@ -3,4 +3,3 @@ export * from './roles.js';
 export * from './findings.js';
 export * from './context.js';
 export * from './report.js';
-export * from './check.js';
