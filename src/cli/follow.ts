@@ -185,7 +185,7 @@ const REMOVED = 'was removed: reading on from the open file, and waiting for a n
 async function openIfFile(path: string): Promise<OpenedFile | null> {
   let opened: OpenedFile;
   try {
-    opened = await openForReading(path);
+    opened = openForReading(path);
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
     throw error;

@@ -8,6 +8,7 @@
  * bounded non-blocking reads (`/dev/urandom` has no end); directories, block devices and sockets are
  * refused with one line.
  */
+import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -17,6 +18,7 @@ import { createParser, type InputFormat, type ParseSummary, type Parser } from '
 import {
   KIND_NAME,
   closeQuietly,
+  closeQuietlySync,
   describeFsError,
   errorCode,
   openForReading,
@@ -85,6 +87,8 @@ export interface ReadInputOptions {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Regular files shorter than this are read on this thread ({@link readSmallFile}). */
+const SYNC_READ_BYTES = 1 << 20;
 /** A character device never ends (`/dev/urandom`, a terminal left open): reading stops at this size. */
 export const MAX_DEVICE_BYTES = 64 << 20;
 
@@ -99,7 +103,7 @@ export async function readInput(file: string, options: ReadInputOptions): Promis
   let opened: OpenedFile | null = null;
   if (file !== '-') {
     try {
-      opened = await openForReading(path);
+      opened = openForReading(path);
     } catch (error) {
       // `--follow` on a file that does not exist yet waits for it, like `tail -F`
       if (!(follow && errorCode(error) === 'ENOENT')) return { ...result, error: describeFsError(error) };
@@ -260,6 +264,7 @@ async function readFile(
 ): Promise<boolean> {
   // a small file gets small buffers: a sweep of 20,000 logs must not allocate 40 GB of chunks
   const length = Math.min(CHUNK_BYTES, Math.max(16 * 1024, size + 1));
+  if (size < SYNC_READ_BYTES) return readSmallFile(fd, length, take, stop, signal);
   let current = Buffer.allocUnsafe(length);
   let next = Buffer.allocUnsafe(length);
   let position = 0;
@@ -280,6 +285,36 @@ async function readFile(
     // the read under way finishes before its descriptor closes
     await pending?.catch(() => 0);
     await closeQuietly(fd);
+  }
+}
+
+/**
+ * A small regular file read on this thread, a chunk at a time as {@link readFile} does (to its end, if it
+ * grows): a read of the page cache is shorter than the trip through the libuv pool, which on a busy
+ * machine waits for a core (a sweep of 1000 small logs on two cores: 4.34 -> 3.83 s with --jobs 2,
+ * 6.81 -> 6.12 s with --jobs 1). A long file keeps the pool's reads, the next one under way while the
+ * parser takes the last.
+ */
+function readSmallFile(
+  fd: number,
+  length: number,
+  take: (chunk: Uint8Array) => void,
+  stop: () => boolean,
+  signal: AbortSignal | undefined,
+): boolean {
+  const buffer = Buffer.allocUnsafe(length);
+  let position = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, length, position);
+      if (n === 0) return false;
+      position += n;
+      if (signal?.aborted === true) return true;
+      take(buffer.subarray(0, n));
+      if (stop()) return true;
+    }
+  } finally {
+    closeQuietlySync(fd);
   }
 }
 

@@ -12,7 +12,7 @@ export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
 export async function readScript(path: string): Promise<string | { problem: string }> {
   let opened;
   try {
-    opened = await openForReading(path);
+    opened = openForReading(path);
   } catch (error) {
     const code = errorCode(error);
     return {

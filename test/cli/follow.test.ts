@@ -35,14 +35,19 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 /** A follower of `path` feeding a parser; `looked()` resolves after the follower's next two pauses. */
-async function startFollowing(path: string) {
+function startFollowing(path: string) {
   const runs: Run[] = [];
   let epochCount = 0;
   let pauses = 0;
   let stopped = false;
   const notices: Array<{ kind: FollowNoticeKind; restart: boolean }> = [];
   const parser = createParser({ onRun: (r) => runs.push(r), onEpoch: () => (epochCount += 1) });
-  const opened = await openForReading(path).catch(() => null);
+  let opened: ReturnType<typeof openForReading> | null = null;
+  try {
+    opened = openForReading(path);
+  } catch {
+    // not there yet: the follow waits for it
+  }
   const done = followFile({
     path,
     opened,
@@ -199,7 +204,7 @@ describe('followFile', () => {
   test.each(cases)('$name', async ({ name, initial, steps, runs, notices }) => {
     const path = join(work.dir, `${name.replace(/\W+/g, '-').slice(0, 40)}.log`);
     if (initial !== null) writeFileSync(path, initial);
-    const follower = await startFollowing(path);
+    const follower = startFollowing(path);
     for (const step of steps) {
       await follower.looked();
       step.act(path);
