@@ -87,7 +87,7 @@ export interface ReadInputOptions {
 }
 
 const CHUNK_BYTES = 1 << 20;
-/** Regular files shorter than this are read on this thread ({@link readSmallFile}). */
+/** Regular files shorter than this are read on this thread (see {@link readFile}). */
 const SYNC_READ_BYTES = 1 << 20;
 /** A character device never ends (`/dev/urandom`, a terminal left open): reading stops at this size. */
 export const MAX_DEVICE_BYTES = 64 << 20;
@@ -253,7 +253,8 @@ async function readStream(
  * the other (the read waits in the thread pool, not in the parse). `take` sees each chunk only while
  * it runs; whatever keeps bytes copies them. A stream's fresh 1 MiB chunk per read piled up outside the
  * heap until V8 collected them: the 520 MB bench log peaked 25 MB higher that way, and read slower.
- * Resolves true when reading stopped before the end.
+ * A file under {@link SYNC_READ_BYTES} is read on this thread instead. Resolves true when reading stopped
+ * before the end.
  */
 async function readFile(
   fd: number,
@@ -264,12 +265,28 @@ async function readFile(
 ): Promise<boolean> {
   // a small file gets small buffers: a sweep of 20,000 logs must not allocate 40 GB of chunks
   const length = Math.min(CHUNK_BYTES, Math.max(16 * 1024, size + 1));
-  if (size < SYNC_READ_BYTES) return readSmallFile(fd, length, take, stop, signal);
-  let current = Buffer.allocUnsafe(length);
-  let next = Buffer.allocUnsafe(length);
   let position = 0;
-  let pending: Promise<number> | null = readAt(fd, current, length, 0);
+  let pending: Promise<number> | null = null;
   try {
+    if (size < SYNC_READ_BYTES) {
+      // A small file is read on this thread: a read of the page cache is shorter than the trip through
+      // the libuv pool, whose threads wait for a core on a busy machine (a sweep of 1000 small logs on
+      // two cores: --jobs 2 4.34 -> 3.83 s, --jobs 1 6.81 -> 6.12 s). One that grows past the bound while
+      // it is read (a training writing it) goes on below, where an interrupt is heard between reads.
+      const buffer = Buffer.allocUnsafe(length);
+      while (position < SYNC_READ_BYTES) {
+        const n = readSync(fd, buffer, 0, length, position);
+        if (n === 0) return false;
+        position += n;
+        if (signal?.aborted === true) return true;
+        take(buffer.subarray(0, n));
+        if (stop()) return true;
+      }
+    }
+    // a long file: the next read under way while the parser takes the last
+    let current = Buffer.allocUnsafe(length);
+    let next = Buffer.allocUnsafe(length);
+    pending = readAt(fd, current, length, position);
     for (;;) {
       const n = await pending;
       pending = null;
@@ -284,36 +301,6 @@ async function readFile(
   } finally {
     // the read under way finishes before its descriptor closes
     await pending?.catch(() => 0);
-    await closeQuietly(fd);
-  }
-}
-
-/**
- * A small regular file read on this thread, a chunk at a time as {@link readFile} does (to its end, if it
- * grows): a read of the page cache is shorter than the trip through the libuv pool, which on a busy
- * machine waits for a core (a sweep of 1000 small logs on two cores: 4.34 -> 3.83 s with --jobs 2,
- * 6.81 -> 6.12 s with --jobs 1). A long file keeps the pool's reads, the next one under way while the
- * parser takes the last.
- */
-function readSmallFile(
-  fd: number,
-  length: number,
-  take: (chunk: Uint8Array) => void,
-  stop: () => boolean,
-  signal: AbortSignal | undefined,
-): boolean {
-  const buffer = Buffer.allocUnsafe(length);
-  let position = 0;
-  try {
-    for (;;) {
-      const n = readSync(fd, buffer, 0, length, position);
-      if (n === 0) return false;
-      position += n;
-      if (signal?.aborted === true) return true;
-      take(buffer.subarray(0, n));
-      if (stop()) return true;
-    }
-  } finally {
     closeQuietlySync(fd);
   }
 }
