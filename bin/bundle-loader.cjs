@@ -42,7 +42,7 @@ const FLAGS =
 /**
  * A sweep's worker thread lints many small files: held at its first size, its young generation was
  * collected so often that the workers spent a sixth of their time in the collector (a --jobs 2 sweep
- * of 1000 logs 5.2 s, 4.9 s with V8's growth), so a worker gives V8 its growth back (bounded by the
+ * of 1000 logs 4.64 s, 4.34 s with V8's growth), so a worker gives V8 its growth back (bounded by the
  * pool's resourceLimits). Flags are the process's: the main thread, which only prints a sweep's
  * reports by then, runs under it too. V8 tags a cache with the flags it was made under, so the build
  * makes a second set of caches in a worker thread, `*.worker-cache`, which the workers load.

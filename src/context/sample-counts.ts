@@ -285,12 +285,9 @@ function sharedChances(width: number, values: number, step: ChanceStep): ChanceS
   };
 }
 
+/** Whether a count between n + 1 and 2n − 1 (at most `max`) fits every value too. */
 function alsoFits(values: readonly number[], n: number, precision: Precision, max: number): boolean {
-  const fitsCount = fitTest(precision);
-  for (let m = n + 1; m < Math.min(2 * n, max + 1); m += 1) {
-    if (values.every((v) => fitsCount(v, m))) return true;
-  }
-  return false;
+  return firstCommonFit(values, precision, n + 1, Math.min(2 * n - 1, max)) !== 0;
 }
 
 interface Phase {
