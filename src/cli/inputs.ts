@@ -10,7 +10,8 @@
  * directory is read.
  */
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { READERS } from '../parse/readers.js';
 
@@ -39,9 +40,16 @@ export interface WalkFileSystem {
   stat(path: string): Promise<Stats>;
 }
 
+/**
+ * A directory is read through the thread pool (the event loop, and so an interrupt, is heard between
+ * two directories); the entries are stat-ed on the calling thread. A stat reads no data and takes a few
+ * microseconds, while a trip through the pool took about 80 µs: a folder of 1000 logs was walked in
+ * 80 ms, the two cores idle meanwhile, before a sweep could start its workers.
+ */
 const NODE_WALK_FS: WalkFileSystem = {
   readdir: (path) => readdir(path, { withFileTypes: true }),
-  stat: (path) => stat(path),
+  // a stat that throws rejects, as the promise API's does
+  stat: (path) => new Promise((done) => done(statSync(path))),
 };
 
 /** Options of {@link expandInputs}. */
