@@ -1,6 +1,7 @@
 /**
- * testPeriodic as it was before its AR(1) moments left out the zero rows of Q and fused their passes: the
- * reference its results must equal bit for bit (its designs are cached apart from the ones of src/stats).
+ * testPeriodic as it was before its AR(1) moments left out the zero rows of Q and fused their passes, and before
+ * its AR(1) estimate bracketed the root first and halved without working out every midpoint: the reference its
+ * results must equal bit for bit (its designs are cached apart from the ones of src/stats).
  */
 /**
  * Harmonic regression tests for swings with period P ≥ 3 (statistics.md B2 "Periodogram / Fisher's g …;
@@ -388,6 +389,14 @@ function estimateAr1(design: NullDesign, residuals: Float64Array): number {
     else high = mid;
   }
   return (low + high) / 2;
+}
+
+/** The expected lag-1 ratio at φ of a design the reference cached (`periodic-reference`), as its bisection works it out. */
+export function referenceAr1Ratio(
+  design: { q: Float64Array[]; n: number; z: Float64Array[] | null },
+  phi: number,
+): number {
+  return ar1Ratio(design.q, lagMoments(design as NullDesign), design.n, phi);
 }
 
 /** z_l = Σ_k C[k][l]·q_k with C[k][l] = Σ_t q_k[t+1]·q_l[t], so the QVQᵀ term costs O(n·p) per φ. */
