@@ -36,8 +36,8 @@ const { isMainThread } = require('node:worker_threads');
  * 0.142 s of CPU, the others unchanged. (A larger budget, 2 MB, took 4% off the founding case and added
  * 11% to the lint of the bench log.)
  */
-const FLAGS =
-  '--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --no-concurrent-sweeping --no-concurrent-array-buffer-sweeping --interrupt-budget=1000000 --semi-space-growth-factor=1';
+const INTERRUPT_BUDGET = 1000000;
+const FLAGS = `--no-parallel-scavenge --no-concurrent-marking --no-incremental-marking --no-concurrent-sweeping --no-concurrent-array-buffer-sweeping --interrupt-budget=${INTERRUPT_BUDGET} --semi-space-growth-factor=1`;
 
 /**
  * A sweep's worker thread lints many small files: held at its first size, its young generation was
@@ -50,6 +50,12 @@ const FLAGS =
 const WORKER_FLAGS = '--semi-space-growth-factor=2';
 
 setFlagsFromString(isMainThread ? FLAGS : WORKER_FLAGS);
+
+/**
+ * The interrupt budget the process runs under, for the lint of a long run to lower while its detectors run
+ * (src/cli/reclaim.ts, `tieringForLongRuns`) and to set back after: a library user's process has none of this.
+ */
+globalThis[Symbol.for('epochlint.interruptBudget')] = INTERRUPT_BUDGET;
 
 /** Which of the build's code caches this thread loads. */
 const CACHE = isMainThread ? '.cache' : '.worker-cache';

@@ -14,7 +14,7 @@ import { CLI_MESSAGES } from '../report/prose.js';
 import { attachSeries } from '../report/series.js';
 import { suggest } from './config.js';
 import { readInput, type InputNotice, type InputResult } from './input.js';
-import { LONG_RUN_EPOCHS, LONG_RUN_GROWTH_BYTES, reclaim } from './reclaim.js';
+import { LONG_RUN_EPOCHS, LONG_RUN_GROWTH_BYTES, reclaim, tieringForLongRuns } from './reclaim.js';
 import { COMMANDS } from './program.js';
 import type { InterruptSignal } from './signals.js';
 
@@ -168,7 +168,9 @@ export async function lintFile(job: FileJob, plan: FilePlan, hooks: FileHooks): 
   reclaim();
   const long = (result.summary?.epochs ?? 0) >= LONG_RUN_EPOCHS;
   const between = long ? () => reclaim(1, LONG_RUN_GROWTH_BYTES) : () => reclaim();
-  const linted = lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code, between);
+  const linted = tieringForLongRuns(long, () =>
+    lintRuns(name, result.summary?.dialect ?? null, runs, issues, plan.settings, code, between),
+  );
   // linted without a record (a non-finite loss on unnumbered lines): the note that no epoch was found stays
   const unnumbered = (result.summary?.epochs ?? 0) === 0 && !cut && lintsWithoutRecords(result.issues);
   const note = unnumbered ? [`${name}: ${misreadMessage(result.issues)}`] : [];
